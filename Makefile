@@ -1,0 +1,49 @@
+# dateline — `make help` lists the targets. ARGS passes Hydra overrides, e.g.
+#   make train ARGS="model=tiny seed=3"   make eval CKPT=runs/train/<run>/model
+.DEFAULT_GOAL := help
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+ARGS ?=
+EVAL_ARGS ?=
+RESUME ?=
+CKPT ?=
+
+.PHONY: help venv train eval test test-fast lint format data clean
+
+help: ## Show this help
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+venv: $(STAMP) ## Create the virtualenv and install the project (done by every target)
+
+train: $(STAMP) ## Train the default experiment (ARGS=overrides, RESUME=<run dir>), then evaluate it
+	@rec=$$(mktemp) && \
+	DATELINE_RUN_RECORD=$$rec $(PY) -m training.train $(ARGS) $(if $(RESUME),resume=true hydra.run.dir=$(RESUME)) && \
+	run=$$(cat $$rec) && rm -f $$rec && \
+	$(PY) -m eval.evaluate ckpt=$$run/model hydra.run.dir=$$run $(EVAL_ARGS)
+
+eval: $(STAMP) ## Evaluate CKPT=<model dir> (default: the latest training run) on the benchmark tasks
+	$(PY) -m eval.evaluate $(if $(CKPT),ckpt=$(CKPT)) $(ARGS)
+
+test: $(STAMP) ## Run the test suite
+	$(PY) -m pytest -q $(PYTEST_ARGS)
+
+test-fast: $(STAMP) ## Run the tests that do not train a model
+	$(PY) -m pytest -q -m "not slow" $(PYTEST_ARGS)
+
+lint: $(STAMP) ## Lint and check formatting (ruff)
+	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+
+format: $(STAMP) ## Format the code (ruff)
+	$(VENV)/bin/ruff check --fix . && $(VENV)/bin/ruff format .
+
+data: $(STAMP) ## Download the public ECB+ release into data/corpora/ unless a copy is found
+	$(PY) -m data.download $(ARGS)
+
+clean: ## Remove caches (keeps runs/ and the virtualenv)
+	rm -rf .cache .pytest_cache .ruff_cache

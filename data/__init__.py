@@ -1,0 +1,1 @@
+"""Corpus readers, the document model and label schemes. Knows nothing of models."""

@@ -1,0 +1,120 @@
+"""ECB+ documents -> `datasets.Dataset` rows of words and tags, cached by `datasets`.
+
+A row is one segment the model reads: a gold sentence (`context=sentence`) or a whole document
+(`context=document`). Tags are IOB2 strings; "" marks a token with no label (outside the gold
+sentences), which training ignores but the model still sees as context.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import datasets
+
+from data.document import Document
+from data.ecbplus import DEV_TOPICS, TEST_TOPICS, find_corpus, iter_documents, split_of_topic
+from data.labels import LabelScheme, apply_scheme, spans_to_bio
+
+CONTEXTS = ("sentence", "document")
+
+
+def load_split(
+    root: str | Path, scheme: LabelScheme, split: str, dev_topics=DEV_TOPICS, test_topics=TEST_TOPICS
+) -> list[Document]:
+    """Documents of one topic split with `doc.spans` set under `scheme`."""
+    docs = []
+    for doc in iter_documents(Path(root)):
+        if split_of_topic(doc.meta["topic"], dev_topics, test_topics) != split:
+            continue
+        apply_scheme(doc, [(m.tag, m.tokens) for m in doc.meta["mentions"]], scheme)
+        docs.append(doc)
+    return docs
+
+
+def labeled_sentences(doc: Document, extra: str = "none") -> list[bool]:
+    """Which sentences carry labels: the gold ones, plus (extra="annotated") the non-gold
+    sentences that hold at least one mention, taken as complete."""
+    flags = list(doc.gold)
+    if extra == "annotated":
+        starts = {s.start for s in doc.spans}
+        for i, (a, b) in enumerate(doc.sentences):
+            flags[i] = flags[i] or any(a <= t < b for t in starts)
+    elif extra != "none":
+        raise ValueError(f"data.extra must be 'none' or 'annotated', not {extra!r}")
+    return flags
+
+
+def segment_rows(docs: list[Document], context: str, extra: str = "none") -> Iterator[dict]:
+    for doc in docs:
+        bio = spans_to_bio(len(doc.tokens), doc.spans)
+        flags = labeled_sentences(doc, extra)
+        if context == "sentence":
+            for i, ((a, b), on) in enumerate(zip(doc.sentences, flags)):
+                if on:
+                    yield {"id": f"{doc.id}#{i}", "words": doc.words[a:b], "tags": bio[a:b]}
+        elif context == "document":
+            tags = [""] * len(doc.tokens)
+            for (a, b), on in zip(doc.sentences, flags):
+                if on:
+                    tags[a:b] = bio[a:b]
+            if any(tags):
+                yield {"id": doc.id, "words": doc.words, "tags": tags}
+        else:
+            raise ValueError(f"data.context must be one of {CONTEXTS}, not {context!r}")
+
+
+def _generate(
+    root: str,
+    scheme_name: str,
+    scheme_types: dict,
+    split: str,
+    context: str,
+    extra: str,
+    dev_topics: tuple,
+    test_topics: tuple,
+    fingerprint: str,
+) -> Iterator[dict]:
+    scheme = LabelScheme.from_config(scheme_name, scheme_types)
+    docs = load_split(root, scheme, split, dev_topics, test_topics)
+    yield from segment_rows(docs, context, extra)
+
+
+def build_dataset(
+    root: str | Path,
+    scheme: LabelScheme,
+    split: str,
+    context: str = "sentence",
+    extra: str = "none",
+    dev_topics=DEV_TOPICS,
+    test_topics=TEST_TOPICS,
+    cache_dir: str | None = None,
+) -> datasets.Dataset:
+    """A cached Dataset for one split; the cache key covers the corpus files and every option."""
+    from data.corpora import data_fingerprint
+
+    corpus = find_corpus(Path(root))
+    files = list((corpus / "ECB+").glob("*/*.xml")) + [corpus / "ECBplus_coreference_sentences.csv"]
+    features = datasets.Features(
+        {
+            "id": datasets.Value("string"),
+            "words": datasets.Sequence(datasets.Value("string")),
+            "tags": datasets.Sequence(datasets.Value("string")),
+        }
+    )
+    return datasets.Dataset.from_generator(
+        _generate,
+        features=features,
+        cache_dir=cache_dir,
+        gen_kwargs=dict(
+            root=str(corpus),
+            scheme_name=scheme.name,
+            scheme_types={k: list(v) for k, v in scheme.types.items()},
+            split=split,
+            context=context,
+            extra=extra,
+            dev_topics=tuple(dev_topics),
+            test_topics=tuple(test_topics),
+            fingerprint=data_fingerprint(files),
+        ),
+    )

@@ -1,0 +1,84 @@
+"""One document model for every corpus: text, tokens with character offsets, sentences, spans.
+
+Every reader produces `Document`s; training and evaluation only ever see this shape, so a new
+corpus format means a new reader and nothing else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Token:
+    """A word with its character offsets into `Document.text` (end exclusive)."""
+
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Span:
+    """A labeled mention over tokens [start, end) of a document."""
+
+    start: int
+    end: int
+    label: str
+
+    def char_span(self, doc: Document) -> tuple[int, int]:
+        return doc.tokens[self.start].start, doc.tokens[self.end - 1].end
+
+
+@dataclass
+class Document:
+    """A tokenized document.
+
+    `sentences` holds token index ranges [start, end). `gold` marks, per sentence, whether its
+    annotation is complete: only those sentences carry labels for training and scoring.
+    """
+
+    id: str
+    text: str
+    tokens: list[Token]
+    sentences: list[tuple[int, int]]
+    spans: list[Span] = field(default_factory=list)
+    gold: list[bool] = field(default_factory=list)
+    meta: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.gold:
+            self.gold = [True] * len(self.sentences)
+
+    @property
+    def words(self) -> list[str]:
+        return [t.text for t in self.tokens]
+
+    def span_text(self, span: Span) -> str:
+        start, end = span.char_span(self)
+        return self.text[start:end]
+
+    def gold_sentences(self) -> list[tuple[int, int]]:
+        return [s for s, g in zip(self.sentences, self.gold) if g]
+
+
+def join_tokens(sentences: list[list[str]]) -> tuple[str, list[Token], list[tuple[int, int]]]:
+    """Lay out pre-tokenized sentences as text: one space between tokens, one newline between
+    sentences. Returns the text, the tokens with their offsets and the sentence ranges."""
+    parts: list[str] = []
+    tokens: list[Token] = []
+    ranges: list[tuple[int, int]] = []
+    pos = 0
+    for words in sentences:
+        first = len(tokens)
+        for i, word in enumerate(words):
+            if i:
+                parts.append(" ")
+                pos += 1
+            tokens.append(Token(word, pos, pos + len(word)))
+            parts.append(word)
+            pos += len(word)
+        ranges.append((first, len(tokens)))
+        parts.append("\n")
+        pos += 1
+    return "".join(parts), tokens, ranges

@@ -1,0 +1,133 @@
+"""ECB+ reader: CAT XML files into `Document`s with raw (tag, token indices) mentions.
+
+ECB+ (Cybulska & Vossen, LREC 2014) annotates only a selection of sentences completely; the
+list is `ECBplus_coreference_sentences.csv`. Sentences outside it are marked `gold=False`:
+their few mentions are kept in `Document.meta["mentions"]` but are not complete labels.
+"""
+
+from __future__ import annotations
+
+import csv
+import xml.etree.ElementTree as ET
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from data.document import Document, join_tokens
+from data.errors import CorpusNotFoundError, DatelineError
+
+GOLD_SENTENCES = "ECBplus_coreference_sentences.csv"
+DEV_TOPICS = (2, 5, 12, 18, 21, 23, 34, 35)
+TEST_TOPICS = tuple(range(36, 46))
+
+
+@dataclass(frozen=True)
+class Mention:
+    tag: str
+    tokens: tuple[int, ...]  # document token indices, possibly not contiguous
+
+
+def split_of_topic(topic: int, dev: Iterable[int] = DEV_TOPICS, test: Iterable[int] = TEST_TOPICS) -> str:
+    """The topic split of the ECB+ literature: dev and test topics listed, train the rest."""
+    if topic in set(test):
+        return "test"
+    if topic in set(dev):
+        return "dev"
+    return "train"
+
+
+def read_gold_sentences(path: Path) -> dict[str, set[int]]:
+    """`ECBplus_coreference_sentences.csv` -> {document id: {sentence numbers}}."""
+    gold: dict[str, set[int]] = defaultdict(set)
+    try:
+        with path.open(newline="", encoding="utf-8") as f:
+            for lineno, row in enumerate(csv.reader(f), start=1):
+                if lineno == 1 or not row:
+                    continue
+                if len(row) != 3 or not row[2].strip().isdigit():
+                    raise DatelineError(f"expected 'Topic,File,Sentence Number', got {row!r}", path, f"line {lineno}")
+                gold[f"{row[0].strip()}_{row[1].strip()}"].add(int(row[2]))
+    except FileNotFoundError:
+        raise CorpusNotFoundError("the list of gold sentences is missing", path) from None
+    return dict(gold)
+
+
+def read_document(path: Path, gold_sentences: set[int] | None = None) -> Document:
+    """One CAT XML file -> a Document (text rebuilt from tokens) with its raw mentions in meta."""
+    try:
+        root = ET.parse(path).getroot()
+    except ET.ParseError as e:
+        raise DatelineError(f"malformed XML: {e}", path) from None
+    by_sentence: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
+    for el in root.iter("token"):
+        try:
+            sent, num, tid = int(el.get("sentence")), int(el.get("number")), el.get("t_id")
+        except (TypeError, ValueError):
+            raise DatelineError(f"token without numeric sentence/number: {ET.tostring(el)[:80]!r}", path) from None
+        by_sentence[sent].append((num, tid, el.text or ""))
+    sentence_ids = sorted(by_sentence)
+    t_index: dict[str, int] = {}
+    words: list[list[str]] = []
+    for sent in sentence_ids:
+        row = []
+        for _, tid, word in sorted(by_sentence[sent]):
+            t_index[tid] = sum(len(w) for w in words) + len(row)
+            row.append(word if word.strip() else "_")
+        words.append(row)
+    text, tokens, ranges = join_tokens(words)
+    mentions: list[Mention] = []
+    markables = root.find("Markables")
+    for m in markables if markables is not None else []:
+        anchors = [a.get("t_id") for a in m.findall("token_anchor")]
+        if not anchors:
+            continue  # an instance descriptor (cross-document entity), not a text mention
+        missing = [a for a in anchors if a not in t_index]
+        if missing:
+            raise DatelineError(
+                f"markable {m.tag} m_id={m.get('m_id')} anchors token t_id={missing[0]}, which does not exist",
+                path,
+            )
+        mentions.append(Mention(m.tag, tuple(t_index[a] for a in anchors)))
+    doc_id = path.stem
+    gold_set = gold_sentences or set()
+    return Document(
+        id=doc_id,
+        text=text,
+        tokens=tokens,
+        sentences=ranges,
+        gold=[s in gold_set for s in sentence_ids],
+        meta={"topic": int(doc_id.split("_")[0]), "mentions": mentions, "source": str(path)},
+    )
+
+
+def find_corpus(root: Path) -> Path:
+    """Accept the corpora folder or the ECB+ folder itself; say clearly where we looked."""
+    for candidate in (root / "ecbplus", root):
+        if (candidate / GOLD_SENTENCES).is_file() and (candidate / "ECB+").is_dir():
+            return candidate
+    from data.corpora import candidate_dirs
+
+    looked = [str(root)] + [str(c) for c in candidate_dirs() if c != root]
+    raise CorpusNotFoundError(
+        f"ECB+ not found (looked for ecbplus/{GOLD_SENTENCES} and ecbplus/ECB+/ in: {', '.join(looked)}). "
+        "Point corpora=<folder> or $DATELINE_CORPORA at a copy, or run `make data` to download it",
+        root,
+    )
+
+
+def iter_documents(root: Path, topics: Iterable[int] | None = None) -> Iterator[Document]:
+    """All ECB+ documents under `root` in a stable order (topic, then file name)."""
+    corpus = find_corpus(root)
+    gold = read_gold_sentences(corpus / GOLD_SENTENCES)
+    wanted = None if topics is None else set(topics)
+    topic_dirs = sorted(
+        (d for d in (corpus / "ECB+").iterdir() if d.is_dir() and d.name.isdigit()), key=lambda d: int(d.name)
+    )
+    if not topic_dirs:
+        raise CorpusNotFoundError("no topic folders in ECB+", corpus / "ECB+")
+    for d in topic_dirs:
+        if wanted is not None and int(d.name) not in wanted:
+            continue
+        for path in sorted(d.glob("*.xml")):
+            yield read_document(path, gold.get(path.stem, set()))

@@ -1,0 +1,58 @@
+import random
+
+import pytest
+from transformers import AutoTokenizer
+
+from training.encoding import IGNORE, encode_batch, encode_words, window_bounds
+from training.model import minilm_path
+
+
+@pytest.fixture(scope="module")
+def tokenizer():
+    return AutoTokenizer.from_pretrained(minilm_path())
+
+
+def test_long_document_loses_no_token(tokenizer):
+    rng = random.Random(1)
+    vocab = [
+        "Putin",
+        "and",
+        "Trump",
+        "discussed",
+        "North",
+        "Korea",
+        "antidisestablishmentarianism",
+        ",",
+        ".",
+        "\u200b",
+        "naïve",
+        "2017-11-07",
+        "APEC",
+    ]
+    words = [rng.choice(vocab) for _ in range(3000)]
+    windows = encode_words(tokenizer, words, max_length=128, stride=32)
+    assert len(windows) > 1
+    assert all(len(w.input_ids) <= 128 for w in windows)
+    owned = sorted(i for w in windows for i in w.word_index if i >= 0)
+    assert owned == list(range(3000))  # every word predicted exactly once
+    for w in windows:
+        assert w.input_ids[0] == tokenizer.cls_token_id and w.input_ids[-1] == tokenizer.sep_token_id
+
+
+def test_windows_overlap_and_cut_at_word_starts():
+    word_of = [i // 3 for i in range(30)]  # 10 words of 3 subwords
+    bounds = window_bounds(word_of, budget=9, stride=3)
+    assert bounds[0] == (0, 9) and bounds[-1][1] == 30
+    for (_, b), (c, _) in zip(bounds, bounds[1:]):
+        assert c < b and c % 3 == 0  # overlap, and starts at a word start
+
+
+def test_first_subword_labels(tokenizer):
+    batch = {"words": [["Antidisestablishmentarianism", "rose", "today"]], "tags": [["B-EVENT", "", "O"]]}
+    out = encode_batch(batch, tokenizer, {"O": 0, "B-EVENT": 1, "I-EVENT": 2}, max_length=64, stride=8)
+    labels = out["labels"][0]
+    n_sub = len(tokenizer.tokenize("Antidisestablishmentarianism"))
+    assert labels[0] == IGNORE and labels[1] == 1
+    assert labels[2 : 1 + n_sub] == [IGNORE] * (n_sub - 1)
+    assert labels[1 + n_sub] == IGNORE  # "rose" has no label ("" = unlabeled)
+    assert labels[2 + n_sub] == 0 and out["n_labels"] == [2]

@@ -1,0 +1,99 @@
+"""Train the tiny model on the fixture corpus and evaluate it, through the real entry points."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run(module: str, *overrides: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+    return subprocess.run(
+        [sys.executable, "-m", module, *overrides], cwd=cwd, env=env, capture_output=True, text=True, timeout=300
+    )
+
+
+@pytest.mark.slow
+def test_train_then_eval_tiny(corpus_dir: Path, tmp_path: Path):
+    run_dir = tmp_path / "run"
+    common = [f"corpora={corpus_dir}", f"hydra.run.dir={run_dir}"]
+    train = run(
+        "training.train", "model=tiny", "trainer.args.num_train_epochs=2", f"cache_dir={tmp_path / 'cache'}", *common
+    )
+    assert train.returncode == 0, train.stderr[-3000:]
+    model_dir = run_dir / "model"
+    assert (run_dir / ".hydra" / "config.yaml").is_file() and (run_dir / ".complete").is_file()
+    assert json.loads((model_dir / "dateline.json").read_text())["labels"] == "events_actors"
+
+    ev = run("eval.evaluate", f"ckpt={model_dir}", *common)
+    assert ev.returncode == 0, ev.stderr[-3000:]
+    results = json.loads((run_dir / "results.json").read_text())
+    strict = results["results"]["ecbplus_test"]["strict"]
+    for key in ("EVENT", "ACTOR", "micro", "macro"):
+        assert set(strict[key]) >= {"precision", "recall", "f1"}
+        assert 0.0 <= strict[key]["f1"] <= 1.0
+    assert strict["micro"]["support"] > 0
+    assert "ecbplus_dev" in results["results"] and results["versions"]["ecbplus_test"] == 1
+    assert results["evaluation"]["git"]["commit"] and results["training"]["gold_tokens"] > 0
+    lines = (run_dir / "predictions" / "ecbplus_test.jsonl").read_text().splitlines()
+    assert len(lines) == 3 and all("pred" in json.loads(line) for line in lines)
+
+    from transformers import pipeline
+
+    tagger = pipeline("token-classification", model=str(model_dir))
+    out = tagger("Police arrested the suspect on Monday .")
+    assert isinstance(out, list)
+
+
+@pytest.mark.slow
+def test_resume_and_unique_run_dirs(corpus_dir: Path, tmp_path: Path):
+    """Two runs started at once get distinct directories; a run resumes from its checkpoint."""
+    cmd = [
+        sys.executable,
+        "-m",
+        "training.train",
+        "model=tiny",
+        "trainer.args.num_train_epochs=1",
+        f"corpora={corpus_dir}",
+        f"cache_dir={tmp_path / 'cache'}",
+        f"hydra.run.dir={tmp_path}/runs/" + "${run_suffix:}",
+    ]
+    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    procs = [
+        subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
+    for p in procs:
+        assert p.wait(timeout=300) == 0, p.stderr.read()[-2000:]
+    runs = sorted((tmp_path / "runs").iterdir())
+    assert len(runs) == 2 and all((r / "model" / "config.json").is_file() for r in runs)
+
+    first = json.loads((runs[0] / "results.json").read_text())["training"]["log_history"]
+    again = run(
+        "training.train",
+        "model=tiny",
+        "trainer.args.num_train_epochs=2",
+        f"corpora={corpus_dir}",
+        f"cache_dir={tmp_path / 'cache'}",
+        f"hydra.run.dir={runs[0]}",
+        "resume=true",
+    )
+    assert again.returncode == 0, again.stderr[-2000:]
+    history = json.loads((runs[0] / "results.json").read_text())["training"]["log_history"]
+    evals = [h for h in history if "eval_loss" in h and "train_runtime" not in h]
+    assert [h["epoch"] for h in evals][:2] == [1, 2]
+    # epoch 1 came from the checkpoint, not from training again: the same numbers as the first run
+    assert evals[0]["eval_loss"] == next(h["eval_loss"] for h in first if "eval_loss" in h)
+
+
+def test_missing_corpus_is_one_clear_line(tmp_path: Path):
+    res = run("training.train", "model=tiny", f"corpora={tmp_path / 'none'}", f"hydra.run.dir={tmp_path / 'run'}")
+    assert res.returncode == 2
+    assert "Traceback" not in res.stderr
+    last = res.stderr.strip().splitlines()[-1]
+    assert last.startswith("error: ") and "ECB+ not found" in last and "make data" in last

