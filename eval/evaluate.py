@@ -16,12 +16,11 @@ from hydra.core.hydra_config import HydraConfig
 from hydra.utils import instantiate
 from omegaconf import DictConfig, OmegaConf
 
-from data.errors import DatelineError
+from data.errors import DatelineError, reported_as_one_line
 from data.io import write_json_atomic, write_text_atomic
 from data.labels import LabelScheme, spans_to_bio
 from eval.metrics import strict_scores
 from eval.provenance import provenance
-from data.errors import reported_as_one_line
 from training.run_dir import COMPLETE, register_resolvers
 
 register_resolvers()
