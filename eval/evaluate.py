@@ -90,7 +90,7 @@ def _run(cfg: DictConfig) -> dict:
     started = time.time()
     out_dir = Path(HydraConfig.get().runtime.output_dir)
     ckpt = Path(cfg.ckpt) if cfg.ckpt else latest_model(Path(cfg.runs_root))
-    tagger = Tagger(ckpt, batch_size=cfg.batch_size)
+    tagger = Tagger(ckpt, batch_size=cfg.batch_size, decoding=cfg.decoding)
     scheme = model_scheme(tagger, instantiate(cfg.labels))
     results, versions, hashes = {}, {}, {}
     for tcfg in cfg.tasks.values():

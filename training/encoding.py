@@ -21,6 +21,7 @@ IGNORE = -100
 class Window:
     input_ids: list[int]
     word_index: list[int]  # per position: the word whose first subword sits there, if owned; else -1
+    type_ids: list[int]  # per position: 1 for subwords of a capitalised word when casing is on, else 0
 
 
 def subwords(tokenizer, words: Sequence[str]) -> tuple[list[int], list[int]]:
@@ -76,8 +77,17 @@ def owned_positions(bounds: list[tuple[int, int]], word_of: list[int]) -> list[l
     ]
 
 
-def encode_words(tokenizer, words: Sequence[str], max_length: int, stride: int) -> list[Window]:
-    """Windows with special tokens added, each knowing which words it predicts."""
+def is_capitalised(word: str) -> bool:
+    return word[:1].isupper()
+
+
+def encode_words(tokenizer, words: Sequence[str], max_length: int, stride: int, casing: bool = False) -> list[Window]:
+    """Windows with special tokens added, each knowing which words it predicts.
+
+    `casing`: an uncased encoder (all-MiniLM-L6-v2 lowercases) cannot see capitals, the main cue
+    for names. With casing on, the token type ids carry it: 1 on every subword of a word that
+    starts with a capital. It reuses BERT's token type embeddings, so the model keeps its
+    standard architecture."""
     ids, word_of = subwords(tokenizer, words)
     if tokenizer.cls_token_id is None or tokenizer.sep_token_id is None:
         raise ValueError(f"{type(tokenizer).__name__} has no CLS/SEP tokens to frame a window")
@@ -89,17 +99,22 @@ def encode_words(tokenizer, words: Sequence[str], max_length: int, stride: int) 
     windows = []
     for (a, b), own in zip(bounds, owned):
         index = [-1] + [word_of[a + k] if is_own else -1 for k, is_own in enumerate(own)] + [-1]
-        windows.append(Window([tokenizer.cls_token_id, *ids[a:b], tokenizer.sep_token_id], index))
+        types = [0] + [int(casing and is_capitalised(words[word_of[i]])) for i in range(a, b)] + [0]
+        windows.append(Window([tokenizer.cls_token_id, *ids[a:b], tokenizer.sep_token_id], index, types))
     return windows
 
 
-def encode_batch(batch: dict, tokenizer, label2id: dict[str, int], max_length: int, stride: int) -> dict:
+def encode_batch(
+    batch: dict, tokenizer, label2id: dict[str, int], max_length: int, stride: int, casing: bool = False
+) -> dict:
     """`datasets.map(batched=True)` function: rows of words/tags -> rows of windows."""
-    out: dict[str, list] = {"input_ids": [], "attention_mask": [], "labels": [], "n_labels": [], "length": []}
+    keys = ("input_ids", "token_type_ids", "attention_mask", "labels", "n_labels", "length")
+    out: dict[str, list] = {k: [] for k in keys}
     for words, tags in zip(batch["words"], batch["tags"]):
-        for win in encode_words(tokenizer, words, max_length, stride):
+        for win in encode_words(tokenizer, words, max_length, stride, casing):
             labels = [label2id[tags[w]] if w >= 0 and tags[w] else IGNORE for w in win.word_index]
             out["input_ids"].append(win.input_ids)
+            out["token_type_ids"].append(win.type_ids)
             out["attention_mask"].append([1] * len(win.input_ids))
             out["labels"].append(labels)
             out["n_labels"].append(sum(label != IGNORE for label in labels))

@@ -26,6 +26,8 @@ class ModelSpec:
     tokenizer_kwargs: dict = field(default_factory=dict)
     max_length: int = 256
     stride: int = 64
+    casing: bool = False  # capitals as token type ids (see encoding.encode_words), for uncased encoders
+    freeze_word_embeddings: bool = False  # keep pretrained vectors for words the small train set never shows
 
     def load_tokenizer(self):
         return AutoTokenizer.from_pretrained(self.tokenizer, **self.tokenizer_kwargs)
@@ -34,9 +36,12 @@ class ModelSpec:
         id2label = dict(enumerate(labels))
         label2id = {v: k for k, v in id2label.items()}
         if self.pretrained:
-            return AutoModelForTokenClassification.from_pretrained(
+            model = AutoModelForTokenClassification.from_pretrained(
                 self.pretrained, num_labels=len(labels), id2label=id2label, label2id=label2id
             )
+            if self.freeze_word_embeddings:
+                model.get_input_embeddings().weight.requires_grad_(False)
+            return model
         cfg = dict(self.config)
         model_type = cfg.pop("model_type", "bert")
         config = AutoConfig.for_model(model_type, num_labels=len(labels), id2label=id2label, label2id=label2id, **cfg)

@@ -35,7 +35,9 @@ class Prediction:
 
 
 class Tagger:
-    def __init__(self, model_dir: str | Path, batch_size: int = 32, device: str | None = None):
+    def __init__(
+        self, model_dir: str | Path, batch_size: int = 32, device: str | None = None, decoding: str = "viterbi"
+    ):
         model_dir = Path(model_dir)
         if not model_dir.is_dir():
             raise DatelineError("model directory does not exist", model_dir)
@@ -52,19 +54,30 @@ class Tagger:
         self.context = self.meta.get("context", "sentence")
         self.max_length = int(self.meta.get("max_length", 256))
         self.stride = int(self.meta.get("stride", 64))
+        self.casing = bool(self.meta.get("casing", False))
         self.batch_size = batch_size
+        if decoding not in ("viterbi", "argmax"):
+            raise DatelineError(f"decoding must be 'viterbi' or 'argmax', not {decoding!r}")
+        self.decoding = decoding
+        self.o_bias = float(self.meta.get("o_bias", 0.0))
+        self._o = self.labels.index("O")
         self._allowed = allowed_transitions(self.labels)
         self._start = allowed_start(self.labels)
 
     @torch.inference_mode()
     def predict(self, segments: list[list[str]]) -> list[Prediction]:
         """Tags for each word sequence; no word is ever dropped."""
+        return self.decode(self.scores(segments))
+
+    @torch.inference_mode()
+    def scores(self, segments: list[list[str]]) -> list[np.ndarray]:
+        """Per-word label log-probabilities (words x labels), each from the window that owns it."""
         scores = [np.zeros((len(words), len(self.labels)), dtype=np.float32) for words in segments]
         windows = [
             (k, w)
             for k, words in enumerate(segments)
             if words
-            for w in encode_words(self.tokenizer, words, self.max_length, self.stride)
+            for w in encode_words(self.tokenizer, words, self.max_length, self.stride, self.casing)
         ]
         order = sorted(range(len(windows)), key=lambda i: len(windows[i][1].input_ids))
         pad = self.tokenizer.pad_token_id or 0
@@ -73,18 +86,34 @@ class Tagger:
             width = max(len(w.input_ids) for _, w in batch)
             ids = torch.full((len(batch), width), pad, dtype=torch.long)
             mask = torch.zeros((len(batch), width), dtype=torch.long)
+            types = torch.zeros((len(batch), width), dtype=torch.long)
             for r, (_, w) in enumerate(batch):
                 ids[r, : len(w.input_ids)] = torch.tensor(w.input_ids)
                 mask[r, : len(w.input_ids)] = 1
-            logits = self.model(input_ids=ids.to(self.device), attention_mask=mask.to(self.device)).logits
+                types[r, : len(w.input_ids)] = torch.tensor(w.type_ids)
+            inputs = {"input_ids": ids, "attention_mask": mask}
+            if self.casing:
+                inputs["token_type_ids"] = types
+            logits = self.model(**{k: v.to(self.device) for k, v in inputs.items()}).logits
             logp = log_softmax(logits.float().cpu().numpy())
             for r, (k, w) in enumerate(batch):
                 index = np.array(w.word_index)
                 pos = np.nonzero(index >= 0)[0]
                 scores[k][index[pos]] = logp[r, pos]
+        return scores
+
+    def decode(self, scores: list[np.ndarray], o_bias: float | None = None) -> list[Prediction]:
+        """Per-word log-probabilities -> tags. `o_bias` is subtracted from the `O` score before
+        decoding (recall for precision); by default the value tuned on dev at training time."""
+        bias = self.o_bias if o_bias is None else o_bias
         out = []
         for s in scores:
-            best = viterbi(s, self._allowed, self._start)
+            adjusted = s.copy()
+            adjusted[:, self._o] -= bias
+            if self.decoding == "viterbi":
+                best = viterbi(adjusted, self._allowed, self._start)
+            else:
+                best = list(adjusted.argmax(-1))
             conf = [float(np.exp(s[t, j])) for t, j in enumerate(best)]
             out.append(Prediction([self.labels[j] for j in best], conf))
         return out

@@ -89,7 +89,13 @@ def _run(cfg: DictConfig) -> dict:
             batched=True,
             remove_columns=ds.column_names,
             desc=f"encode {split}",
-            fn_kwargs=dict(tokenizer=tokenizer, label2id=label2id, max_length=spec.max_length, stride=spec.stride),
+            fn_kwargs=dict(
+                tokenizer=tokenizer,
+                label2id=label2id,
+                max_length=spec.max_length,
+                casing=spec.casing,
+                stride=spec.stride,
+            ),
         )
 
     train_ds, dev_ds = encoded("train", cfg.data.extra), encoded("dev", "none")
@@ -128,6 +134,7 @@ def _run(cfg: DictConfig) -> dict:
         "types": dict(scheme.types),
         "context": cfg.data.context,
         "max_length": spec.max_length,
+        "casing": spec.casing,
         "stride": spec.stride,
         "encoder": spec.name,
         "seed": cfg.seed,
