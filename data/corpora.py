@@ -26,6 +26,13 @@ def default_corpora_dir() -> str:
     return str(candidates[-1])
 
 
+def default_heldout_dir() -> str:
+    """$DATELINE_HELDOUT, else the local mirror's held-out articles at ../shared/heldout."""
+    if os.environ.get("DATELINE_HELDOUT"):
+        return os.environ["DATELINE_HELDOUT"]
+    return str(PROJECT_ROOT.parent / "shared" / "heldout")
+
+
 def data_fingerprint(paths: list[Path]) -> str:
     """A cheap content fingerprint (names, sizes, mtimes) so caches notice a changed corpus."""
     import hashlib
@@ -34,4 +41,14 @@ def data_fingerprint(paths: list[Path]) -> str:
     for p in sorted(paths):
         st = p.stat()
         h.update(f"{p.name}:{st.st_size}:{st.st_mtime_ns}\n".encode())
+    return h.hexdigest()[:16]
+
+
+def code_fingerprint() -> str:
+    """A hash of the reader code, so cached datasets are rebuilt when the way they are read changes."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for p in sorted((PROJECT_ROOT / "data").glob("*.py")):
+        h.update(p.read_bytes())
     return h.hexdigest()[:16]

@@ -91,7 +91,7 @@ def build_dataset(
     cache_dir: str | None = None,
 ) -> datasets.Dataset:
     """A cached Dataset for one split; the cache key covers the corpus files and every option."""
-    from data.corpora import data_fingerprint
+    from data.corpora import code_fingerprint, data_fingerprint
 
     corpus = find_corpus(Path(root))
     files = list((corpus / "ECB+").glob("*/*.xml")) + [corpus / "ECBplus_coreference_sentences.csv"]
@@ -115,6 +115,6 @@ def build_dataset(
             extra=extra,
             dev_topics=tuple(dev_topics),
             test_topics=tuple(test_topics),
-            fingerprint=data_fingerprint(files),
+            fingerprint=data_fingerprint(files) + code_fingerprint(),
         ),
     )

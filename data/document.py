@@ -30,6 +30,15 @@ class Span:
         return doc.tokens[self.start].start, doc.tokens[self.end - 1].end
 
 
+@dataclass(frozen=True, order=True)
+class CharSpan:
+    """A labeled span as character offsets [start, end) into `Document.text`."""
+
+    start: int
+    end: int
+    label: str
+
+
 @dataclass
 class Document:
     """A tokenized document.
@@ -60,6 +69,23 @@ class Document:
 
     def gold_sentences(self) -> list[tuple[int, int]]:
         return [s for s, g in zip(self.sentences, self.gold) if g]
+
+    def char_spans(self) -> list[CharSpan]:
+        """Gold spans on characters: as read (brat, JSONL) or from the token spans (CAT XML)."""
+        if "char_spans" in self.meta:
+            return list(self.meta["char_spans"])
+        return sorted(CharSpan(*s.char_span(self), s.label) for s in self.spans)
+
+    def to_char_span(self, span: Span) -> CharSpan:
+        return CharSpan(*span.char_span(self), span.label)
+
+    def scored_ranges(self) -> list[tuple[int, int]]:
+        """Character ranges of the sentences that are scored (the gold ones)."""
+        return [
+            (self.tokens[a].start, self.tokens[b - 1].end)
+            for (a, b), g in zip(self.sentences, self.gold)
+            if g and b > a
+        ]
 
 
 def join_tokens(sentences: list[list[str]]) -> tuple[str, list[Token], list[tuple[int, int]]]:

@@ -8,24 +8,17 @@ their few mentions are kept in `Document.meta["mentions"]` but are not complete 
 from __future__ import annotations
 
 import csv
-import xml.etree.ElementTree as ET
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
-from data.document import Document, join_tokens
+from data.cat import read_cat
+from data.document import Document
 from data.errors import CorpusNotFoundError, DatelineError
 
 GOLD_SENTENCES = "ECBplus_coreference_sentences.csv"
 DEV_TOPICS = (2, 5, 12, 18, 21, 23, 34, 35)
 TEST_TOPICS = tuple(range(36, 46))
-
-
-@dataclass(frozen=True)
-class Mention:
-    tag: str
-    tokens: tuple[int, ...]  # document token indices, possibly not contiguous
 
 
 def split_of_topic(topic: int, dev: Iterable[int] = DEV_TOPICS, test: Iterable[int] = TEST_TOPICS) -> str:
@@ -55,49 +48,12 @@ def read_gold_sentences(path: Path) -> dict[str, set[int]]:
 
 def read_document(path: Path, gold_sentences: set[int] | None = None) -> Document:
     """One CAT XML file -> a Document (text rebuilt from tokens) with its raw mentions in meta."""
-    try:
-        root = ET.parse(path).getroot()
-    except ET.ParseError as e:
-        raise DatelineError(f"malformed XML: {e}", path) from None
-    by_sentence: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
-    for el in root.iter("token"):
-        try:
-            sent, num, tid = int(el.get("sentence")), int(el.get("number")), el.get("t_id")
-        except (TypeError, ValueError):
-            raise DatelineError(f"token without numeric sentence/number: {ET.tostring(el)[:80]!r}", path) from None
-        by_sentence[sent].append((num, tid, el.text or ""))
-    sentence_ids = sorted(by_sentence)
-    t_index: dict[str, int] = {}
-    words: list[list[str]] = []
-    for sent in sentence_ids:
-        row = []
-        for _, tid, word in sorted(by_sentence[sent]):
-            t_index[tid] = sum(len(w) for w in words) + len(row)
-            row.append(word if word.strip() else "_")
-        words.append(row)
-    text, tokens, ranges = join_tokens(words)
-    mentions: list[Mention] = []
-    markables = root.find("Markables")
-    for m in markables if markables is not None else []:
-        anchors = [a.get("t_id") for a in m.findall("token_anchor")]
-        if not anchors:
-            continue  # an instance descriptor (cross-document entity), not a text mention
-        missing = [a for a in anchors if a not in t_index]
-        if missing:
-            raise DatelineError(
-                f"markable {m.tag} m_id={m.get('m_id')} anchors token t_id={missing[0]}, which does not exist",
-                path,
-            )
-        mentions.append(Mention(m.tag, tuple(t_index[a] for a in anchors)))
-    doc_id = path.stem
+    cat = read_cat(path)
     gold_set = gold_sentences or set()
-    return Document(
-        id=doc_id,
-        text=text,
-        tokens=tokens,
-        sentences=ranges,
-        gold=[s in gold_set for s in sentence_ids],
-        meta={"topic": int(doc_id.split("_")[0]), "mentions": mentions, "source": str(path)},
+    return cat.document(
+        path.stem,
+        gold=[s in gold_set for s in cat.sentence_ids],
+        meta={"topic": int(path.stem.split("_")[0]), "mentions": cat.mentions},
     )
 
 

@@ -150,3 +150,19 @@ def check_tags(tags: Iterable[str], scheme: LabelScheme, path: str) -> None:
                 f"label {tag!r} is not in label scheme {scheme.name!r} (known types: {', '.join(scheme.entity_types)})",
                 path,
             )
+
+
+def known_labels(scheme_configs: list) -> list[str]:
+    """Every type and every literal tag of every label scheme config (glob patterns excluded):
+    the labels an annotation file may use."""
+    from omegaconf import OmegaConf
+
+    found: set[str] = set()
+    for path in scheme_configs:
+        types = OmegaConf.to_container(OmegaConf.load(path)).get("types") or {}
+        if isinstance(types, dict):
+            found.update(types)
+            found.update(p for pats in types.values() for p in pats if not any(c in p for c in "*?["))
+        else:
+            found.update(types)
+    return sorted(found)

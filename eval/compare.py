@@ -73,8 +73,12 @@ def compare(runs: list[Path]) -> dict:
         cfg = dict(key)
         name = ", ".join(f"{k}={cfg.get(k)}" for k in differing) or "default"
         tasks = sorted({t for _, r in members for t in r["results"]})
-        row = {"system": name, "seeds": sorted(r["config"].get("seed") for _, r in members),
-               "runs": [str(p) for p, _ in members], "tasks": {}}
+        row = {
+            "system": name,
+            "seeds": sorted(r["config"].get("seed") for _, r in members),
+            "runs": [str(p) for p, _ in members],
+            "tasks": {},
+        }
         for task in tasks:
             have = [r["results"][task] for _, r in members if task in r["results"]]
             entry = {"n": len(have)}

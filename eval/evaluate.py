@@ -1,7 +1,9 @@
 """Evaluation entry: `python -m eval.evaluate ckpt=<model dir> [overrides]` (Hydra).
 
-model dir -> tagger -> every configured task -> strict span scores -> results.json (+ per-document
-predictions), merged into an existing results.json of the same run directory.
+model dir -> tagger -> every configured task -> spans on characters -> strict / exact / partial /
+type scores with bootstrap CIs (+ seqeval strict IOB2 on token corpora) -> results.json,
+per-document predictions, errors, report, leaderboard row. An existing results.json in the
+output directory (a training run's) is updated, not replaced.
 """
 
 from __future__ import annotations
@@ -9,22 +11,28 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections import Counter
 from pathlib import Path
 
 import hydra
+import numpy as np
 from hydra.core.hydra_config import HydraConfig
 from hydra.utils import instantiate
 from omegaconf import DictConfig, OmegaConf
 
+from data.document import Document
 from data.errors import DatelineError, reported_as_one_line
 from data.io import write_json_atomic, write_text_atomic
 from data.labels import LabelScheme, spans_to_bio
 from eval.metrics import strict_scores
 from eval.provenance import provenance
+from eval.spans import doc_counts, match, score
+from eval.tasks import fingerprint
 from training.run_dir import COMPLETE, register_resolvers
 
 register_resolvers()
 log = logging.getLogger("dateline.eval")
+CONTEXT_CHARS = 60
 
 
 def latest_model(runs_root: Path) -> Path:
@@ -44,38 +52,86 @@ def model_scheme(tagger, fallback: LabelScheme) -> LabelScheme:
     return LabelScheme.from_config(tagger.meta.get("labels", "model"), types) if types else fallback
 
 
-def run_task(task, tagger, scheme: LabelScheme, out_dir: Path) -> dict:
+def in_scope(start: int, ranges: list[tuple[int, int]]) -> bool:
+    return any(a <= start < b for a, b in ranges)
+
+
+def error_record(task: str, doc: Document, pair) -> dict:
+    span = pair.gold or pair.pred
+    a, b = min(x[0] for x in (pair.gold, pair.pred) if x), max(x[1] for x in (pair.gold, pair.pred) if x)
+    return {
+        "task": task,
+        "doc_id": doc.id,
+        "kind": {"missed": "false_negative", "spurious": "false_positive"}.get(pair.kind, pair.kind + "_error"),
+        "gold": None
+        if pair.gold is None
+        else {
+            "start": pair.gold[0],
+            "end": pair.gold[1],
+            "label": pair.gold[2],
+            "text": doc.text[pair.gold[0] : pair.gold[1]],
+        },
+        "pred": None
+        if pair.pred is None
+        else {
+            "start": pair.pred[0],
+            "end": pair.pred[1],
+            "label": pair.pred[2],
+            "text": doc.text[pair.pred[0] : pair.pred[1]],
+        },
+        "start": span[0],
+        "context": doc.text[max(0, a - CONTEXT_CHARS) : a]
+        + "[["
+        + doc.text[a:b]
+        + "]]"
+        + doc.text[b : b + CONTEXT_CHARS],
+    }
+
+
+def run_task(task, tagger, scheme: LabelScheme, out_dir: Path, n_boot: int = 1000) -> tuple[dict, list[dict]]:
+    """Tag the task's documents, score them, write predictions and errors; return (scores, docs view)."""
     docs = task.documents(scheme)
     preds = tagger.tag_documents(docs, only_gold=True)
-    gold_seqs, pred_seqs, rows = [], [], []
+    gold_types = sorted({s.label for d in docs for s in d.char_spans()} - set(scheme.entity_types))
+    types = list(scheme.entity_types) + gold_types
+    counts, doc_of_unit, rows, errors, gold_seqs, pred_seqs, correct = [], [], [], [], [], [], []
     for doc, pred in zip(docs, preds):
-        gold_bio = spans_to_bio(len(doc.tokens), doc.spans)
-        for (a, b), is_gold in zip(doc.sentences, doc.gold):
-            if is_gold:
-                gold_seqs.append(gold_bio[a:b])
-                pred_seqs.append(pred.tags[a:b])
-        scored = [(a, b) for (a, b), g in zip(doc.sentences, doc.gold) if g]
-        inside = {i for a, b in scored for i in range(a, b)}
+        ranges = doc.scored_ranges()
+        gold = [(s.start, s.end, s.label) for s in doc.char_spans() if in_scope(s.start, ranges)]
+        predicted = [(doc.to_char_span(s), c) for s, c in pred.spans()]
+        predicted = [((c.start, c.end, c.label), conf) for c, conf in predicted if in_scope(c.start, ranges)]
+        pairs = match(gold, [p for p, _ in predicted])
+        by_range = [[] for _ in ranges]  # bootstrap units: the scored sentences of the document
+        for p in pairs:
+            start = (p.gold or p.pred)[0]
+            by_range[next(i for i, (a, b) in enumerate(ranges) if a <= start < b)].append(p)
+        counts += [doc_counts(unit, types) for unit in by_range]
+        doc_of_unit += [len(rows)] * len(by_range)
+        errors += [error_record(task.name, doc, p) for p in pairs if p.kind != "correct"]
+        correct.append(Counter((p.gold[2], p.pred[2]) for p in pairs if p.kind == "correct"))
         rows.append(
             {
                 "doc_id": doc.id,
-                "scored_sentences": scored,
-                "gold": [[s.start, s.end, s.label, doc.span_text(s)] for s in doc.spans if s.start in inside],
-                "pred": [
-                    [s.start, s.end, s.label, doc.span_text(s), round(c, 4)]
-                    for s, c in pred.spans()
-                    if s.start in inside
-                ],
+                "scored": ranges,
+                "gold": [list(g) for g in gold],
+                "pred": [[*p, round(conf, 4)] for p, conf in predicted],
             }
         )
+        if task.token_based:
+            bio = spans_to_bio(len(doc.tokens), doc.spans)
+            for (a, b), is_gold in zip(doc.sentences, doc.gold):
+                if is_gold:
+                    gold_seqs.append(bio[a:b])
+                    pred_seqs.append(pred.tags[a:b])
+    units = np.stack(counts) if counts else np.zeros((0, 4, len(types), 4))
+    result = score(units, np.array(doc_of_unit, dtype=int), types, scheme.entity_types, n_boot)
+    if task.token_based:
+        result["seqeval_strict"] = strict_scores(gold_seqs, pred_seqs, scheme.entity_types)
+    result["n_documents"] = len(docs)
+    result["n_gold_spans"] = sum(len(r["gold"]) for r in rows)
     write_text_atomic(out_dir / "predictions" / f"{task.name}.jsonl", "".join(json.dumps(r) + "\n" for r in rows))
-    scores = strict_scores(gold_seqs, pred_seqs, scheme.entity_types)
-    return {
-        "strict": scores,
-        "n_documents": len(docs),
-        "n_sentences": len(gold_seqs),
-        "n_tokens": sum(map(len, gold_seqs)),
-    }
+    write_text_atomic(out_dir / "errors" / f"{task.name}.jsonl", "".join(json.dumps(e) + "\n" for e in errors))
+    return result, [{"doc": d, "rows": r, "correct": c} for d, r, c in zip(docs, rows, correct)]
 
 
 @hydra.main(version_base="1.3", config_path="../configs", config_name="eval")
@@ -85,6 +141,7 @@ def main(cfg: DictConfig) -> dict:
 
 
 def _run(cfg: DictConfig) -> dict:
+    from eval.publish import publish
     from training.tagger import Tagger
 
     started = time.time()
@@ -92,14 +149,22 @@ def _run(cfg: DictConfig) -> dict:
     ckpt = Path(cfg.ckpt) if cfg.ckpt else latest_model(Path(cfg.runs_root))
     tagger = Tagger(ckpt, batch_size=cfg.batch_size, decoding=cfg.decoding)
     scheme = model_scheme(tagger, instantiate(cfg.labels))
-    results, versions, hashes = {}, {}, {}
-    for tcfg in cfg.tasks.values():
-        task = instantiate(tcfg, corpora=cfg.corpora, _convert_="all")
+    tasks = [instantiate(t, _convert_="all") for t in cfg.tasks.values() if t is not None]
+    results, versions, hashes, views = {}, {}, {}, {}
+    for task in tasks:
         log.info("task %s (v%s)", task.name, task.version)
-        results[task.name] = run_task(task, tagger, scheme, out_dir)
-        versions[task.name], hashes[task.name] = task.version, task.fingerprint()
-        micro = results[task.name]["strict"]["micro"]
-        log.info("%s strict micro P %.4f R %.4f F1 %.4f", task.name, micro["precision"], micro["recall"], micro["f1"])
+        results[task.name], views[task.name] = run_task(task, tagger, scheme, out_dir, cfg.bootstrap)
+        versions[task.name], hashes[task.name] = task.version, fingerprint(task)
+        m = results[task.name]["strict"]["micro"]
+        log.info(
+            "%s strict micro P %.4f R %.4f F1 %.4f [%.4f, %.4f]",
+            task.name,
+            m["precision"],
+            m["recall"],
+            m["f1"],
+            m["ci_low"],
+            m["ci_high"],
+        )
     path = out_dir / "results.json"
     record = json.loads(path.read_text()) if path.is_file() else {}
     record.setdefault("results", {}).update(results)
@@ -107,10 +172,12 @@ def _run(cfg: DictConfig) -> dict:
     record["data_fingerprints"] = {**record.get("data_fingerprints", {}), **hashes}
     record["evaluation"] = {
         "model_dir": str(ckpt),
+        "model_meta": tagger.meta,
         "config": OmegaConf.to_container(cfg, resolve=True),
         **provenance(started, tagger.device),
     }
     write_json_atomic(path, record)
+    publish(record, views, out_dir, ckpt, scheme, cfg)
     log.info("results written to %s", path)
     return record
 

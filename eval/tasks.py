@@ -1,7 +1,8 @@
-"""Benchmark tasks: a named, versioned set of gold documents and the segments to score.
+"""Benchmark tasks: a named, versioned set of gold documents with a fingerprint of its data.
 
-A task hands back gold documents (spans under the model's label scheme) and which sentences
-are scored; `evaluate.run_task` tags them and scores them the same way for every task.
+Every task hands back `Document`s whose `gold` flags mark the scored sentences and whose
+`char_spans()` are the gold spans on characters; `evaluate.run_task` tags and scores them all
+the same way.
 """
 
 from __future__ import annotations
@@ -9,15 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from data.corpora import data_fingerprint
-from data.document import Document
+from data.document import CharSpan, Document
 from data.ecbplus import DEV_TOPICS, TEST_TOPICS, find_corpus
+from data.errors import DatelineError
 from data.labels import LabelScheme
 
 
 @dataclass
 class EcbPlusTask:
-    """ECB+ gold sentences of one topic split (test by default)."""
+    """ECB+ gold sentences of one topic split (test by default), under the model's scheme."""
 
     name: str = "ecbplus_test"
     version: int = 1
@@ -25,16 +26,83 @@ class EcbPlusTask:
     corpora: str = ""
     dev_topics: list[int] = field(default_factory=lambda: list(DEV_TOPICS))
     test_topics: list[int] = field(default_factory=lambda: list(TEST_TOPICS))
+    token_based: bool = True
 
     def documents(self, scheme: LabelScheme) -> list[Document]:
         from data.dataset import load_split
 
-        return [
-            d for d in load_split(self.corpora, scheme, self.split, self.dev_topics, self.test_topics) if any(d.gold)
-        ]
+        docs = load_split(self.corpora, scheme, self.split, self.dev_topics, self.test_topics)
+        return [d for d in docs if any(d.gold)]
 
-    def fingerprint(self) -> str:
+    def files(self) -> list[Path]:
         corpus = find_corpus(Path(self.corpora))
-        return data_fingerprint(
-            list((corpus / "ECB+").glob("*/*.xml")) + [corpus / "ECBplus_coreference_sentences.csv"]
-        )
+        return list((corpus / "ECB+").glob("*/*.xml")) + [corpus / "ECBplus_coreference_sentences.csv"]
+
+
+@dataclass
+class MeantimeTask:
+    """MEANTIME English: the annotated head of each Wikinews article (see data/meantime.py)."""
+
+    name: str = "meantime_en"
+    version: int = 1
+    corpora: str = ""
+    token_based: bool = True
+
+    def documents(self, scheme: LabelScheme) -> list[Document]:
+        from data.meantime import iter_documents
+
+        return list(iter_documents(Path(self.corpora)))
+
+    def files(self) -> list[Path]:
+        root = Path(self.corpora)
+        corpus = root / "meantime_en" if (root / "meantime_en").is_dir() else root
+        return sorted(corpus.glob("intra-doc_annotation/*/*.xml"))
+
+
+@dataclass
+class BratFolderTask:
+    """Every brat pair (.txt + .ann) under a folder: raw articles scored on characters.
+
+    A gold label that no label scheme knows is refused (a typo must not vanish); one the model
+    was not trained on is kept and reported as such."""
+
+    name: str = "heldout"
+    version: int = 1
+    folder: str = ""
+    corpora: str = ""
+    known_labels: list[str] = field(default_factory=list)
+    token_based: bool = False
+
+    def documents(self, scheme: LabelScheme) -> list[Document]:
+        from data.articles import read_brat_folder
+
+        if not self.folder:
+            raise DatelineError(f"task {self.name}: no folder given (for `articles`, pass ARTICLES=<folder>)")
+        docs = read_brat_folder(Path(self.folder))
+        known = set(self.known_labels) | set(scheme.entity_types)
+        for doc in docs:
+            mapped = []
+            for s in doc.meta["char_spans"]:
+                if s.label not in known and scheme.map(s.label) is None:
+                    raise DatelineError(
+                        f"label {s.label!r} (offsets {s.start}-{s.end}) is in no label scheme; "
+                        f"known labels: {', '.join(sorted(known))}",
+                        Path(doc.meta["source"]).with_suffix(".ann"),
+                    )
+                mapped.append(CharSpan(s.start, s.end, scheme.map(s.label) or s.label))
+            doc.meta["char_spans"] = sorted(set(mapped))
+        return docs
+
+    def files(self) -> list[Path]:
+        folder = Path(self.folder)
+        return sorted(p for p in folder.rglob("*") if p.suffix in (".txt", ".ann")) if folder.is_dir() else []
+
+
+def fingerprint(task) -> str:
+    """sha256 over the names and bytes of every file the task reads."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for p in sorted(task.files()):
+        h.update(p.name.encode() + b"\0" + p.read_bytes())
+    return h.hexdigest()[:16]

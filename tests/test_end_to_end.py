@@ -30,9 +30,23 @@ def test_train_then_eval_tiny(corpus_dir: Path, tmp_path: Path):
     assert (run_dir / ".hydra" / "config.yaml").is_file() and (run_dir / ".complete").is_file()
     assert json.loads((model_dir / "dateline.json").read_text())["labels"] == "events_actors"
 
-    ev = run("eval.evaluate", f"ckpt={model_dir}", *common)
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    text = "Police arrested the suspect on Monday .\nThe minister said talks would resume in Geneva .\n"
+    (articles / "a.txt").write_text(text)
+    (articles / "a.ann").write_text("T1\tACTOR 0 6\tPolice\nT2\tEVENT 7 15\tarrested\nT3\tLOCATION 80 86\tGeneva\n")
+    ev = run("eval.evaluate", f"ckpt={model_dir}", "tasks=[ecbplus_test,articles]", f"articles={articles}",
+             f"leaderboard_dir={tmp_path / 'board'}", *common)
     assert ev.returncode == 0, ev.stderr[-3000:]
     results = json.loads((run_dir / "results.json").read_text())
+    art = results["results"]["articles"]
+    assert art["strict"]["LOCATION"]["trained"] is False and art["strict"]["micro"]["support"] == 2
+    for schema in ("strict", "exact", "partial", "type"):
+        assert {"precision", "recall", "f1", "ci_low", "ci_high"} <= set(art[schema]["micro"])
+    assert (run_dir / "report.html").is_file() and (run_dir / "plots" / "articles_confusion.png").is_file()
+    board = (tmp_path / "board" / "leaderboard.csv").read_text().splitlines()
+    assert len(board) == 3 and board[0].startswith("date,model")
+    assert "model-index:" in (model_dir / "README.md").read_text()
     strict = results["results"]["ecbplus_test"]["strict"]
     for key in ("EVENT", "ACTOR", "micro", "macro"):
         assert set(strict[key]) >= {"precision", "recall", "f1"}
@@ -40,6 +54,7 @@ def test_train_then_eval_tiny(corpus_dir: Path, tmp_path: Path):
     assert strict["micro"]["support"] > 0
     assert "ecbplus_dev" in results["results"] and results["versions"]["ecbplus_test"] == 1
     assert results["evaluation"]["git"]["commit"] and results["training"]["gold_tokens"] > 0
+    assert strict["micro"]["f1"] == pytest.approx(results["results"]["ecbplus_test"]["seqeval_strict"]["micro"]["f1"])
     lines = (run_dir / "predictions" / "ecbplus_test.jsonl").read_text().splitlines()
     assert len(lines) == 3 and all("pred" in json.loads(line) for line in lines)
 

@@ -19,6 +19,8 @@ COMPLETE = ".complete"
 def register_resolvers() -> None:
     """Resolvers the configs use: `${dateline_root:}`, `${run_suffix:}`, `${corpora_default:}`,
     `${minilm_path:}`. Safe to call more than once."""
+    from data.corpora import default_heldout_dir
+    from data.labels import known_labels
     from training.model import minilm_path
 
     for name, fn in {
@@ -26,6 +28,8 @@ def register_resolvers() -> None:
         "run_suffix": lambda: _SUFFIX,
         "corpora_default": default_corpora_dir,
         "minilm_path": minilm_path,
+        "heldout_default": default_heldout_dir,
+        "known_labels": lambda: known_labels(sorted((PROJECT_ROOT / "configs" / "labels").glob("*.yaml"))),
     }.items():
         if not OmegaConf.has_resolver(name):
             OmegaConf.register_new_resolver(name, fn, use_cache=True)

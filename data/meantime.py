@@ -1,0 +1,70 @@
+"""MEANTIME English (NewsReader, Wikinews) reader, CAT XML, mapped to the project's span types.
+
+EVENT <- EVENT_MENTION whose event (via REFERS_TO) is not GRAMMATICAL; ACTOR <- ENTITY_MENTION
+of an entity typed PER or ORG; LOCATION <- LOC; TIME <- TIMEX3. Where a mention nests inside a
+longer one of the same label, the innermost is kept. Only the title, the date line and the
+first sentences are annotated: the sentences up to the last one holding a mention are gold.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from data.cat import read_cat
+from data.document import Document, Span
+from data.errors import CorpusNotFoundError
+from data.labels import contiguous_runs, resolve_spans
+
+ENTITY_TYPES = {"PER": "ACTOR", "ORG": "ACTOR", "LOC": "LOCATION"}
+
+
+def innermost(spans: list[Span]) -> list[Span]:
+    """Drop a span that strictly contains another span of the same label."""
+    return [
+        s
+        for s in spans
+        if not any(o != s and o.label == s.label and s.start <= o.start and o.end <= s.end for o in spans)
+    ]
+
+
+def read_document(path: Path) -> Document:
+    cat = read_cat(path)
+    refers: dict[str, str] = {}
+    for tag, sources, targets in cat.relations:
+        if tag == "REFERS_TO" and targets:
+            for s in sources:
+                refers[s] = targets[0]
+    spans: list[Span] = []
+    modality: dict[tuple[int, int], dict] = {}
+    for m in cat.mentions:
+        label = None
+        attrs = dict(m.attrs)
+        instance = cat.instances.get(refers.get(m.m_id, ""), ("", {}))[1]
+        if m.tag == "EVENT_MENTION":
+            label = None if instance.get("class") == "GRAMMATICAL" else "EVENT"
+        elif m.tag == "ENTITY_MENTION":
+            label = ENTITY_TYPES.get(instance.get("ent_type", ""))
+        elif m.tag == "TIMEX3":
+            label = "TIME"
+        if label is None:
+            continue
+        for a, b in contiguous_runs(m.tokens):
+            spans.append(Span(a, b, label))
+            if label == "EVENT":
+                modality[(a, b)] = {k: attrs.get(k, "") for k in ("polarity", "certainty", "time", "tense")}
+    kept = resolve_spans(innermost(spans))
+    doc = cat.document(path.stem, meta={"corpus": "meantime_en", "modality": modality})
+    last = max((s.start for s in kept), default=-1)
+    doc.gold = [a <= last for a, _ in doc.sentences]
+    doc.spans = kept
+    return doc
+
+
+def iter_documents(root: Path) -> Iterator[Document]:
+    corpus = root / "meantime_en" if (root / "meantime_en").is_dir() else root
+    files = sorted(corpus.glob("intra-doc_annotation/*/*.xml"))
+    if not files:
+        raise CorpusNotFoundError("MEANTIME not found (expected meantime_en/intra-doc_annotation/*/*.xml)", root)
+    for path in files:
+        yield read_document(path)
