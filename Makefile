@@ -8,8 +8,12 @@ ARGS ?=
 EVAL_ARGS ?=
 RESUME ?=
 CKPT ?=
+FILE ?=
+FORMAT ?= text
+ARTICLES ?=
+OUT ?= runs/predict
 
-.PHONY: help venv train eval test test-fast lint format data clean
+.PHONY: help venv train eval predict compare test test-fast lint format data clean
 
 help: ## Show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -27,8 +31,11 @@ train: $(STAMP) ## Train the default experiment (ARGS=overrides, RESUME=<run dir
 	run=$$(cat $$rec) && rm -f $$rec && \
 	$(PY) -m eval.evaluate ckpt=$$run/model hydra.run.dir=$$run $(EVAL_ARGS)
 
-eval: $(STAMP) ## Evaluate CKPT=<model dir> (default: the latest training run) on the benchmark tasks
-	$(PY) -m eval.evaluate $(if $(CKPT),ckpt=$(CKPT)) $(ARGS)
+eval: $(STAMP) ## Evaluate CKPT=<model dir> (default: latest run) on all tasks; ARTICLES=<folder> adds yours
+	$(PY) -m eval.evaluate $(if $(CKPT),ckpt=$(CKPT)) $(if $(ARTICLES),'tasks=[ecbplus_test,meantime_en,heldout,articles]' articles=$(abspath $(ARTICLES))) $(ARGS)
+
+predict: $(STAMP) ## Tag FILE=<article.txt|.jsonl> (or stdin) with CKPT=<model dir>; FORMAT=json prints JSON
+	$(PY) -m eval.predict --ckpt $(if $(CKPT),$(CKPT),$$($(PY) -c 'from eval.evaluate import latest_model; from pathlib import Path; print(latest_model(Path("runs")))')) $(if $(FILE),--file $(FILE)) --out $(OUT) --format $(FORMAT)
 
 test: $(STAMP) ## Run the test suite
 	$(PY) -m pytest -q $(PYTEST_ARGS)

@@ -96,6 +96,52 @@ def compare(runs: list[Path]) -> dict:
     return {"systems": systems, "differing": differing}
 
 
+def significance(result: dict, baseline: str, n: int = 10000) -> list[dict]:
+    """Every other system vs the baseline on every task both have predictions for."""
+    from eval.significance import mean_counts, paired_test, strict_counts
+
+    by_name = {s["system"]: s for s in result["systems"]}
+    if baseline not in by_name:
+        raise SystemExit(f"error: no system named {baseline!r}; systems: {', '.join(by_name)}")
+
+    def counts(system: dict, task: str):
+        runs = []
+        for run in map(Path, system["runs"]):
+            pred = run / "predictions" / f"{task}.jsonl"
+            if not pred.is_file():
+                return None
+            strict = json.loads((run / "results.json").read_text())["results"][task]["strict"]
+            trained = {k for k, v in strict.items() if k not in ("micro", "macro") and v.get("trained", True)}
+            runs.append(strict_counts(pred, trained))
+        return mean_counts(runs) if runs else None
+
+    rows = []
+    base = by_name[baseline]
+    for other in result["systems"]:
+        if other is base:
+            continue
+        for task in sorted(set(base["tasks"]) & set(other["tasks"])):
+            a, b = counts(base, task), counts(other, task)
+            if a is None or b is None:
+                continue
+            rows.append({"system": other["system"], "baseline": baseline, "task": task, **paired_test(a, b, n=n)})
+    return rows
+
+
+def significance_markdown(rows: list[dict]) -> str:
+    lines = [
+        "| system | vs baseline | task | ΔF1 (strict micro) | 95% CI | p (AR) | significant |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        mark = "yes" if r["significant"] else "no (n.s.)"
+        lines.append(
+            f"| {r['system']} | {r['baseline']} | {r['task']} | {r['delta_f1']:+.4f} | "
+            f"[{r['ci_low']:+.4f}, {r['ci_high']:+.4f}] | {r['p_value']:.4f} | {mark} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
 def table_rows(result: dict) -> list[dict]:
     rows = []
     for s in result["systems"]:
@@ -148,6 +194,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("runs", nargs="+", help="run directories, globs, or folders holding runs")
     parser.add_argument("--out", type=Path, default=Path("results/compare"))
+    parser.add_argument("--baseline", help="system name (as in the table) to test every other system against")
     args = parser.parse_args(argv)
     runs = find_runs(args.runs)
     if not runs:
@@ -158,6 +205,11 @@ def main(argv: list[str] | None = None) -> int:
     md = render_markdown(rows)
     write_text_atomic(args.out / "compare.md", md)
     write_text_atomic(args.out / "compare.csv", render_csv(rows))
+    if args.baseline:
+        sig = significance(result, args.baseline)
+        result["significance"] = sig
+        md += "\n" + significance_markdown(sig)
+        write_text_atomic(args.out / "compare.md", md)
     write_json_atomic(args.out / "compare.json", result)
     print(md)
     return 0

@@ -35,8 +35,14 @@ def test_train_then_eval_tiny(corpus_dir: Path, tmp_path: Path):
     text = "Police arrested the suspect on Monday .\nThe minister said talks would resume in Geneva .\n"
     (articles / "a.txt").write_text(text)
     (articles / "a.ann").write_text("T1\tACTOR 0 6\tPolice\nT2\tEVENT 7 15\tarrested\nT3\tLOCATION 80 86\tGeneva\n")
-    ev = run("eval.evaluate", f"ckpt={model_dir}", "tasks=[ecbplus_test,articles]", f"articles={articles}",
-             f"leaderboard_dir={tmp_path / 'board'}", *common)
+    ev = run(
+        "eval.evaluate",
+        f"ckpt={model_dir}",
+        "tasks=[ecbplus_test,articles]",
+        f"articles={articles}",
+        f"leaderboard_dir={tmp_path / 'board'}",
+        *common,
+    )
     assert ev.returncode == 0, ev.stderr[-3000:]
     results = json.loads((run_dir / "results.json").read_text())
     art = results["results"]["articles"]
