@@ -5,15 +5,21 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 ARGS ?=
-EVAL_ARGS ?=
 RESUME ?=
+EXP ?=
+NPROC ?= 1
+TRAIN_OVERRIDES = $(if $(EXP),experiment=$(EXP)) $(ARGS) $(if $(RESUME),resume=true hydra.run.dir=$(abspath $(RESUME)))
 CKPT ?=
 FILE ?=
 FORMAT ?= text
 ARTICLES ?=
 OUT ?= runs/predict
+RUNS ?= runs/sweeps/*
+BASELINE ?=
+SWEEP ?=
+COMPARE_OUT ?= results/compare
 
-.PHONY: help venv train eval predict compare test test-fast lint format data clean
+.PHONY: help venv train eval predict sweep compare test test-fast lint format data clean
 
 help: ## Show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -25,17 +31,26 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP) ## Create the virtualenv and install the project (done by every target)
 
-train: $(STAMP) ## Train the default experiment (ARGS=overrides, RESUME=<run dir>), then evaluate it
-	@rec=$$(mktemp) && \
-	DATELINE_RUN_RECORD=$$rec $(PY) -m training.train $(ARGS) $(if $(RESUME),resume=true hydra.run.dir=$(RESUME)) && \
-	run=$$(cat $$rec) && rm -f $$rec && \
-	$(PY) -m eval.evaluate ckpt=$$run/model hydra.run.dir=$$run $(EVAL_ARGS)
+train: $(STAMP) ## Train (ARGS=overrides, EXP=<experiment>, RESUME=<run dir>, NPROC=<n> for DDP), then evaluate
+ifeq ($(NPROC),1)
+	$(PY) -m training.train $(TRAIN_OVERRIDES)
+else
+	$(VENV)/bin/torchrun --standalone --nproc_per_node=$(NPROC) -m training.train $(TRAIN_OVERRIDES) \
+		$(if $(RESUME),,hydra.run.dir=$(abspath .)/runs/train/$$(date +%Y-%m-%d_%H-%M-%S)_ddp$$$$)
+endif
 
 eval: $(STAMP) ## Evaluate CKPT=<model dir> (default: latest run) on all tasks; ARTICLES=<folder> adds yours
 	$(PY) -m eval.evaluate $(if $(CKPT),ckpt=$(CKPT)) $(if $(ARTICLES),'tasks=[ecbplus_test,meantime_en,heldout,articles]' articles=$(abspath $(ARTICLES))) $(ARGS)
 
 predict: $(STAMP) ## Tag FILE=<article.txt|.jsonl> (or stdin) with CKPT=<model dir>; FORMAT=json prints JSON
 	$(PY) -m eval.predict --ckpt $(if $(CKPT),$(CKPT),$$($(PY) -c 'from eval.evaluate import latest_model; from pathlib import Path; print(latest_model(Path("runs")))')) $(if $(FILE),--file $(FILE)) --out $(OUT) --format $(FORMAT)
+
+sweep: $(STAMP) ## Multirun: train+evaluate every combination (ARGS="seed=1,2,3 model=minilm,tiny"); SWEEP=<id> resumes one
+	$(PY) -m training.train --multirun $(if $(EXP),experiment=$(EXP)) skip_if_done=true resume=true \
+		$(if $(SWEEP),hydra.sweep.dir=$(abspath runs/sweeps/$(SWEEP))) $(ARGS)
+
+compare: $(STAMP) ## Table over RUNS=<run dirs|globs|sweep id> (mean ± std over seeds); BASELINE=<system> adds significance
+	$(PY) -m eval.compare $(RUNS) $(if $(BASELINE),--baseline "$(BASELINE)") --out $(COMPARE_OUT)
 
 test: $(STAMP) ## Run the test suite
 	$(PY) -m pytest -q $(PYTEST_ARGS)

@@ -42,6 +42,12 @@ def system_key(config: dict) -> tuple:
 def find_runs(patterns: list[str]) -> list[Path]:
     runs = []
     for pattern in patterns:
+        if (
+            not any(c in pattern for c in "*?[")
+            and not Path(pattern).exists()
+            and Path("runs/sweeps", pattern).is_dir()
+        ):
+            pattern = str(Path("runs/sweeps", pattern))  # a sweep id
         for path in sorted(glob.glob(pattern)) or [pattern]:
             p = Path(path)
             runs += [r.parent for r in sorted(p.rglob("results.json"))] if p.is_dir() else []

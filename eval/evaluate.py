@@ -137,15 +137,16 @@ def run_task(task, tagger, scheme: LabelScheme, out_dir: Path, n_boot: int = 100
 @hydra.main(version_base="1.3", config_path="../configs", config_name="eval")
 def main(cfg: DictConfig) -> dict:
     with reported_as_one_line():
-        return _run(cfg)
+        return evaluate_model(cfg, Path(HydraConfig.get().runtime.output_dir))
 
 
-def _run(cfg: DictConfig) -> dict:
+def evaluate_model(cfg: DictConfig, out_dir: Path) -> dict:
+    """Everything `make eval` does, writing into `out_dir` (a training run's directory when
+    called after training)."""
     from eval.publish import publish
     from training.tagger import Tagger
 
     started = time.time()
-    out_dir = Path(HydraConfig.get().runtime.output_dir)
     ckpt = Path(cfg.ckpt) if cfg.ckpt else latest_model(Path(cfg.runs_root))
     tagger = Tagger(ckpt, batch_size=cfg.batch_size, decoding=cfg.decoding)
     scheme = model_scheme(tagger, instantiate(cfg.labels))

@@ -26,7 +26,7 @@ def test_every_model_config(compose_cfg, model):
     assert spec.pretrained or spec.config
 
 
-@pytest.mark.parametrize("group", ["data", "trainer", "logger"])
+@pytest.mark.parametrize("group", ["data", "trainer", "logger", "experiment"])
 def test_every_other_group(compose_cfg, group):
     for option in options(group):
         cfg = compose_cfg("train", [f"{group}={option}"])

@@ -107,7 +107,7 @@ def test_report_marks_every_span_at_its_offsets(tmp_path: Path):
     )
     assert len([m for m in marks if m[0] == "gold"]) == len(gold)
     assert len([m for m in marks if m[0] == "pred"]) == len(pred)
-    for side, _, label, start, end, text in marks:
+    for *_, start, end, text in marks:
         assert html.unescape(text) == TEXT[int(start) : int(end)]
     flagged = {(m[0], int(m[3])) for m in marks if m[1]}
     # Trump (missed), "North" (boundary), Peskov (spurious), said (missed) are errors; Putin, discuss are not

@@ -16,6 +16,7 @@ from hydra.utils import instantiate
 from omegaconf import DictConfig, OmegaConf
 
 from data.errors import reported_as_one_line
+from data.io import write_json_atomic
 from training.run_dir import COMPLETE, register_resolvers
 
 register_resolvers()
@@ -66,6 +67,10 @@ def _run(cfg: DictConfig) -> dict:
     from training.tagger import META_FILE
 
     run_dir = Path(HydraConfig.get().runtime.output_dir)
+    if cfg.skip_if_done and (run_dir / COMPLETE).is_file() and (run_dir / "results.json").is_file():
+        done = json.loads((run_dir / "results.json").read_text())
+        log.info("%s already holds a finished run; skipped", run_dir)
+        return objective(cfg, done)
     set_seed(cfg.seed)
     scheme = instantiate(cfg.labels)
     spec = instantiate(cfg.model)
@@ -102,6 +107,8 @@ def _run(cfg: DictConfig) -> dict:
     gold_tokens = int(np.sum(train_ds["n_labels"]))
     log.info("train: %d windows, %d labeled tokens; dev: %d windows", len(train_ds), gold_tokens, len(dev_ds))
 
+    for key, value in (cfg.logger.get("env") or {}).items():
+        os.environ[key] = str(value)  # the trackers' integrations read their settings from the environment
     model = spec.build(labels, cfg.seed)
     args = instantiate(
         cfg.trainer.args,
@@ -128,7 +135,6 @@ def _run(cfg: DictConfig) -> dict:
 
     model_dir = run_dir / "model"
     trainer.save_model(str(model_dir))
-    tokenizer.save_pretrained(model_dir)
     meta = {
         "labels": scheme.name,
         "types": dict(scheme.types),
@@ -139,6 +145,9 @@ def _run(cfg: DictConfig) -> dict:
         "encoder": spec.name,
         "seed": cfg.seed,
     }
+    if not trainer.is_world_process_zero():
+        return {}  # other DDP ranks: rank 0 writes the run directory
+    tokenizer.save_pretrained(model_dir)
     (model_dir / META_FILE).write_text(json.dumps(meta, indent=2))
     results = {
         "run": {"dir": str(run_dir), "kind": "train", "seed": cfg.seed, "model": spec.name, "labels": scheme.name},
@@ -154,13 +163,16 @@ def _run(cfg: DictConfig) -> dict:
         },
         "results": {"ecbplus_dev": {"strict": {"micro": {k: dev[f"eval_{k}"] for k in ("precision", "recall", "f1")}}}},
     }
-    from data.io import write_json_atomic
-
     write_json_atomic(run_dir / "results.json", results)
     (run_dir / COMPLETE).touch()
-    if os.environ.get("DATELINE_RUN_RECORD"):
-        Path(os.environ["DATELINE_RUN_RECORD"]).write_text(str(run_dir))
     log.info("model saved to %s (dev strict F1 %.4f)", model_dir, dev["eval_f1"])
+    return objective(cfg, results)
+
+
+def objective(cfg: DictConfig, results: dict):
+    """The run record, or the number a sweeper maximises."""
+    if cfg.objective == "dev_f1":
+        return float(results["results"]["ecbplus_dev"]["strict"]["micro"]["f1"])
     return results
 
 

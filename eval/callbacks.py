@@ -1,0 +1,49 @@
+"""Hydra callback that evaluates the model a training job just saved.
+
+Wired in `configs/train.yaml` (`hydra.callbacks`), so `make train` and every job of a sweep
+end with an evaluation in the run directory, while the training code never imports `eval`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+from typing import Any
+
+from hydra.core.utils import JobReturn, JobStatus
+from hydra.experimental.callback import Callback
+from omegaconf import DictConfig
+
+log = logging.getLogger("dateline.eval")
+
+
+class EvaluateAfterTraining(Callback):
+    def on_job_end(self, config: DictConfig, job_return: JobReturn, **kwargs: Any) -> None:
+        settings = config.get("evaluate") or {}
+        if not settings.get("enabled", True) or job_return.status != JobStatus.COMPLETED:
+            return
+        run_dir = Path(config.hydra.runtime.output_dir)
+        if not (run_dir / "model").is_dir() or not (run_dir / "results.json").is_file():
+            return  # not a finished run (or not DDP rank 0)
+        if any("partial" in r for r in json.loads((run_dir / "results.json").read_text()).get("results", {}).values()):
+            return  # already evaluated (a finished job met again when a sweep is re-run)
+        from hydra import compose
+
+        from data.errors import DatelineError, reported_as_one_line
+        from eval.evaluate import evaluate_model
+
+        overrides = [f"ckpt={run_dir / 'model'}", f"corpora={config.corpora}", *settings.get("overrides", [])]
+        with reported_as_one_line():
+            try:
+                cfg = compose(config_name="eval", overrides=overrides)
+            except Exception as e:  # a bad override: say which, as one line
+                raise DatelineError(f"evaluation config: {e}") from None
+            record = evaluate_model(cfg, run_dir)
+        logger = config.get("logger") or {}
+        if logger.get("report_to"):
+            from eval.tracking import log_evaluation
+
+            log_evaluation(record, run_dir, list(logger.report_to), dict(logger.get("env") or {}))
+        micro = {t: round(r["strict"]["micro"]["f1"], 4) for t, r in record["results"].items() if "partial" in r}
+        log.info("evaluated %s: strict micro-F1 %s", run_dir, micro)

@@ -1,0 +1,90 @@
+"""The same training entry under torchrun (2 CPU processes, gloo): DDP through the HF Trainer."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+# same global batch (2 x 8 vs 1 x 16), same order (sequential sampler), no dropout: the two
+# runs differ only by how the loss is averaged across ranks and by float summation order
+COMMON = [
+    "model=tiny",
+    "trainer.args.num_train_epochs=2",
+    "trainer.args.train_sampling_strategy=sequential",
+    "+model.config.hidden_dropout_prob=0.0",
+    "+model.config.attention_probs_dropout_prob=0.0",
+    "evaluate.enabled=false",
+]
+TOLERANCE = 0.01  # allowed difference in mean gold-label log-probability and in strict F1
+
+
+def dev_metrics(run: Path, corpus: Path) -> tuple[float, float]:
+    """Mean log-probability of the gold tags and strict micro-F1 of the saved model on the
+    fixture dev documents, computed here (the Trainer's logged loss is scaled by the number of
+    processes under DDP, so it is not comparable across process counts)."""
+    import numpy as np
+
+    from data.dataset import load_split
+    from data.labels import LabelScheme, spans_to_bio
+    from eval.metrics import strict_scores
+    from training.tagger import Tagger
+
+    tagger = Tagger(run / "model")
+    docs = load_split(corpus, LabelScheme.from_config("ea", tagger.meta["types"]), "dev")
+    segs = [(d, a, b) for d in docs for (a, b), g in zip(d.sentences, d.gold) if g]
+    scores = tagger.scores([d.words[a:b] for d, a, b in segs])
+    gold = [spans_to_bio(len(d.tokens), d.spans)[a:b] for d, a, b in segs]
+    logp = np.mean([s[i, tagger.labels.index(t)] for s, g in zip(scores, gold) for i, t in enumerate(g)])
+    f1 = strict_scores(gold, [p.tags for p in tagger.decode(scores)])["micro"]["f1"]
+    return float(logp), f1
+
+
+@pytest.mark.slow
+def test_two_process_ddp_matches_single_process(corpus_dir: Path, tmp_path: Path):
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "OMP_NUM_THREADS": "1"}
+    extra = [f"corpora={corpus_dir}", f"cache_dir={tmp_path / 'cache'}"]
+    single = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "training.train",
+            *COMMON,
+            *extra,
+            "trainer.args.per_device_train_batch_size=16",
+            f"hydra.run.dir={tmp_path / 'single'}",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert single.returncode == 0, single.stderr[-2000:]
+    torchrun = Path(sys.executable).with_name("torchrun")
+    ddp = subprocess.run(
+        [
+            str(torchrun),
+            "--standalone",
+            "--nproc_per_node=2",
+            "-m",
+            "training.train",
+            *COMMON,
+            *extra,
+            "trainer.args.per_device_train_batch_size=8",
+            "+trainer.args.ddp_backend=gloo",
+            f"hydra.run.dir={tmp_path / 'ddp'}",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert ddp.returncode == 0, ddp.stderr[-3000:]
+    assert (tmp_path / "ddp" / "model" / "config.json").is_file()
+    (lp_single, f1_single), (lp_ddp, f1_ddp) = (dev_metrics(tmp_path / r, corpus_dir) for r in ("single", "ddp"))
+    assert abs(lp_single - lp_ddp) <= TOLERANCE, (lp_single, lp_ddp)
+    assert abs(f1_single - f1_ddp) <= TOLERANCE, (f1_single, f1_ddp)
