@@ -17,8 +17,8 @@ from data.text import document_from_text
 
 
 def read_text(path: Path) -> str:
-    """UTF-8 (a BOM is skipped); anything else is refused with the offset of the first bad byte.
-    Line endings are kept as they are, so offsets index the file exactly."""
+    """UTF-8, or refused with the offset of the first bad byte. Nothing is changed (line endings
+    and a byte-order mark stay), so offsets index the decoded file exactly."""
     data = path.read_bytes()
     try:
         text = data.decode("utf-8")
@@ -26,7 +26,7 @@ def read_text(path: Path) -> str:
         raise DatelineError(
             f"not UTF-8 (byte 0x{data[e.start]:02x} at offset {e.start}); convert it to UTF-8", path
         ) from None
-    return text[1:] if text.startswith("\ufeff") else text
+    return text
 
 
 def parse_ann(text: str, ann: str, path: Path) -> list[CharSpan]:

@@ -14,6 +14,7 @@ import datasets
 
 from data.document import Document
 from data.ecbplus import DEV_TOPICS, TEST_TOPICS, find_corpus, iter_documents, split_of_topic
+from data.errors import DatelineError
 from data.labels import LabelScheme, apply_scheme, spans_to_bio
 
 CONTEXTS = ("sentence", "document")
@@ -102,19 +103,24 @@ def build_dataset(
             "tags": datasets.Sequence(datasets.Value("string")),
         }
     )
-    return datasets.Dataset.from_generator(
-        _generate,
-        features=features,
-        cache_dir=cache_dir,
-        gen_kwargs=dict(
-            root=str(corpus),
-            scheme_name=scheme.name,
-            scheme_types={k: list(v) for k, v in scheme.types.items()},
-            split=split,
-            context=context,
-            extra=extra,
-            dev_topics=tuple(dev_topics),
-            test_topics=tuple(test_topics),
-            fingerprint=data_fingerprint(files) + code_fingerprint(),
-        ),
-    )
+    try:
+        return datasets.Dataset.from_generator(
+            _generate,
+            features=features,
+            cache_dir=cache_dir,
+            gen_kwargs=dict(
+                root=str(corpus),
+                scheme_name=scheme.name,
+                scheme_types={k: list(v) for k, v in scheme.types.items()},
+                split=split,
+                context=context,
+                extra=extra,
+                dev_topics=tuple(dev_topics),
+                test_topics=tuple(test_topics),
+                fingerprint=data_fingerprint(files) + code_fingerprint(),
+            ),
+        )
+    except datasets.exceptions.DatasetGenerationError as e:
+        if isinstance(e.__cause__, DatelineError):
+            raise e.__cause__ from None  # the reader's own message, naming the file
+        raise

@@ -20,6 +20,7 @@ from hydra.core.hydra_config import HydraConfig
 from hydra.utils import instantiate
 from omegaconf import DictConfig, OmegaConf
 
+from data.corpora import PROJECT_ROOT
 from data.document import Document
 from data.errors import DatelineError, reported_as_one_line
 from data.io import write_json_atomic, write_text_atomic
@@ -92,7 +93,13 @@ def run_task(task, tagger, scheme: LabelScheme, out_dir: Path, n_boot: int = 100
     """Tag the task's documents, score them, write predictions and errors; return (scores, docs view)."""
     docs = task.documents(scheme)
     preds = tagger.tag_documents(docs, only_gold=True)
-    gold_types = sorted({s.label for d in docs for s in d.char_spans()} - set(scheme.entity_types))
+    task_types = {s.label for d in docs for s in d.char_spans()}
+    if task_types and not task_types & set(scheme.entity_types):
+        raise DatelineError(
+            f"the model's labels ({', '.join(scheme.entity_types)}) do not match the labels of task {task.name} "
+            f"({', '.join(sorted(task_types))}): nothing could be scored"
+        )
+    gold_types = sorted(task_types - set(scheme.entity_types))
     types = list(scheme.entity_types) + gold_types
     counts, doc_of_unit, rows, errors, gold_seqs, pred_seqs, correct = [], [], [], [], [], [], []
     for doc, pred in zip(docs, preds):
@@ -134,7 +141,7 @@ def run_task(task, tagger, scheme: LabelScheme, out_dir: Path, n_boot: int = 100
     return result, [{"doc": d, "rows": r, "correct": c} for d, r, c in zip(docs, rows, correct)]
 
 
-@hydra.main(version_base="1.3", config_path="../configs", config_name="eval")
+@hydra.main(version_base="1.3", config_path=str(PROJECT_ROOT / "configs"), config_name="eval")
 def main(cfg: DictConfig) -> dict:
     with reported_as_one_line():
         return evaluate_model(cfg, Path(HydraConfig.get().runtime.output_dir))

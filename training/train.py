@@ -15,6 +15,7 @@ from hydra.core.hydra_config import HydraConfig
 from hydra.utils import instantiate
 from omegaconf import DictConfig, OmegaConf
 
+from data.corpora import PROJECT_ROOT
 from data.errors import reported_as_one_line
 from data.io import write_json_atomic
 from training.run_dir import COMPLETE, register_resolvers
@@ -53,7 +54,7 @@ def strict_f1_metric(labels: list[str]):
     return compute
 
 
-@hydra.main(version_base="1.3", config_path="../configs", config_name="train")
+@hydra.main(version_base="1.3", config_path=str(PROJECT_ROOT / "configs"), config_name="train")
 def main(cfg: DictConfig) -> dict:
     with reported_as_one_line():
         return _run(cfg)

@@ -1,0 +1,141 @@
+"""Property-based tests: random and adversarial input either loads correctly (every span's text
+is the original text at its offsets) or raises the project's own clear error."""
+
+import json
+import tempfile
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from data.articles import parse_ann, read_brat, read_jsonl
+from data.ecbplus import read_document
+from data.errors import DatelineError
+from data.text import document_from_text
+
+ODD = st.sampled_from(
+    ["\u200b", "\u0301", "e\u0301", "\r\n", "\n\n", " ", "\t", "é", "🙂", "“", "U.S.", "n't", "'s", "-", "\ufeff"]
+)
+TEXT = st.lists(st.one_of(st.text(min_size=0, max_size=8), ODD), max_size=40).map("".join)
+SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+@SETTINGS
+@given(TEXT)
+def test_tokens_keep_exact_offsets(text):
+    doc = document_from_text("x", text)
+    assert doc.text == text
+    for t in doc.tokens:
+        assert text[t.start : t.end] == t.text and t.text.strip() == t.text and t.text
+    assert [i for a, b in doc.sentences for i in range(a, b)] == list(range(len(doc.tokens)))
+    covered = "".join(t.text for t in doc.tokens)
+    assert covered == "".join(ch for ch in text if not ch.isspace())
+
+
+@st.composite
+def text_and_spans(draw):
+    text = draw(TEXT)
+    spans = []
+    for _ in range(draw(st.integers(0, 6))):
+        a = draw(st.integers(-2, len(text) + 2))
+        b = draw(st.integers(-2, len(text) + 3))
+        label = draw(st.sampled_from(["EVENT", "ACTOR", "TIME"]))
+        spans.append((a, b, label))
+    return text, spans
+
+
+@SETTINGS
+@given(text_and_spans(), st.booleans())
+def test_brat_loads_or_refuses_clearly(case, tamper):
+    text, spans = case
+    lines = []
+    for n, (a, b, label) in enumerate(spans, 1):
+        piece = text[a:b] if 0 <= a < b <= len(text) else "?"
+        lines.append(f"T{n}\t{label} {a} {b}\t{piece + 'x' if tamper else piece}")
+    with tempfile.TemporaryDirectory() as tmp:
+        txt = Path(tmp) / "a.txt"
+        txt.write_bytes(text.encode("utf-8"))
+        txt.with_suffix(".ann").write_text("\n".join(lines), encoding="utf-8")
+        try:
+            doc = read_brat(txt)
+        except DatelineError as e:
+            assert "a.ann" in str(e) or "a.txt" in str(e)
+            return
+        assert doc.text == text
+        assert not tamper or not spans  # a tampered span text must have been refused
+        wanted = {(a, b, lab) for a, b, lab in spans}
+        assert {(s.start, s.end, s.label) for s in doc.char_spans()} == wanted
+
+
+@SETTINGS
+@given(
+    st.lists(
+        st.one_of(
+            TEXT,
+            st.just("{"),
+            st.just('{"text": 3}'),
+            text_and_spans().map(
+                lambda c: json.dumps(
+                    {"id": "d", "text": c[0], "spans": [{"start": a, "end": b, "label": lab} for a, b, lab in c[1]]}
+                )
+            ),
+        ),
+        max_size=5,
+    )
+)
+def test_jsonl_loads_or_refuses_clearly(lines):
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "docs.jsonl"
+        path.write_text("\n".join(lines), encoding="utf-8")
+        try:
+            docs = list(read_jsonl(path))
+        except DatelineError as e:
+            assert "docs.jsonl" in str(e) and "line" in str(e)
+            return
+        for doc in docs:
+            for s in doc.char_spans():
+                assert 0 <= s.start < s.end <= len(doc.text)
+
+
+@SETTINGS
+@given(
+    st.lists(st.tuples(st.text(min_size=1, max_size=6), st.integers(0, 3)), max_size=12),
+    st.lists(st.integers(-1, 15), max_size=4),
+)
+def test_ecbplus_loads_or_refuses_clearly(tokens, anchors):
+    from xml.sax.saxutils import escape
+
+    body = "".join(
+        f'<token t_id="{i + 1}" sentence="{s}" number="{i}">{escape(w)}</token>' for i, (w, s) in enumerate(tokens)
+    )
+    marks = "".join(
+        f'<ACTION_OCCURRENCE m_id="{k}"><token_anchor t_id="{a}"/></ACTION_OCCURRENCE>' for k, a in enumerate(anchors)
+    )
+    xml = f'<Document doc_name="1_1ecb.xml">{body}<Markables>{marks}</Markables></Document>'
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "1_1ecb.xml"
+        path.write_text(xml, encoding="utf-8")
+        try:
+            doc = read_document(path)
+        except DatelineError as e:
+            assert "1_1ecb.xml" in str(e)
+            return
+        for t in doc.tokens:
+            assert doc.text[t.start : t.end] == t.text
+        for m in doc.meta["mentions"]:
+            assert all(0 <= i < len(doc.tokens) for i in m.tokens)
+
+
+def test_ann_overlapping_and_discontinuous_spans():
+    text = "North Korea fired missiles"
+    spans = parse_ann(
+        text,
+        "T1\tACTOR 0 11\tNorth Korea\nT2\tACTOR 6 11\tKorea\nT3\tEVENT 12 17;18 26\tfired missiles\n",
+        Path("x.ann"),
+    )
+    assert [(s.start, s.end, s.label) for s in spans] == [
+        (0, 11, "ACTOR"),
+        (6, 11, "ACTOR"),
+        (12, 17, "EVENT"),
+        (18, 26, "EVENT"),
+    ]
