@@ -19,7 +19,7 @@ BASELINE ?=
 SWEEP ?=
 COMPARE_OUT ?= results/compare
 
-.PHONY: help venv train eval predict sweep compare test test-fast lint format data clean
+.PHONY: help venv train eval predict sweep compare bench test test-fast lint format data clean
 
 help: ## Show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -51,6 +51,9 @@ sweep: $(STAMP) ## Multirun: train+evaluate every combination (ARGS="seed=1,2,3 
 
 compare: $(STAMP) ## Table over RUNS=<run dirs|globs|sweep id> (mean ± std over seeds); BASELINE=<system> adds significance
 	$(PY) -m eval.compare $(RUNS) $(if $(BASELINE),--baseline "$(BASELINE)") --out $(COMPARE_OUT)
+
+bench: $(STAMP) ## Harness vs the plain HF recipe, side by side: speed, memory, F1, % of matmul peak -> bench/
+	$(PY) -m bench.run $(ARGS)
 
 test: $(STAMP) ## Run the test suite
 	$(PY) -m pytest -q $(PYTEST_ARGS)

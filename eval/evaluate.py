@@ -156,6 +156,9 @@ def evaluate_model(cfg: DictConfig, out_dir: Path) -> dict:
     started = time.time()
     ckpt = Path(cfg.ckpt) if cfg.ckpt else latest_model(Path(cfg.runs_root))
     tagger = Tagger(ckpt, batch_size=cfg.batch_size, decoding=cfg.decoding)
+    for bias in ("o_bias", "i_bias"):
+        if cfg.get(bias) is not None:
+            setattr(tagger, bias, float(cfg[bias]))  # override the value tuned on dev
     scheme = model_scheme(tagger, instantiate(cfg.labels))
     tasks = [instantiate(t, _convert_="all") for t in cfg.tasks.values() if t is not None]
     results, versions, hashes, views = {}, {}, {}, {}

@@ -22,7 +22,7 @@ class ModelSpec:
     name: str
     tokenizer: str
     pretrained: str | None = None  # a local folder or a hub name; None: random init from `config`
-    config: dict = field(default_factory=dict)
+    config: dict = field(default_factory=dict)  # for `pretrained`: config overrides (e.g. num_hidden_layers)
     tokenizer_kwargs: dict = field(default_factory=dict)
     max_length: int = 256
     stride: int = 64
@@ -37,7 +37,7 @@ class ModelSpec:
         label2id = {v: k for k, v in id2label.items()}
         if self.pretrained:
             model = AutoModelForTokenClassification.from_pretrained(
-                self.pretrained, num_labels=len(labels), id2label=id2label, label2id=label2id
+                self.pretrained, num_labels=len(labels), id2label=id2label, label2id=label2id, **self.config
             )
             if self.freeze_word_embeddings:
                 model.get_input_embeddings().weight.requires_grad_(False)

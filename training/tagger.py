@@ -60,7 +60,9 @@ class Tagger:
             raise DatelineError(f"decoding must be 'viterbi' or 'argmax', not {decoding!r}")
         self.decoding = decoding
         self.o_bias = float(self.meta.get("o_bias", 0.0))
+        self.i_bias = float(self.meta.get("i_bias", 0.0))
         self._o = self.labels.index("O")
+        self._inside = [i for i, label in enumerate(self.labels) if label.startswith("I-")]
         self._allowed = allowed_transitions(self.labels)
         self._start = allowed_start(self.labels)
 
@@ -102,14 +104,19 @@ class Tagger:
                 scores[k][index[pos]] = logp[r, pos]
         return scores
 
-    def decode(self, scores: list[np.ndarray], o_bias: float | None = None) -> list[Prediction]:
-        """Per-word log-probabilities -> tags. `o_bias` is subtracted from the `O` score before
-        decoding (recall for precision); by default the value tuned on dev at training time."""
-        bias = self.o_bias if o_bias is None else o_bias
+    def decode(
+        self, scores: list[np.ndarray], o_bias: float | None = None, i_bias: float | None = None
+    ) -> list[Prediction]:
+        """Per-word log-probabilities -> tags. Before decoding, `o_bias` is subtracted from the
+        `O` score (recall for precision) and `i_bias` added to every `I-` score (longer spans);
+        by default both are the values tuned on dev at training time (`tune_biases`)."""
+        o_bias = self.o_bias if o_bias is None else o_bias
+        i_bias = self.i_bias if i_bias is None else i_bias
         out = []
         for s in scores:
             adjusted = s.copy()
-            adjusted[:, self._o] -= bias
+            adjusted[:, self._o] -= o_bias
+            adjusted[:, self._inside] += i_bias
             if self.decoding == "viterbi":
                 best = viterbi(adjusted, self._allowed, self._start)
             else:
@@ -135,3 +142,22 @@ class Tagger:
             out[d].tags[a:b] = p.tags
             out[d].confidence[a:b] = p.confidence
         return out
+
+
+def tune_biases(
+    tagger: Tagger, segments: list[list[str]], gold: list[list[str]], grid: dict[str, list[float]]
+) -> tuple[dict[str, float], float]:
+    """The decoding biases (see `Tagger.decode`) that maximise strict micro-F1 on `gold`
+    (the dev set: choices are made on dev). Ties keep the smaller bias."""
+    from seqeval.metrics import f1_score
+    from seqeval.scheme import IOB2
+
+    scores = tagger.scores(segments)
+    best, best_f1 = {"o_bias": 0.0, "i_bias": 0.0}, -1.0
+    for o_bias in grid.get("o_bias", [0.0]):
+        for i_bias in grid.get("i_bias", [0.0]):
+            tags = [p.tags for p in tagger.decode(scores, o_bias, i_bias)]
+            f1 = f1_score(gold, tags, mode="strict", scheme=IOB2, zero_division=0)
+            if f1 > best_f1 + 1e-9:
+                best, best_f1 = {"o_bias": o_bias, "i_bias": i_bias}, f1
+    return best, best_f1

@@ -128,11 +128,28 @@ def _run(cfg: DictConfig) -> dict:
         processing_class=tokenizer,
         compute_metrics=strict_f1_metric(labels),
     )
+    averaging = None
+    if cfg.averaging.enabled:
+        from training.averaging import EpochWeightAverage
+
+        averaging = EpochWeightAverage(cfg.averaging.start_epoch)
+        trainer.add_callback(averaging)
     resume = cfg.resume and any((run_dir / "checkpoints").glob("checkpoint-*"))
     started = time.time()
     train_out = trainer.train(resume_from_checkpoint=True if resume else None)
-    train_seconds = time.time() - started
     dev = trainer.evaluate()
+    chosen = "best_checkpoint"
+    averaged = averaging.averaged_state(model) if averaging else None
+    if averaged is not None:
+        best = {k: v.clone() for k, v in model.state_dict().items()}
+        model.load_state_dict(averaged)
+        dev_avg = trainer.evaluate()
+        log.info("dev strict F1: best checkpoint %.4f, epoch average %.4f", dev["eval_f1"], dev_avg["eval_f1"])
+        if dev_avg["eval_f1"] > dev["eval_f1"]:
+            dev, chosen = dev_avg, f"average_of_epochs_{cfg.averaging.start_epoch}+"
+        else:
+            model.load_state_dict(best)
+    train_seconds = time.time() - started
 
     model_dir = run_dir / "model"
     trainer.save_model(str(model_dir))
@@ -150,6 +167,9 @@ def _run(cfg: DictConfig) -> dict:
         return {}  # other DDP ranks: rank 0 writes the run directory
     tokenizer.save_pretrained(model_dir)
     (model_dir / META_FILE).write_text(json.dumps(meta, indent=2))
+    if cfg.decoding.tune:
+        meta.update(tune_decoding(cfg, model_dir, scheme))
+        (model_dir / META_FILE).write_text(json.dumps(meta, indent=2))
     results = {
         "run": {"dir": str(run_dir), "kind": "train", "seed": cfg.seed, "model": spec.name, "labels": scheme.name},
         "config": OmegaConf.to_container(cfg, resolve=True),
@@ -157,9 +177,11 @@ def _run(cfg: DictConfig) -> dict:
             "seconds": round(train_seconds, 2),
             "train_windows": len(train_ds),
             "gold_tokens": gold_tokens,
+            "train_subwords": int(np.sum(train_ds["length"])),
             "gold_tokens_per_second": round(gold_tokens * args.num_train_epochs / train_seconds, 1),
             "train_loss": train_out.training_loss,
             "best_checkpoint": trainer.state.best_model_checkpoint,
+            "chosen_weights": chosen,
             "log_history": trainer.state.log_history,
         },
         "results": {"ecbplus_dev": {"strict": {"micro": {k: dev[f"eval_{k}"] for k in ("precision", "recall", "f1")}}}},
@@ -168,6 +190,21 @@ def _run(cfg: DictConfig) -> dict:
     (run_dir / COMPLETE).touch()
     log.info("model saved to %s (dev strict F1 %.4f)", model_dir, dev["eval_f1"])
     return objective(cfg, results)
+
+
+def tune_decoding(cfg: DictConfig, model_dir: Path, scheme) -> dict:
+    """Pick the decoding biases on the dev gold sentences with the saved model, as the tagger
+    will run it; recorded in the model directory."""
+    from data.dataset import load_split
+    from data.labels import spans_to_bio
+    from training.tagger import Tagger, tune_biases
+
+    docs = load_split(cfg.corpora, scheme, "dev", cfg.data.dev_topics, cfg.data.test_topics)
+    segs = [(d, a, b) for d in docs for (a, b), g in zip(d.sentences, d.gold) if g]
+    gold = [spans_to_bio(len(d.tokens), d.spans)[a:b] for d, a, b in segs]
+    best, f1 = tune_biases(Tagger(model_dir), [d.words[a:b] for d, a, b in segs], gold, dict(cfg.decoding.grid))
+    log.info("decoding biases tuned on dev: %s (dev strict F1 %.4f)", best, f1)
+    return {**best, "decoding_dev_f1": f1}
 
 
 def objective(cfg: DictConfig, results: dict):

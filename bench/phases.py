@@ -1,0 +1,185 @@
+"""One measured phase of `make bench`, run in its own process: python -m bench.phases NAME ARGS_JSON.
+Prints one JSON line; peak RSS is this process's (or its training child's) own."""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SCHEME = {"EVENT": ["ACTION_*", "NEG_ACTION_*", "EVENT"], "ACTOR": ["HUMAN_PART*", "ACTOR"]}
+
+
+def corpora(args: dict) -> str:
+    from data.corpora import default_corpora_dir
+
+    return args.get("corpora") or default_corpora_dir()
+
+
+def rss_mib(who=resource.RUSAGE_SELF) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024
+
+
+def strict_f1(model_dir: Path, args: dict, split: str, decoding: str) -> float:
+    """Strict micro-F1 on the ECB+ gold sentences of a split, scored the same way for both."""
+    from data.dataset import load_split
+    from data.labels import LabelScheme, spans_to_bio
+    from eval.metrics import strict_scores
+    from training.tagger import Tagger
+
+    tagger = Tagger(model_dir, decoding=decoding)
+    docs = load_split(corpora(args), LabelScheme.from_config("events_actors", SCHEME), split)
+    segs = [(d, a, b) for d in docs for (a, b), g in zip(d.sentences, d.gold) if g]
+    preds = tagger.predict([d.words[a:b] for d, a, b in segs])
+    gold = [spans_to_bio(len(d.tokens), d.spans)[a:b] for d, a, b in segs]
+    return strict_scores(gold, [p.tags for p in preds])["micro"]["f1"]
+
+
+def train_recipe(args: dict) -> dict:
+    from transformers import AutoConfig
+
+    from bench.recipe import train_recipe as run
+    from data.dataset import build_dataset
+    from data.labels import LabelScheme
+    from training.model import minilm_path
+
+    scheme = LabelScheme.from_config("events_actors", SCHEME)
+    rows = build_dataset(corpora(args), scheme, "train", "sentence", "none", cache_dir=f"{args['work']}/cache")
+    out = Path(args["work"]) / "recipe"
+    model, tokenizer, seconds = run(
+        minilm_path(), rows, scheme.bio_labels, str(out / "checkpoints"), args["epochs"], args["seed"]
+    )
+    model.save_pretrained(out / "model")
+    tokenizer.save_pretrained(out / "model")
+    gold = sum(len(w) for w in rows["words"])
+    lengths = [len(tokenizer(w, is_split_into_words=True, truncation=True)["input_ids"]) for w in rows["words"]]
+    flops = 3 * sum(n * encoder_flops(AutoConfig.from_pretrained(minilm_path()), n) for n in lengths) * args["epochs"]
+    return {
+        "seconds": seconds,
+        "gold_tokens_per_s": gold * args["epochs"] / seconds,
+        "gflops": flops / seconds / 1e9,
+        "precision": "fp32",
+        "dev_f1": strict_f1(out / "model", args, "dev", "argmax"),
+        "test_f1": strict_f1(out / "model", args, "test", "argmax"),
+        "peak_rss_mib": rss_mib(),
+    }
+
+
+def encoder_flops(config, seq_len: float) -> float:
+    from bench.run import encoder_flops_per_token
+
+    return encoder_flops_per_token(config, seq_len)
+
+
+def train_harness(args: dict) -> dict:
+    from transformers import AutoConfig
+
+    from training.model import minilm_path
+
+    run_dir = Path(args["work"]).resolve() / "harness"
+    cmd = [
+        sys.executable,
+        "-m",
+        "training.train",
+        "data.extra=none",
+        "evaluate.enabled=false",
+        f"trainer.args.num_train_epochs={args['epochs']}",
+        f"seed={args['seed']}",
+        f"hydra.run.dir={run_dir}",
+        f"cache_dir={Path(args['work']).resolve() / 'cache'}",
+        *args["harness_args"].split(),
+    ]
+    if args.get("corpora"):
+        cmd.append(f"corpora={args['corpora']}")
+    res = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, env={**os.environ, "HF_HUB_OFFLINE": "1"})
+    if res.returncode != 0:
+        raise SystemExit(res.stderr[-3000:])
+    rec = json.loads((run_dir / "results.json").read_text())
+    t = rec["training"]
+    seconds = t["seconds"]
+    config = AutoConfig.from_pretrained(minilm_path())
+    mean_len = t["train_subwords"] / max(t["train_windows"], 1)
+    flops = 3 * t["train_subwords"] * encoder_flops(config, mean_len) * args["epochs"]
+    return {
+        "seconds": seconds,
+        "gold_tokens_per_s": t["gold_tokens"] * args["epochs"] / seconds,
+        "gflops": flops / seconds / 1e9,
+        "precision": "bf16" if rec["config"]["trainer"]["args"].get("bf16") else "fp32",
+        "dev_f1": strict_f1(run_dir / "model", args, "dev", "viterbi"),
+        "test_f1": strict_f1(run_dir / "model", args, "test", "viterbi"),
+        "peak_rss_mib": rss_mib(resource.RUSAGE_CHILDREN),
+    }
+
+
+def articles(args: dict):
+    """Raw articles to tag: the MEANTIME Wikinews texts and the held-out articles, as plain text."""
+    from data.articles import read_brat_folder
+    from data.corpora import default_heldout_dir
+    from data.meantime import iter_documents
+    from data.text import document_from_text
+
+    texts = [d.text.replace(" \n", "\n") for d in iter_documents(Path(corpora(args)))]
+    texts += [d.text for d in read_brat_folder(Path(default_heldout_dir()))]
+    return [document_from_text(f"a{i}", t) for i, t in enumerate(texts)]
+
+
+def tag_recipe(args: dict) -> dict:
+    from transformers import pipeline
+
+    docs = articles(args)
+    tagger = pipeline(
+        "token-classification",
+        model=str(Path(args["work"]) / "recipe" / "model"),
+        aggregation_strategy="first",
+        stride=64,
+    )
+    tagger(docs[0].text)  # warm-up
+    started = time.perf_counter()
+    for d in docs:
+        tagger(d.text)
+    seconds = time.perf_counter() - started
+    tokens = sum(len(d.tokens) for d in docs)
+    return {
+        "articles": len(docs),
+        "tokens": tokens,
+        "seconds": seconds,
+        "articles_per_s": len(docs) / seconds,
+        "tokens_per_s": tokens / seconds,
+        "peak_rss_mib": rss_mib(),
+    }
+
+
+def tag_harness(args: dict) -> dict:
+    from training.tagger import Tagger
+
+    docs = articles(args)
+    tagger = Tagger(Path(args["work"]).resolve() / "harness" / "model")
+    tagger.tag_documents(docs[:1])  # warm-up
+    started = time.perf_counter()
+    tagger.tag_documents(docs)
+    seconds = time.perf_counter() - started
+    tokens = sum(len(d.tokens) for d in docs)
+    return {
+        "articles": len(docs),
+        "tokens": tokens,
+        "seconds": seconds,
+        "articles_per_s": len(docs) / seconds,
+        "tokens_per_s": tokens / seconds,
+        "peak_rss_mib": rss_mib(),
+    }
+
+
+if __name__ == "__main__":
+    name, raw = sys.argv[1], json.loads(sys.argv[2])
+    result = {
+        "train_recipe": train_recipe,
+        "train_harness": train_harness,
+        "tag_recipe": tag_recipe,
+        "tag_harness": tag_harness,
+    }[name](raw)
+    print(json.dumps(result))
