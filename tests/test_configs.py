@@ -26,11 +26,24 @@ def test_every_model_config(compose_cfg, model):
     assert spec.pretrained or spec.config
 
 
-@pytest.mark.parametrize("group", ["data", "trainer", "logger", "experiment"])
+@pytest.mark.parametrize("group", ["data", "trainer", "logger"])
 def test_every_other_group(compose_cfg, group):
     for option in options(group):
         cfg = compose_cfg("train", [f"{group}={option}"])
         assert cfg[group] is not None
+
+
+@pytest.mark.parametrize("experiment", options("experiment"))
+def test_every_experiment(compose_cfg, experiment):
+    cfg = compose_cfg("train", [f"experiment={experiment}"])
+    assert isinstance(instantiate(cfg.labels), LabelScheme) and isinstance(instantiate(cfg.model), ModelSpec)
+
+
+def test_experiments_only_override(compose_cfg):
+    assert compose_cfg("train", ["experiment=recipe"]).data.extra == "none"
+    assert compose_cfg("train", ["experiment=components"]).labels.name == "components"
+    assert compose_cfg("train", ["experiment=smoke"]).model.name == "tiny"
+    assert compose_cfg("train", ["experiment=default"]) == compose_cfg("train", [])
 
 
 @pytest.mark.parametrize("task", options("tasks"))
