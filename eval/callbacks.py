@@ -33,7 +33,12 @@ class EvaluateAfterTraining(Callback):
         from data.errors import DatelineError, reported_as_one_line
         from eval.evaluate import evaluate_model
 
-        overrides = [f"ckpt={run_dir / 'model'}", f"corpora={config.corpora}", *settings.get("overrides", [])]
+        quote = lambda v: "'" + str(v).replace("\\", "\\\\").replace("'", "\\'") + "'"  # noqa: E731
+        overrides = [
+            f"ckpt={quote(run_dir / 'model')}",
+            f"corpora={quote(config.corpora)}",
+            *settings.get("overrides", []),
+        ]
         with reported_as_one_line():
             try:
                 cfg = compose(config_name="eval", overrides=overrides)

@@ -1,0 +1,106 @@
+"""Runs grouped into systems, mean ± std over seeds, and a real sweep on the tiny model."""
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from eval.compare import compare, find_runs, main
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def fake_run(root: Path, name: str, lr: float, seed: int, f1: float, event: float, secs: float) -> Path:
+    run = root / name
+    run.mkdir(parents=True)
+    entry = lambda f: {"precision": f, "recall": f, "f1": f, "ci_low": f, "ci_high": f, "support": 10}  # noqa: E731
+    record = {
+        "config": {
+            "seed": seed,
+            "corpora": f"/x/{name}",
+            "trainer": {"args": {"learning_rate": lr}},
+            "model": {"name": "tiny"},
+        },
+        "training": {"seconds": secs},
+        "results": {
+            "ecbplus_test": {
+                "strict": {"micro": entry(f1), "EVENT": entry(event)},
+                "partial": {"micro": entry(f1 + 0.1)},
+            }
+        },
+    }
+    (run / "results.json").write_text(json.dumps(record))
+    return run
+
+
+def test_grouping_mean_std_by_hand(tmp_path: Path):
+    fake_run(tmp_path, "a1", 1e-3, 1, 0.50, 0.6, 10)
+    fake_run(tmp_path, "a2", 1e-3, 2, 0.60, 0.8, 30)
+    fake_run(tmp_path, "b1", 5e-4, 1, 0.70, 0.7, 20)
+    fake_run(tmp_path, "b2", 5e-4, 2, 0.72, 0.7, 20)
+    fake_run(tmp_path, "b3", 5e-4, 3, 0.74, 0.7, 20)
+    result = compare(find_runs([str(tmp_path)]))
+    assert result["differing"] == ["trainer.args.learning_rate"]
+    by = {s["system"]: s for s in result["systems"]}
+    a, b = by["trainer.args.learning_rate=0.001"], by["trainer.args.learning_rate=0.0005"]
+    assert a["seeds"] == [1, 2] and b["seeds"] == [1, 2, 3]
+    mean, std = a["tasks"]["ecbplus_test"]["strict.micro.f1"]
+    assert mean == pytest.approx(0.55) and std == pytest.approx(0.0707106781, abs=1e-9)  # sqrt(0.005)
+    mean, std = b["tasks"]["ecbplus_test"]["strict.micro.f1"]
+    assert mean == pytest.approx(0.72) and std == pytest.approx(0.02)
+    assert a["tasks"]["ecbplus_test"]["partial.micro.f1"][0] == pytest.approx(0.65)
+    assert a["tasks"]["ecbplus_test"]["strict.EVENT.f1"] == pytest.approx((0.7, statistics.stdev([0.6, 0.8])))
+    assert a["train_seconds"] == pytest.approx((20.0, statistics.stdev([10, 30])))
+    assert main([str(tmp_path), "--out", str(tmp_path / "out")]) == 0
+    md = (tmp_path / "out" / "compare.md").read_text()
+    assert "0.5500 ± 0.0707" in md and "0.7200 ± 0.0200" in md
+    assert (tmp_path / "out" / "compare.csv").read_text().count("\n") == 3
+
+
+@pytest.mark.slow
+def test_sweep_then_compare(corpus_dir: Path, tmp_path: Path):
+    sweep = tmp_path / "sweep"
+    cmd = [
+        sys.executable,
+        "-m",
+        "training.train",
+        "--multirun",
+        "model=tiny",
+        "seed=1,2",
+        "trainer.args.learning_rate=0.001,0.0005",
+        "trainer.args.num_train_epochs=1",
+        f"corpora={corpus_dir}",
+        f"cache_dir={tmp_path / 'cache'}",
+        f"hydra.sweep.dir={sweep}",
+        "skip_if_done=true",
+        'evaluate.overrides=["tasks=[ecbplus_test]","leaderboard_dir=null"]',
+    ]
+    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    res = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
+    assert res.returncode == 0, res.stderr[-3000:]
+    runs = sorted(p.parent for p in sweep.glob("*/results.json"))
+    assert len(runs) == 4 and all((r / "predictions" / "ecbplus_test.jsonl").is_file() for r in runs)
+    # re-running the sweep skips the finished combinations
+    again = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
+    assert again.returncode == 0 and (again.stdout + again.stderr).count("already holds a finished run") == 4
+    out = tmp_path / "cmp"
+    assert main([str(sweep), "--out", str(out), "--baseline", "trainer.args.learning_rate=0.001"]) == 0
+    result = json.loads((out / "compare.json").read_text())
+    assert len(result["systems"]) == 2 and result["differing"] == ["trainer.args.learning_rate"]
+    for system in result["systems"]:
+        f1s = [
+            json.loads((Path(r) / "results.json").read_text())["results"]["ecbplus_test"]["strict"]["micro"]["f1"]
+            for r in system["runs"]
+        ]
+        mean, std = system["tasks"]["ecbplus_test"]["strict.micro.f1"]
+        assert (
+            len(f1s) == 2
+            and mean == pytest.approx(statistics.fmean(f1s))
+            and std == pytest.approx(statistics.stdev(f1s))
+        )
+    sig = result["significance"]
+    assert len(sig) == 1 and 0 < sig[0]["p_value"] <= 1 and sig[0]["ci_low"] <= sig[0]["delta_f1"] <= sig[0]["ci_high"]
