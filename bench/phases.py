@@ -128,50 +128,42 @@ def articles(args: dict):
     return [document_from_text(f"a{i}", t) for i, t in enumerate(texts)]
 
 
+def timed_tagging(tag_all, docs) -> dict:
+    """Throughput and peak memory of `tag_all(docs)` after a warm-up on the first article."""
+    tag_all(docs[:1])
+    started = time.perf_counter()
+    tag_all(docs)
+    seconds = time.perf_counter() - started
+    tokens = sum(len(d.tokens) for d in docs)
+    return {
+        "articles": len(docs),
+        "tokens": tokens,
+        "seconds": seconds,
+        "articles_per_s": len(docs) / seconds,
+        "tokens_per_s": tokens / seconds,
+        "peak_rss_mib": rss_mib(),
+    }
+
+
 def tag_recipe(args: dict) -> dict:
+    """The recipe's inference: a pipeline, one article at a time."""
     from transformers import pipeline
 
-    docs = articles(args)
     tagger = pipeline(
         "token-classification",
         model=str(Path(args["work"]) / "recipe" / "model"),
         aggregation_strategy="first",
         stride=64,
     )
-    tagger(docs[0].text)  # warm-up
-    started = time.perf_counter()
-    for d in docs:
-        tagger(d.text)
-    seconds = time.perf_counter() - started
-    tokens = sum(len(d.tokens) for d in docs)
-    return {
-        "articles": len(docs),
-        "tokens": tokens,
-        "seconds": seconds,
-        "articles_per_s": len(docs) / seconds,
-        "tokens_per_s": tokens / seconds,
-        "peak_rss_mib": rss_mib(),
-    }
+    return timed_tagging(lambda docs: [tagger(d.text) for d in docs], articles(args))
 
 
 def tag_harness(args: dict) -> dict:
+    """The harness: all articles in one batched call of the tagger."""
     from training.tagger import Tagger
 
-    docs = articles(args)
     tagger = Tagger(Path(args["work"]).resolve() / "harness" / "model")
-    tagger.tag_documents(docs[:1])  # warm-up
-    started = time.perf_counter()
-    tagger.tag_documents(docs)
-    seconds = time.perf_counter() - started
-    tokens = sum(len(d.tokens) for d in docs)
-    return {
-        "articles": len(docs),
-        "tokens": tokens,
-        "seconds": seconds,
-        "articles_per_s": len(docs) / seconds,
-        "tokens_per_s": tokens / seconds,
-        "peak_rss_mib": rss_mib(),
-    }
+    return timed_tagging(tagger.tag_documents, articles(args))
 
 
 if __name__ == "__main__":

@@ -57,6 +57,14 @@ def in_scope(start: int, ranges: list[tuple[int, int]]) -> bool:
     return any(a <= start < b for a, b in ranges)
 
 
+def span_record(doc: Document, span: tuple[int, int, str] | None) -> dict | None:
+    return (
+        None
+        if span is None
+        else {"start": span[0], "end": span[1], "label": span[2], "text": doc.text[span[0] : span[1]]}
+    )
+
+
 def error_record(task: str, doc: Document, pair) -> dict:
     span = pair.gold or pair.pred
     a, b = min(x[0] for x in (pair.gold, pair.pred) if x), max(x[1] for x in (pair.gold, pair.pred) if x)
@@ -64,22 +72,8 @@ def error_record(task: str, doc: Document, pair) -> dict:
         "task": task,
         "doc_id": doc.id,
         "kind": {"missed": "false_negative", "spurious": "false_positive"}.get(pair.kind, pair.kind + "_error"),
-        "gold": None
-        if pair.gold is None
-        else {
-            "start": pair.gold[0],
-            "end": pair.gold[1],
-            "label": pair.gold[2],
-            "text": doc.text[pair.gold[0] : pair.gold[1]],
-        },
-        "pred": None
-        if pair.pred is None
-        else {
-            "start": pair.pred[0],
-            "end": pair.pred[1],
-            "label": pair.pred[2],
-            "text": doc.text[pair.pred[0] : pair.pred[1]],
-        },
+        "gold": span_record(doc, pair.gold),
+        "pred": span_record(doc, pair.pred),
         "start": span[0],
         "context": doc.text[max(0, a - CONTEXT_CHARS) : a]
         + "[["

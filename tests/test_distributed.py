@@ -46,42 +46,27 @@ def dev_metrics(run: Path, corpus: Path) -> tuple[float, float]:
 def test_two_process_ddp_matches_single_process(corpus_dir: Path, tmp_path: Path):
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "OMP_NUM_THREADS": "1"}
     extra = [f"corpora={corpus_dir}", f"cache_dir={tmp_path / 'cache'}"]
-    single = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "training.train",
-            *COMMON,
-            *extra,
-            "trainer.args.per_device_train_batch_size=16",
-            f"hydra.run.dir={tmp_path / 'single'}",
-        ],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
+
+    def launch(prefix: list[str], *overrides: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [*prefix, "-m", "training.train", *COMMON, *extra, *overrides],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+
+    single = launch(
+        [sys.executable], "trainer.args.per_device_train_batch_size=16", f"hydra.run.dir={tmp_path / 'single'}"
     )
     assert single.returncode == 0, single.stderr[-2000:]
-    torchrun = Path(sys.executable).with_name("torchrun")
-    ddp = subprocess.run(
-        [
-            str(torchrun),
-            "--standalone",
-            "--nproc_per_node=2",
-            "-m",
-            "training.train",
-            *COMMON,
-            *extra,
-            "trainer.args.per_device_train_batch_size=8",
-            "+trainer.args.ddp_backend=gloo",
-            f"hydra.run.dir={tmp_path / 'ddp'}",
-        ],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
+    torchrun = [str(Path(sys.executable).with_name("torchrun")), "--standalone", "--nproc_per_node=2"]
+    ddp = launch(
+        torchrun,
+        "trainer.args.per_device_train_batch_size=8",
+        "+trainer.args.ddp_backend=gloo",
+        f"hydra.run.dir={tmp_path / 'ddp'}",
     )
     assert ddp.returncode == 0, ddp.stderr[-3000:]
     assert (tmp_path / "ddp" / "model" / "config.json").is_file()
