@@ -10,6 +10,8 @@ EXP ?=
 NPROC ?= 1
 TRAIN_OVERRIDES = $(if $(EXP),experiment=$(EXP)) $(ARGS) $(if $(RESUME),resume=true hydra.run.dir=$(abspath $(RESUME)))
 CKPT ?=
+comma := ,
+WITH_ARTICLES := 'tasks=[ecbplus_test$(comma)meantime_en$(comma)heldout$(comma)articles]'
 FILE ?=
 FORMAT ?= text
 ARTICLES ?=
@@ -40,7 +42,7 @@ else
 endif
 
 eval: $(STAMP) ## Evaluate CKPT=<model dir> (default: latest run) on all tasks; ARTICLES=<folder> adds yours
-	$(PY) -m eval.evaluate $(if $(CKPT),ckpt=$(CKPT)) $(if $(ARTICLES),'tasks=[ecbplus_test,meantime_en,heldout,articles]' articles=$(abspath $(ARTICLES))) $(ARGS)
+	$(PY) -m eval.evaluate $(if $(CKPT),ckpt=$(CKPT)) $(if $(ARTICLES),$(WITH_ARTICLES) articles=$(abspath $(ARTICLES))) $(ARGS)
 
 predict: $(STAMP) ## Tag FILE=<article.txt|.jsonl> (or stdin) with CKPT=<model dir>; FORMAT=json prints JSON
 	$(PY) -m eval.predict --ckpt $(if $(CKPT),$(CKPT),$$($(PY) -c 'from eval.evaluate import latest_model; from pathlib import Path; print(latest_model(Path("runs")))')) $(if $(FILE),--file $(FILE)) --out $(OUT) --format $(FORMAT)
