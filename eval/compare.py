@@ -18,7 +18,19 @@ from pathlib import Path
 
 from data.io import write_json_atomic, write_text_atomic
 
-IGNORED_KEYS = ("seed", "corpora", "cache_dir", "resume", "hydra", "model.pretrained", "model.tokenizer")
+# run settings, not part of what a system is
+IGNORED_KEYS = (
+    "seed",
+    "corpora",
+    "cache_dir",
+    "resume",
+    "hydra",
+    "model.pretrained",
+    "model.tokenizer",
+    "skip_if_done",
+    "evaluate",
+    "objective",
+)
 
 
 def flatten(cfg: dict, prefix: str = "") -> dict[str, object]:
@@ -89,7 +101,15 @@ def compare(runs: list[Path]) -> dict:
             have = [r["results"][task] for _, r in members if task in r["results"]]
             entry = {"n": len(have)}
             for schema in ("strict", "partial"):
-                for label in sorted({k for h in have for k in h.get(schema, {})}):
+                labels = {
+                    k
+                    for h in have
+                    for k, v in h.get(schema, {}).items()
+                    if isinstance(v, dict) and v.get("trained", True) and k != "macro"
+                }
+                if schema == "partial":
+                    labels &= {"micro"}
+                for label in sorted(labels, key=lambda k: (k != "micro", k)):
                     values = [h[schema][label]["f1"] for h in have if label in h.get(schema, {})]
                     if len(values) == len(have):
                         entry[f"{schema}.{label}.f1"] = mean_std(values)
@@ -99,6 +119,8 @@ def compare(runs: list[Path]) -> dict:
         row["model_mb"] = model_size_mb(members[0][0])
         systems.append(row)
     systems.sort(key=lambda s: s["system"])
+    for i, system in enumerate(systems, 1):
+        system["id"] = f"S{i}"
     return {"systems": systems, "differing": differing}
 
 
@@ -152,7 +174,7 @@ def table_rows(result: dict) -> list[dict]:
     rows = []
     for s in result["systems"]:
         for task, entry in s["tasks"].items():
-            row = {"system": s["system"], "task": task, "n": entry["n"]}
+            row = {"id": s["id"], "system": s["system"], "task": task, "n": entry["n"]}
             for key, value in entry.items():
                 if key != "n":
                     row[key] = value
@@ -196,6 +218,71 @@ def render_csv(rows: list[dict]) -> str:
     return buf.getvalue()
 
 
+def plot(result: dict, out: Path) -> list[Path]:
+    """F1 per system and task with error bars (95% CI of the mean over seeds, t-based; the
+    bootstrap CI of the single run when there is one seed), and learning curves (dev F1 and
+    training loss per epoch) of every run compared."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    paths = []
+    systems = result["systems"]
+    tasks = sorted({t for s in systems for t in s["tasks"] if "strict.micro.f1" in s["tasks"][t] and "dev" not in t})
+    if tasks:
+        fig, axes = plt.subplots(
+            1, len(tasks), figsize=(3 + 2.2 * len(systems) * len(tasks) / max(len(tasks), 1), 3.6), squeeze=False
+        )
+        for ax, task in zip(axes[0], tasks):
+            names, means, errs = [], [], []
+            for s in systems:
+                entry = s["tasks"].get(task, {})
+                if "strict.micro.f1" not in entry:
+                    continue
+                mean, std = entry["strict.micro.f1"]
+                n = entry["n"]
+                names.append(s["id"])
+                means.append(mean)
+                errs.append(T95.get(n - 1, 1.96) * std / n**0.5 if n > 1 else 0.0)
+            ax.bar(range(len(names)), means, yerr=errs, capsize=4, color="#8ecae6", edgecolor="#333")
+            ax.set_xticks(range(len(names)), names, fontsize=8)
+            ax.set_ylim(max(0, min(means) - 0.1), min(1, max(means) + 0.05))
+            ax.set_title(f"{task}: strict micro-F1", fontsize=9)
+        fig.tight_layout()
+        paths.append(out / "f1.png")
+        fig.savefig(paths[-1], dpi=110)
+        plt.close(fig)
+    fig, (ax_f1, ax_loss) = plt.subplots(1, 2, figsize=(10, 3.6))
+    for k, s in enumerate(systems):
+        color = plt.cm.tab10(k % 10)
+        for i, run in enumerate(s["runs"]):
+            history = json.loads((Path(run) / "results.json").read_text()).get("training", {}).get("log_history", [])
+            per_epoch = {}
+            for h in history:  # the first dev evaluation of each epoch (later ones re-score the best checkpoint)
+                if "eval_f1" in h and "epoch" in h:
+                    per_epoch.setdefault(h["epoch"], h["eval_f1"])
+            dev = sorted(per_epoch.items())
+            loss = [(h["epoch"], h["loss"]) for h in history if "loss" in h and "epoch" in h]
+            label = f"{s['id']}: {s['system']}"[:80] if i == 0 else None
+            if dev:
+                ax_f1.plot(*zip(*dev), color=color, alpha=0.8, label=label, marker=".")
+            if loss:
+                ax_loss.plot(*zip(*loss), color=color, alpha=0.8, label=label, marker=".")
+    ax_f1.set(xlabel="epoch", ylabel="dev strict F1", title="learning curves: dev F1")
+    ax_loss.set(xlabel="epoch", ylabel="training loss", title="learning curves: loss")
+    ax_f1.legend(fontsize=6, loc="lower right")
+    fig.tight_layout()
+    paths.append(out / "learning_curves.png")
+    fig.savefig(paths[-1], dpi=110)
+    plt.close(fig)
+    return paths
+
+
+# two-sided 95% Student t quantiles by degrees of freedom, for the CI of a mean over few seeds
+T95 = {1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365, 8: 2.306, 9: 2.262}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("runs", nargs="+", help="run directories, globs, or folders holding runs")
@@ -217,6 +304,7 @@ def main(argv: list[str] | None = None) -> int:
         md += "\n" + significance_markdown(sig)
         write_text_atomic(args.out / "compare.md", md)
     write_json_atomic(args.out / "compare.json", result)
+    plot(result, args.out)
     print(md)
     return 0
 
