@@ -128,9 +128,10 @@ def significance(result: dict, baseline: str, n: int = 10000) -> list[dict]:
     """Every other system vs the baseline on every task both have predictions for."""
     from eval.significance import mean_counts, paired_test, strict_counts
 
-    by_name = {s["system"]: s for s in result["systems"]}
+    by_name = {s["system"]: s for s in result["systems"]} | {s["id"]: s for s in result["systems"]}
     if baseline not in by_name:
-        raise SystemExit(f"error: no system named {baseline!r}; systems: {', '.join(by_name)}")
+        names = "; ".join(f"{s['id']}: {s['system']}" for s in result["systems"])
+        raise SystemExit(f"error: no system named {baseline!r}; systems: {names}")
 
     def counts(system: dict, task: str):
         runs = []
@@ -145,6 +146,7 @@ def significance(result: dict, baseline: str, n: int = 10000) -> list[dict]:
 
     rows = []
     base = by_name[baseline]
+    baseline = base["system"]
     for other in result["systems"]:
         if other is base:
             continue
@@ -287,7 +289,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("runs", nargs="+", help="run directories, globs, or folders holding runs")
     parser.add_argument("--out", type=Path, default=Path("results/compare"))
-    parser.add_argument("--baseline", help="system name (as in the table) to test every other system against")
+    parser.add_argument(
+        "--baseline", help="system (its name or id, as in the table) to test every other system against"
+    )
     args = parser.parse_args(argv)
     runs = find_runs(args.runs)
     if not runs:

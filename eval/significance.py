@@ -17,14 +17,23 @@ from pathlib import Path
 import numpy as np
 
 
+MIN_DOCS = 20  # below this, pair sentences instead of documents (as the bootstrap CIs of eval do)
+
+
 def strict_counts(pred_file: Path, types: set[str] | None = None) -> dict[str, np.ndarray]:
-    """predictions/<task>.jsonl -> {doc id: [tp, predicted, gold]} (strict: same offsets and type)."""
+    """predictions/<task>.jsonl -> {unit: [tp, predicted, gold]} (strict: same offsets and type).
+    Units are documents, or the scored sentences when the task has fewer than 20 documents."""
+    rows = [json.loads(line) for line in pred_file.read_text().splitlines()]
+    by_sentence = len(rows) < MIN_DOCS
     counts = {}
-    for line in pred_file.read_text().splitlines():
-        row = json.loads(line)
+    for row in rows:
         gold = {tuple(g[:3]) for g in row["gold"] if types is None or g[2] in types}
         pred = {tuple(p[:3]) for p in row["pred"] if types is None or p[2] in types}
-        counts[row["doc_id"]] = np.array([len(gold & pred), len(pred), len(gold)], dtype=float)
+        ranges = [tuple(r) for r in row["scored"]] if by_sentence else [(0, float("inf"))]
+        for k, (a, b) in enumerate(ranges):
+            g = {x for x in gold if a <= x[0] < b}
+            p = {x for x in pred if a <= x[0] < b}
+            counts[f"{row['doc_id']}#{k}"] = np.array([len(g & p), len(p), len(g)], dtype=float)
     return counts
 
 
@@ -59,6 +68,6 @@ def paired_test(a: dict[str, np.ndarray], b: dict[str, np.ndarray], n: int = 100
         "ci_low": float(low),
         "ci_high": float(high),
         "p_value": p,
-        "n_documents": len(docs),
+        "n_units": len(docs),
         "significant": bool(p < 0.05 and (low > 0 or high < 0)),
     }
