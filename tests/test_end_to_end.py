@@ -23,11 +23,18 @@ def test_train_then_eval_tiny(corpus_dir: Path, tmp_path: Path):
     run_dir = tmp_path / "run"
     common = [f"corpora={corpus_dir}", f"hydra.run.dir={run_dir}"]
     train = run(
-        "training.train", "model=tiny", "trainer.args.num_train_epochs=2", f"cache_dir={tmp_path / 'cache'}", *common
+        "training.train",
+        "model=tiny",
+        "trainer.args.num_train_epochs=2",
+        f"cache_dir={tmp_path / 'cache'}",
+        'evaluate.overrides=["tasks=[ecbplus_test]","leaderboard_dir=null"]',
+        *common,
     )
     assert train.returncode == 0, train.stderr[-3000:]
     model_dir = run_dir / "model"
     assert (run_dir / ".hydra" / "config.yaml").is_file() and (run_dir / ".complete").is_file()
+    # training ended by evaluating its model in the run directory (the Hydra callback)
+    assert "partial" in json.loads((run_dir / "results.json").read_text())["results"]["ecbplus_test"]
     assert json.loads((model_dir / "dateline.json").read_text())["labels"] == "events_actors"
 
     articles = tmp_path / "articles"
@@ -83,6 +90,7 @@ def test_resume_and_unique_run_dirs(corpus_dir: Path, tmp_path: Path):
         f"corpora={corpus_dir}",
         f"cache_dir={tmp_path / 'cache'}",
         f"hydra.run.dir={tmp_path}/runs/" + "${run_suffix:}",
+        "evaluate.enabled=false",
     ]
     env = {**os.environ, "HF_HUB_OFFLINE": "1"}
     procs = [
@@ -103,6 +111,7 @@ def test_resume_and_unique_run_dirs(corpus_dir: Path, tmp_path: Path):
         f"cache_dir={tmp_path / 'cache'}",
         f"hydra.run.dir={runs[0]}",
         "resume=true",
+        "evaluate.enabled=false",
     )
     assert again.returncode == 0, again.stderr[-2000:]
     history = json.loads((runs[0] / "results.json").read_text())["training"]["log_history"]
