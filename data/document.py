@@ -7,6 +7,7 @@ corpus format means a new reader and nothing else.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 
 @dataclass(frozen=True)
@@ -59,8 +60,9 @@ class Document:
         if not self.gold:
             self.gold = [True] * len(self.sentences)
 
-    @property
+    @cached_property
     def words(self) -> list[str]:
+        """Token texts, built once: callers slice it per sentence in loops."""
         return [t.text for t in self.tokens]
 
     def span_text(self, span: Span) -> str:

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 
 from data.document import Document, Span
-from data.errors import DatelineError
 
 
 @dataclass(frozen=True)
@@ -140,16 +139,6 @@ def bio_to_spans(tags: Sequence[str]) -> list[Span]:
         if prefix == "B":
             start, label = i, typ
     return spans
-
-
-def check_tags(tags: Iterable[str], scheme: LabelScheme, path: str) -> None:
-    """Refuse a tag no pattern of the scheme knows: a typo must not vanish silently."""
-    for tag in tags:
-        if not scheme.knows(tag):
-            raise DatelineError(
-                f"label {tag!r} is not in label scheme {scheme.name!r} (known types: {', '.join(scheme.entity_types)})",
-                path,
-            )
 
 
 def known_labels(scheme_configs: list) -> list[str]:

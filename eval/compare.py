@@ -273,7 +273,8 @@ def plot(result: dict, out: Path) -> list[Path]:
                 ax_loss.plot(*zip(*loss), color=color, alpha=0.8, label=label, marker=".")
     ax_f1.set(xlabel="epoch", ylabel="dev strict F1", title="learning curves: dev F1")
     ax_loss.set(xlabel="epoch", ylabel="training loss", title="learning curves: loss")
-    ax_f1.legend(fontsize=6, loc="lower right")
+    if ax_f1.get_legend_handles_labels()[0]:
+        ax_f1.legend(fontsize=6, loc="lower right")
     fig.tight_layout()
     paths.append(out / "learning_curves.png")
     fig.savefig(paths[-1], dpi=110)

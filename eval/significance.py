@@ -16,7 +16,6 @@ from pathlib import Path
 
 import numpy as np
 
-
 MIN_DOCS = 20  # below this, pair sentences instead of documents (as the bootstrap CIs of eval do)
 
 
