@@ -61,5 +61,5 @@ def test_trainer_args_instantiate(compose_cfg, tmp_path):
 
 def test_tiny_model_builds_offline(compose_cfg):
     spec = instantiate(compose_cfg("train", ["model=tiny"]).model)
-    model = spec.build(["O", "B-X", "I-X"], seed=0)
+    model = spec.build(["O", "B-X", "I-X"])
     assert model.config.num_labels == 3 and spec.load_tokenizer().cls_token_id is not None

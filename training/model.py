@@ -32,7 +32,8 @@ class ModelSpec:
     def load_tokenizer(self):
         return AutoTokenizer.from_pretrained(self.tokenizer, **self.tokenizer_kwargs)
 
-    def build(self, labels: list[str], seed: int) -> PreTrainedModel:
+    def build(self, labels: list[str]) -> PreTrainedModel:
+        """A token classifier with `labels`; the caller has seeded the RNGs (the random head)."""
         id2label = dict(enumerate(labels))
         label2id = {v: k for k, v in id2label.items()}
         if self.pretrained:

@@ -110,7 +110,7 @@ def _run(cfg: DictConfig) -> dict:
 
     for key, value in (cfg.logger.get("env") or {}).items():
         os.environ[key] = str(value)  # the trackers' integrations read their settings from the environment
-    model = spec.build(labels, cfg.seed)
+    model = spec.build(labels)
     args = instantiate(
         cfg.trainer.args,
         output_dir=str(run_dir / "checkpoints"),
