@@ -27,16 +27,14 @@ def rss_mib(who=resource.RUSAGE_SELF) -> float:
 
 def strict_f1(model_dir: Path, args: dict, split: str, decoding: str) -> float:
     """Strict micro-F1 on the ECB+ gold sentences of a split, scored the same way for both."""
-    from data.dataset import load_split
-    from data.labels import LabelScheme, spans_to_bio
+    from data.dataset import gold_sentences, load_split
+    from data.labels import LabelScheme
     from eval.metrics import strict_scores
     from training.tagger import Tagger
 
     tagger = Tagger(model_dir, decoding=decoding)
-    docs = load_split(corpora(args), LabelScheme.from_config("events_actors", SCHEME), split)
-    segs = [(d, a, b) for d in docs for (a, b), g in zip(d.sentences, d.gold) if g]
-    preds = tagger.predict([d.words[a:b] for d, a, b in segs])
-    gold = [spans_to_bio(len(d.tokens), d.spans)[a:b] for d, a, b in segs]
+    words, gold = gold_sentences(load_split(corpora(args), LabelScheme.from_config("events_actors", SCHEME), split))
+    preds = tagger.predict(words)
     return strict_scores(gold, [p.tags for p in preds])["micro"]["f1"]
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import datasets
 
 from data.document import Document
-from data.ecbplus import DEV_TOPICS, TEST_TOPICS, find_corpus, iter_documents, split_of_topic
+from data.ecbplus import DEV_TOPICS, TEST_TOPICS, corpus_files, find_corpus, iter_documents, split_of_topic
 from data.errors import DatelineError
 from data.labels import LabelScheme, apply_scheme, spans_to_bio
 
@@ -31,6 +31,18 @@ def load_split(
         apply_scheme(doc, [(m.tag, m.tokens) for m in doc.meta["mentions"]], scheme)
         docs.append(doc)
     return docs
+
+
+def gold_sentences(docs: list[Document]) -> tuple[list[list[str]], list[list[str]]]:
+    """The gold sentences of `docs` as (words, IOB2 tags) pairs of lists: what dev/test scoring reads."""
+    words, tags = [], []
+    for doc in docs:
+        bio = spans_to_bio(len(doc.tokens), doc.spans)
+        for (a, b), g in zip(doc.sentences, doc.gold):
+            if g:
+                words.append(doc.words[a:b])
+                tags.append(bio[a:b])
+    return words, tags
 
 
 def labeled_sentences(doc: Document, extra: str = "none") -> list[bool]:
@@ -95,7 +107,7 @@ def build_dataset(
     from data.corpora import code_fingerprint, data_fingerprint
 
     corpus = find_corpus(Path(root))
-    files = list((corpus / "ECB+").glob("*/*.xml")) + [corpus / "ECBplus_coreference_sentences.csv"]
+    files = corpus_files(corpus)
     features = datasets.Features(
         {
             "id": datasets.Value("string"),

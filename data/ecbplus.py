@@ -72,6 +72,12 @@ def find_corpus(root: Path) -> Path:
     )
 
 
+def corpus_files(root: Path) -> list[Path]:
+    """Every file the ECB+ reader reads: the CAT XML documents and the gold-sentence list."""
+    corpus = find_corpus(root)
+    return list((corpus / "ECB+").glob("*/*.xml")) + [corpus / GOLD_SENTENCES]
+
+
 def iter_documents(root: Path, topics: Iterable[int] | None = None) -> Iterator[Document]:
     """All ECB+ documents under `root` in a stable order (topic, then file name)."""
     corpus = find_corpus(root)

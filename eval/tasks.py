@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from data.document import CharSpan, Document
-from data.ecbplus import DEV_TOPICS, TEST_TOPICS, find_corpus
+from data.ecbplus import DEV_TOPICS, TEST_TOPICS, corpus_files
 from data.errors import DatelineError
 from data.labels import LabelScheme
 
@@ -35,8 +35,7 @@ class EcbPlusTask:
         return [d for d in docs if any(d.gold)]
 
     def files(self) -> list[Path]:
-        corpus = find_corpus(Path(self.corpora))
-        return list((corpus / "ECB+").glob("*/*.xml")) + [corpus / "ECBplus_coreference_sentences.csv"]
+        return corpus_files(Path(self.corpora))
 
 
 @dataclass

@@ -27,16 +27,14 @@ def dev_metrics(run: Path, corpus: Path) -> tuple[float, float]:
     processes under DDP, so it is not comparable across process counts)."""
     import numpy as np
 
-    from data.dataset import load_split
-    from data.labels import LabelScheme, spans_to_bio
+    from data.dataset import gold_sentences, load_split
+    from data.labels import LabelScheme
     from eval.metrics import strict_scores
     from training.tagger import Tagger
 
     tagger = Tagger(run / "model")
-    docs = load_split(corpus, LabelScheme.from_config("ea", tagger.meta["types"]), "dev")
-    segs = [(d, a, b) for d in docs for (a, b), g in zip(d.sentences, d.gold) if g]
-    scores = tagger.scores([d.words[a:b] for d, a, b in segs])
-    gold = [spans_to_bio(len(d.tokens), d.spans)[a:b] for d, a, b in segs]
+    words, gold = gold_sentences(load_split(corpus, LabelScheme.from_config("ea", tagger.meta["types"]), "dev"))
+    scores = tagger.scores(words)
     logp = np.mean([s[i, tagger.labels.index(t)] for s, g in zip(scores, gold) for i, t in enumerate(g)])
     f1 = strict_scores(gold, [p.tags for p in tagger.decode(scores)])["micro"]["f1"]
     return float(logp), f1

@@ -195,14 +195,11 @@ def _run(cfg: DictConfig) -> dict:
 def tune_decoding(cfg: DictConfig, model_dir: Path, scheme) -> dict:
     """Pick the decoding biases on the dev gold sentences with the saved model, as the tagger
     will run it; recorded in the model directory."""
-    from data.dataset import load_split
-    from data.labels import spans_to_bio
+    from data.dataset import gold_sentences, load_split
     from training.tagger import Tagger, tune_biases
 
-    docs = load_split(cfg.corpora, scheme, "dev", cfg.data.dev_topics, cfg.data.test_topics)
-    segs = [(d, a, b) for d in docs for (a, b), g in zip(d.sentences, d.gold) if g]
-    gold = [spans_to_bio(len(d.tokens), d.spans)[a:b] for d, a, b in segs]
-    best, f1 = tune_biases(Tagger(model_dir), [d.words[a:b] for d, a, b in segs], gold, dict(cfg.decoding.grid))
+    words, gold = gold_sentences(load_split(cfg.corpora, scheme, "dev", cfg.data.dev_topics, cfg.data.test_topics))
+    best, f1 = tune_biases(Tagger(model_dir), words, gold, dict(cfg.decoding.grid))
     log.info("decoding biases tuned on dev: %s (dev strict F1 %.4f)", best, f1)
     return {**best, "decoding_dev_f1": f1}
 
