@@ -21,7 +21,7 @@ BASELINE ?=
 SWEEP ?=
 COMPARE_OUT ?= results/compare
 
-.PHONY: help venv train eval predict sweep compare bench test test-fast lint format data clean
+.PHONY: help venv train eval predict sweep compare bench bench-micro test test-fast lint format data clean
 
 help: ## Show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -56,6 +56,9 @@ compare: $(STAMP) ## Table over RUNS=<run dirs|globs|sweep id> (mean ± std over
 
 bench: $(STAMP) ## Harness vs the plain HF recipe, side by side: speed, memory, F1, % of matmul peak -> bench/
 	$(PY) -m bench.run $(ARGS)
+
+bench-micro: $(STAMP) ## What each speed switch gives on its own (training step, tagger) -> bench/micro.md
+	$(PY) -m bench.micro $(ARGS)
 
 test: $(STAMP) ## Run the test suite
 	$(PY) -m pytest -q $(PYTEST_ARGS)

@@ -25,14 +25,14 @@ def rss_mib(who=resource.RUSAGE_SELF) -> float:
     return resource.getrusage(who).ru_maxrss / 1024
 
 
-def strict_f1(model_dir: Path, args: dict, split: str, decoding: str) -> float:
+def strict_f1(model_dir: Path, args: dict, split: str, decoding: str, precision: str = "fp32") -> float:
     """Strict micro-F1 on the ECB+ gold sentences of a split, scored the same way for both."""
     from data.dataset import gold_sentences, load_split
     from data.labels import LabelScheme
     from eval.metrics import strict_scores
     from training.tagger import Tagger
 
-    tagger = Tagger(model_dir, decoding=decoding)
+    tagger = Tagger(model_dir, decoding=decoding, precision=precision)
     words, gold = gold_sentences(load_split(corpora(args), LabelScheme.from_config("events_actors", SCHEME), split))
     preds = tagger.predict(words)
     return strict_scores(gold, [p.tags for p in preds])["micro"]["f1"]
@@ -48,7 +48,7 @@ def train_recipe(args: dict) -> dict:
 
     scheme = LabelScheme.from_config("events_actors", SCHEME)
     rows = build_dataset(corpora(args), scheme, "train", "sentence", "none", cache_dir=f"{args['work']}/cache")
-    out = Path(args["work"]) / "recipe"
+    out = Path(args["work"]) / f"recipe_s{args['seed']}"
     model, tokenizer, seconds = run(
         minilm_path(), rows, scheme.bio_labels, str(out / "checkpoints"), args["epochs"], args["seed"]
     )
@@ -79,7 +79,7 @@ def train_harness(args: dict) -> dict:
 
     from training.model import minilm_path
 
-    run_dir = Path(args["work"]).resolve() / "harness"
+    run_dir = Path(args["work"]).resolve() / f"harness_s{args['seed']}"
     cmd = [
         sys.executable,
         "-m",
@@ -107,9 +107,10 @@ def train_harness(args: dict) -> dict:
         "seconds": seconds,
         "gold_tokens_per_s": t["gold_tokens"] * args["epochs"] / seconds,
         "gflops": flops / seconds / 1e9,
-        "precision": "bf16" if rec["config"]["trainer"]["args"].get("bf16") else "fp32",
-        "dev_f1": strict_f1(run_dir / "model", args, "dev", "viterbi"),
-        "test_f1": strict_f1(run_dir / "model", args, "test", "viterbi"),
+        "precision": t["precision"],
+        "dev_f1": strict_f1(run_dir / "model", args, "dev", "viterbi", "auto"),
+        "test_f1": strict_f1(run_dir / "model", args, "test", "viterbi", "auto"),
+        "test_f1_fp32_tagging": strict_f1(run_dir / "model", args, "test", "viterbi", "fp32"),
         "peak_rss_mib": rss_mib(resource.RUSAGE_CHILDREN),
     }
 
@@ -126,12 +127,17 @@ def articles(args: dict):
     return [document_from_text(f"a{i}", t) for i, t in enumerate(texts)]
 
 
-def timed_tagging(tag_all, docs) -> dict:
-    """Throughput and peak memory of `tag_all(docs)` after a warm-up on the first article."""
+def timed_tagging(tag_all, docs, repeats: int = 3) -> dict:
+    """Throughput (median of `repeats`) and peak memory of `tag_all(docs)` after a warm-up."""
+    import statistics
+
     tag_all(docs[:1])
-    started = time.perf_counter()
-    tag_all(docs)
-    seconds = time.perf_counter() - started
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        tag_all(docs)
+        times.append(time.perf_counter() - started)
+    seconds = statistics.median(times)
     tokens = sum(len(d.tokens) for d in docs)
     return {
         "articles": len(docs),
@@ -149,19 +155,33 @@ def tag_recipe(args: dict) -> dict:
 
     tagger = pipeline(
         "token-classification",
-        model=str(Path(args["work"]) / "recipe" / "model"),
+        model=str(Path(args["work"]) / f"recipe_s{args['seed']}" / "model"),
         aggregation_strategy="first",
         stride=64,
     )
     return timed_tagging(lambda docs: [tagger(d.text) for d in docs], articles(args))
 
 
-def tag_harness(args: dict) -> dict:
-    """The harness: all articles in one batched call of the tagger."""
+def harness_tagger(args: dict):
     from training.tagger import Tagger
 
-    tagger = Tagger(Path(args["work"]).resolve() / "harness" / "model")
-    return timed_tagging(tagger.tag_documents, articles(args))
+    return Tagger(Path(args["work"]).resolve() / f"harness_s{args['seed']}" / "model", precision=args["precision"])
+
+
+def tag_harness(args: dict) -> dict:
+    """The harness: all articles in one batched call of the tagger (precision: auto or fp32)."""
+    tagger = harness_tagger(args)
+    return {**timed_tagging(tagger.tag_documents, articles(args)), "precision": tagger.precision}
+
+
+def tag_long(args: dict) -> dict:
+    """One article of `args["words"]` words: throughput and peak memory (bounded by the batch)."""
+    from bench.synthetic import news_like_text
+    from data.text import document_from_text
+
+    tagger = harness_tagger(args)
+    doc = document_from_text("long", news_like_text(args["words"]))
+    return {**timed_tagging(tagger.tag_documents, [doc], repeats=1), "words": args["words"]}
 
 
 if __name__ == "__main__":
@@ -171,5 +191,6 @@ if __name__ == "__main__":
         "train_harness": train_harness,
         "tag_recipe": tag_recipe,
         "tag_harness": tag_harness,
+        "tag_long": tag_long,
     }[name](raw)
     print(json.dumps(result))

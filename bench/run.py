@@ -1,8 +1,13 @@
 """`make bench`: the plain recipe (bench/recipe.py) and the harness default, measured side by
 side in one run on this machine. Each phase runs in its own process so its peak RSS is its own.
 
+Both sides train once per seed (default 1, 2, 3; interleaved so both see the same load): speed
+is the median over seeds, F1 the mean and standard deviation. Tagging is timed on the first
+seed's models (median of 3 passes), the harness in its fast path and in fp32; one synthetic
+article of 1k, 10k and 100k words checks that throughput and memory do not grow with length.
+
 Writes bench/results.json (train_speedup, tag_speedup, test_f1_delta in F1 points harness minus
-recipe, peak_fraction) and bench/results.md, and prints the table.
+recipe (means over seeds), peak_fraction) and bench/results.md, and prints the table.
 
 FLOPs of the encoder per subword token (forward): 2 x non-embedding parameters + 4 x layers x
 sequence length x hidden size (attention scores and weighted sum); training is 3 x forward.
@@ -14,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import platform
+import statistics
 import subprocess
 import sys
 import time
@@ -22,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def matmul_peak(dtype_name: str, n: int = 2048, repeats: int = 5) -> float:
+def matmul_peak(dtype_name: str, n: int = 2048, repeats: int = 10) -> float:
     """GFLOP/s of an n x n matmul (best of `repeats`), the machine's practical peak."""
     import torch
 
@@ -44,10 +50,10 @@ def encoder_flops_per_token(config, seq_len: float) -> float:
     return 2 * params + 4 * layers * seq_len * h
 
 
-def phase(name: str, args: argparse.Namespace) -> dict:
+def phase(name: str, args: argparse.Namespace, **extra) -> dict:
     """Run one phase in a child process and return its JSON result (which holds its own peak RSS)."""
     res = subprocess.run(
-        [sys.executable, "-m", "bench.phases", name, json.dumps(vars(args), default=str)],
+        [sys.executable, "-m", "bench.phases", name, json.dumps({**vars(args), **extra}, default=str)],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -57,25 +63,52 @@ def phase(name: str, args: argparse.Namespace) -> dict:
     return json.loads(res.stdout.strip().splitlines()[-1])
 
 
+def mean_std(values: list[float]) -> tuple[float, float]:
+    return statistics.mean(values), (statistics.stdev(values) if len(values) > 1 else 0.0)
+
+
+def summarise(runs: list[dict]) -> dict:
+    """Medians of the speed figures and mean +- std of the F1s over the seeds' runs."""
+    out = {k: statistics.median(r[k] for r in runs) for k in ("seconds", "gold_tokens_per_s", "gflops", "peak_rss_mib")}
+    for k in ("dev_f1", "test_f1", "test_f1_fp32_tagging"):
+        if k in runs[0]:
+            out[k], out[f"{k}_std"] = mean_std([r[k] for r in runs])
+    return {**out, "precision": runs[0]["precision"], "per_seed": runs}
+
+
+def f1_cell(d: dict, key: str) -> str:
+    return f"{d[key]:.4f} ± {d[key + '_std']:.4f}"
+
+
 def table(r: dict) -> str:
     rec, har = r["train"]["recipe"], r["train"]["harness"]
-    trec, thar = r["tag"]["recipe"], r["tag"]["harness"]
+    trec, thar, t32 = r["tag"]["recipe"], r["tag"]["harness"], r["tag"]["harness_fp32"]
+    n = len(r["settings"]["seeds"])
     lines = [
         "| | plain recipe | harness default | ratio |",
         "|---|---|---|---|",
-        f"| training: gold tokens/s | {rec['gold_tokens_per_s']:.0f} | {har['gold_tokens_per_s']:.0f} | {r['train_speedup']:.2f}x |",
+        f"| training: gold tokens/s (median of {n} seeds) | {rec['gold_tokens_per_s']:.0f} | {har['gold_tokens_per_s']:.0f} | {r['train_speedup']:.2f}x |",
         f"| training: wall time (s) | {rec['seconds']:.0f} | {har['seconds']:.0f} | |",
         f"| training: peak RSS (MiB) | {rec['peak_rss_mib']:.0f} | {har['peak_rss_mib']:.0f} | |",
+        f"| training: precision | {rec['precision']} | {har['precision']} | |",
         f"| training: achieved GFLOP/s | {rec['gflops']:.1f} | {har['gflops']:.1f} | |",
-        f"| dev strict F1 | {rec['dev_f1']:.4f} | {har['dev_f1']:.4f} | |",
-        f"| test strict F1 | {rec['test_f1']:.4f} | {har['test_f1']:.4f} | {r['test_f1_delta']:+.2f} pts |",
-        f"| tagging: articles/s | {trec['articles_per_s']:.2f} | {thar['articles_per_s']:.2f} | {r['tag_speedup']:.2f}x |",
+        f"| dev strict F1 (mean ± std, {n} seeds) | {f1_cell(rec, 'dev_f1')} | {f1_cell(har, 'dev_f1')} | |",
+        f"| test strict F1 | {f1_cell(rec, 'test_f1')} | {f1_cell(har, 'test_f1')} | {r['test_f1_delta']:+.2f} pts |",
+        f"| test strict F1, harness tagging in fp32 | | {f1_cell(har, 'test_f1_fp32_tagging')} | |",
+        f"| tagging: articles/s ({trec['articles']} articles) | {trec['articles_per_s']:.2f} | {thar['articles_per_s']:.2f} ({thar['precision']}) | {r['tag_speedup']:.2f}x |",
+        f"| tagging: articles/s, harness in fp32 | | {t32['articles_per_s']:.2f} | {t32['articles_per_s'] / trec['articles_per_s']:.2f}x |",
         f"| tagging: tokens/s | {trec['tokens_per_s']:.0f} | {thar['tokens_per_s']:.0f} | |",
         f"| tagging: peak RSS (MiB) | {trec['peak_rss_mib']:.0f} | {thar['peak_rss_mib']:.0f} | |",
         "",
+        "| one long article (harness) | " + " | ".join(f"{x['words']:,} words" for x in r["tag"]["long"]) + " |",
+        "|---|" + "---|" * len(r["tag"]["long"]),
+        "| tokens/s | " + " | ".join(f"{x['tokens_per_s']:.0f}" for x in r["tag"]["long"]) + " |",
+        "| peak RSS (MiB) | " + " | ".join(f"{x['peak_rss_mib']:.0f}" for x in r["tag"]["long"]) + " |",
+        "",
         f"Matmul peak on this machine: fp32 {r['peak_gflops']['fp32']:.0f} GFLOP/s, bf16 {r['peak_gflops']['bf16']:.0f} GFLOP/s. "
         f"Harness training precision: {har['precision']}; achieved {har['gflops']:.1f} GFLOP/s = "
-        f"{100 * r['peak_fraction']:.1f}% of the {har['precision']} peak.",
+        f"{100 * r['peak_fraction']:.1f}% of the {har['precision']} peak "
+        f"({100 * har['gflops'] / r['peak_gflops']['fp32']:.1f}% of the fp32 peak).",
     ]
     return "\n".join(lines) + "\n"
 
@@ -83,25 +116,46 @@ def table(r: dict) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--epochs", type=int, default=8)
-    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--seeds", default="1,2,3", help="comma-separated; both sides train once per seed")
     parser.add_argument("--corpora", default=None)
     parser.add_argument("--out", type=Path, default=ROOT / "bench")
     parser.add_argument("--harness-args", default="", help="extra Hydra overrides for the harness run")
+    parser.add_argument("--long-words", default="1000,10000,100000", help="lengths of the long-article check")
     args = parser.parse_args(argv)
     args.work = str(args.out / "work")
+    seeds = [int(x) for x in args.seeds.split(",")]
     started = time.time()
     peaks = {"fp32": matmul_peak("fp32"), "bf16": matmul_peak("bf16")}
-    r = {"train": {"recipe": phase("train_recipe", args), "harness": phase("train_harness", args)}}
-    r["tag"] = {"recipe": phase("tag_recipe", args), "harness": phase("tag_harness", args)}
+    runs = {"recipe": [], "harness": []}
+    for seed in seeds:  # interleaved, so that both sides see the same machine load
+        runs["recipe"].append(phase("train_recipe", args, seed=seed))
+        runs["harness"].append(phase("train_harness", args, seed=seed))
+    r = {"train": {k: summarise(v) for k, v in runs.items()}}
+    first = seeds[0]
+    r["tag"] = {
+        "recipe": phase("tag_recipe", args, seed=first),
+        "harness": phase("tag_harness", args, seed=first, precision="auto"),
+        "harness_fp32": phase("tag_harness", args, seed=first, precision="fp32"),
+        "long": [
+            phase("tag_long", args, seed=first, precision="auto", words=int(w)) for w in args.long_words.split(",")
+        ],
+    }
+    # the peak is what the machine can do: the best of a measurement before and after the runs
+    peaks = {k: max(v, matmul_peak(k)) for k, v in peaks.items()}
     har, rec = r["train"]["harness"], r["train"]["recipe"]
+    speedups = [h["gold_tokens_per_s"] / p["gold_tokens_per_s"] for h, p in zip(runs["harness"], runs["recipe"])]
     r.update(
         {
             "peak_gflops": peaks,
-            "train_speedup": har["gold_tokens_per_s"] / rec["gold_tokens_per_s"],
+            "train_speedup": statistics.median(speedups),
+            "train_speedup_per_seed": speedups,
             "tag_speedup": r["tag"]["harness"]["articles_per_s"] / r["tag"]["recipe"]["articles_per_s"],
             "test_f1_delta": 100 * (har["test_f1"] - rec["test_f1"]),
+            "test_f1_delta_per_seed": [
+                100 * (h["test_f1"] - p["test_f1"]) for h, p in zip(runs["harness"], runs["recipe"])
+            ],
             "peak_fraction": har["gflops"] / peaks[har["precision"]],
-            "settings": {"epochs": args.epochs, "seed": args.seed, "harness_args": args.harness_args},
+            "settings": {"epochs": args.epochs, "seeds": seeds, "harness_args": args.harness_args},
             "machine": {"platform": platform.platform(), "python": platform.python_version()},
             "seconds": round(time.time() - started, 1),
         }

@@ -149,7 +149,7 @@ def evaluate_model(cfg: DictConfig, out_dir: Path) -> dict:
 
     started = time.time()
     ckpt = Path(cfg.ckpt) if cfg.ckpt else latest_model(Path(cfg.runs_root))
-    tagger = Tagger(ckpt, batch_size=cfg.batch_size, decoding=cfg.decoding)
+    tagger = Tagger(ckpt, batch_size=cfg.batch_size, decoding=cfg.decoding, precision=cfg.precision)
     for bias in ("o_bias", "i_bias"):
         if cfg.get(bias) is not None:
             setattr(tagger, bias, float(cfg[bias]))  # override the value tuned on dev
@@ -178,6 +178,7 @@ def evaluate_model(cfg: DictConfig, out_dir: Path) -> dict:
     record["evaluation"] = {
         "model_dir": str(ckpt),
         "model_meta": tagger.meta,
+        "precision": tagger.precision,
         "config": OmegaConf.to_container(cfg, resolve=True),
         **provenance(started, tagger.device),
     }

@@ -65,11 +65,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--file", help="a .txt (brat .ann beside it is ignored), a .jsonl, or a folder; default: stdin")
     parser.add_argument("--out", type=Path, help="folder for <name>.json and <name>.html")
     parser.add_argument("--format", choices=["text", "json"], default="text", help="what to print on stdout")
+    parser.add_argument("--precision", choices=["auto", "bf16", "fp32"], default="auto", help="auto: bf16 where native")
     args = parser.parse_args(argv)
     with reported_as_one_line():
         from training.tagger import Tagger
 
-        tagger = Tagger(args.ckpt)
+        tagger = Tagger(args.ckpt, precision=args.precision)
         if args.file:
             docs = read_any(Path(args.file))
         else:

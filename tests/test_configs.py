@@ -63,3 +63,10 @@ def test_tiny_model_builds_offline(compose_cfg):
     spec = instantiate(compose_cfg("train", ["model=tiny"]).model)
     model = spec.build(["O", "B-X", "I-X"])
     assert model.config.num_labels == 3 and spec.load_tokenizer().cls_token_id is not None
+
+
+def test_gpu_trainer_adds_fused_optimizer_and_keeps_the_rest(compose_cfg):
+    cpu, gpu = compose_cfg("train", []).trainer, compose_cfg("train", ["trainer=gpu"]).trainer
+    assert gpu.precision == "auto" and gpu.args.optim == "adamw_torch_fused" and gpu.args.tf32
+    assert gpu.args.train_sampling_strategy == cpu.args.train_sampling_strategy == "group_by_length"
+    assert gpu.args.learning_rate == cpu.args.learning_rate

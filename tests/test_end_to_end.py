@@ -8,14 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.entry import run
+
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def run(module: str, *overrides: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
-    return subprocess.run(
-        [sys.executable, "-m", module, *overrides], cwd=cwd, env=env, capture_output=True, text=True, timeout=300
-    )
 
 
 @pytest.mark.slow

@@ -65,6 +65,8 @@ def _run(cfg: DictConfig) -> dict:
 
     from data.dataset import build_dataset
     from training.encoding import encode_batch
+    from training.precision import default_device
+    from training.precision import resolve as resolve_precision
     from training.tagger import META_FILE
 
     run_dir = Path(HydraConfig.get().runtime.output_dir)
@@ -110,12 +112,24 @@ def _run(cfg: DictConfig) -> dict:
 
     for key, value in (cfg.logger.get("env") or {}).items():
         os.environ[key] = str(value)  # the trackers' integrations read their settings from the environment
+    device = default_device()
+    precision = resolve_precision(cfg.trainer.precision, device)
+    adapt_seconds = 0.0
+    if cfg.adapt.enabled:
+        from training.adapt import adapted_encoder
+
+        adapt_started = time.time()
+        spec.pretrained = adapted_encoder(cfg, spec, scheme, precision, device)
+        adapt_seconds = time.time() - adapt_started
+        set_seed(cfg.seed)  # the classifier head is drawn from the run's seed, as without adaptation
     model = spec.build(labels)
     args = instantiate(
         cfg.trainer.args,
         output_dir=str(run_dir / "checkpoints"),
         seed=cfg.seed,
         data_seed=cfg.seed,
+        bf16=precision == "bf16",
+        use_cpu=device == "cpu",  # transformers asks for it to run bf16 autocast on a CPU
         report_to=list(cfg.logger.report_to),
         _convert_="all",
     )
@@ -162,6 +176,7 @@ def _run(cfg: DictConfig) -> dict:
         "stride": spec.stride,
         "encoder": spec.name,
         "seed": cfg.seed,
+        "training_precision": precision,
     }
     if not trainer.is_world_process_zero():
         return {}  # other DDP ranks: rank 0 writes the run directory
@@ -175,6 +190,8 @@ def _run(cfg: DictConfig) -> dict:
         "config": OmegaConf.to_container(cfg, resolve=True),
         "training": {
             "seconds": round(train_seconds, 2),
+            "precision": precision,
+            "adapt_seconds": round(adapt_seconds, 2),
             "train_windows": len(train_ds),
             "gold_tokens": gold_tokens,
             "train_subwords": int(np.sum(train_ds["length"])),

@@ -1,0 +1,110 @@
+"""What each speed switch gives on its own: `python -m bench.micro` (also `make bench-micro`).
+
+Training steps of MiniLM (forward, backward, clipping, fused AdamW) on random batches of 48
+subwords, with one switch changed at a time, interleaved round-robin so that every variant
+sees the same machine load; and the tagger over the bench articles with an fp32 and a bf16
+copy of a trained model (when `bench/work` holds one). Medians; writes bench/micro.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from pathlib import Path
+
+import torch
+
+ROOT = Path(__file__).resolve().parents[1]
+TRAIN_VARIANTS = {
+    "fp32, batch 16 (before)": dict(batch=16),
+    "+ bf16 autocast": dict(batch=16, bf16=True),
+    "+ frozen word embeddings (fp32)": dict(batch=16, freeze=True),
+    "+ bf16 + frozen embeddings (harness default)": dict(batch=16, bf16=True, freeze=True),
+    "+ bf16 + frozen + batch 32 (not adopted)": dict(batch=32, bf16=True, freeze=True),
+    "+ no dropout, fp32 (not adopted: changes the model)": dict(batch=16, dropout=False),
+}
+
+
+def training_steps(rounds: int, length: int = 48) -> dict[str, float]:
+    """Subwords per second of one optimizer step, median over `rounds` rounds of 3 steps."""
+    from transformers import AutoModelForTokenClassification
+    from transformers import logging as hf_logging
+
+    from training.model import minilm_path
+
+    hf_logging.set_verbosity_error()
+    torch.manual_seed(0)
+    state = {}
+    for name, v in TRAIN_VARIANTS.items():
+        extra = {} if v.get("dropout", True) else {"hidden_dropout_prob": 0.0, "attention_probs_dropout_prob": 0.0}
+        model = AutoModelForTokenClassification.from_pretrained(minilm_path(), num_labels=5, **extra).train()
+        if v.get("freeze"):
+            model.get_input_embeddings().weight.requires_grad_(False)
+        opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=1e-5, fused=True)
+        state[name] = (model, opt)
+
+    def step(name: str) -> float:
+        v, (model, opt) = TRAIN_VARIANTS[name], state[name]
+        ids = torch.randint(1000, 30000, (v["batch"], length))
+        labels = torch.randint(0, 5, (v["batch"], length))
+        started = time.perf_counter()
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=v.get("bf16", False)):
+            loss = model(input_ids=ids, labels=labels).loss
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        opt.zero_grad()
+        return v["batch"] * length / (time.perf_counter() - started)
+
+    rates = {name: [] for name in TRAIN_VARIANTS}
+    for r in range(rounds + 1):
+        for name in TRAIN_VARIANTS:
+            rate = statistics.median(step(name) for _ in range(3))
+            if r:  # round 0 warms up
+                rates[name].append(rate)
+    return {name: statistics.median(v) for name, v in rates.items()}
+
+
+def tagging(model_dir: Path, rounds: int) -> dict[str, float]:
+    """Articles per second of the tagger with an fp32 and a bf16 copy of the model."""
+    from bench.phases import articles
+    from training.tagger import Tagger
+
+    docs = articles({})
+    taggers = {p: Tagger(model_dir, precision=p) for p in ("fp32", "bf16")}
+    for t in taggers.values():
+        t.tag_documents(docs[:3])
+    rates = {p: [] for p in taggers}
+    for _ in range(rounds):
+        for p, t in taggers.items():
+            started = time.perf_counter()
+            t.tag_documents(docs)
+            rates[p].append(len(docs) / (time.perf_counter() - started))
+    return {p: statistics.median(v) for p, v in rates.items()}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rounds", type=int, default=8)
+    parser.add_argument("--model", type=Path, default=ROOT / "bench" / "work" / "harness_s1" / "model")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "micro.md")
+    args = parser.parse_args(argv)
+    train = training_steps(args.rounds)
+    base = next(iter(train.values()))
+    lines = ["| training step (MiniLM, 48 subwords) | subwords/s | vs before |", "|---|---|---|"]
+    lines += [f"| {name} | {rate:.0f} | {rate / base:.2f}x |" for name, rate in train.items()]
+    if (args.model / "config.json").is_file():
+        tag = tagging(args.model, max(3, args.rounds // 2))
+        lines += ["", "| tagger (bench articles) | articles/s | vs fp32 |", "|---|---|---|"]
+        lines += [f"| {p} model copy | {rate:.2f} | {rate / tag['fp32']:.2f}x |" for p, rate in tag.items()]
+    md = "\n".join(lines) + "\n"
+    from data.io import write_text_atomic
+
+    write_text_atomic(args.out, "# bench.micro: one switch at a time\n\n" + md)
+    print(md)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,96 @@
+"""The fast path (bf16 where native) is chosen automatically, recorded, and tags like fp32;
+tagging a very long article stays within bounded memory."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bench.synthetic import news_like_text
+from data.errors import DatelineError
+from tests.entry import ROOT, run
+from training.precision import resolve
+
+
+def test_auto_is_bf16_only_where_the_cpu_has_it():
+    assert resolve("auto", "cpu", flags={"avx2", "amx_bf16"}) == "bf16"
+    assert resolve("auto", "cpu", flags={"avx2", "avx512_bf16"}) == "bf16"
+    assert resolve("auto", "cpu", flags={"avx2", "avx512f"}) == "fp32"
+    assert resolve("fp32", "cpu", flags={"amx_bf16"}) == "fp32"
+    assert resolve("bf16", "cpu", flags=set()) == "bf16"
+    with pytest.raises(DatelineError, match="precision must be one of"):
+        resolve("fp16", "cpu")
+
+
+@pytest.fixture(scope="module")
+def minilm_run(corpus_dir: Path, tmp_path_factory) -> Path:
+    """The real MiniLM fine-tuned briefly on the fixture corpus through the training entry."""
+    run_dir = tmp_path_factory.mktemp("minilm") / "run"
+    res = run(
+        "training.train",
+        f"corpora={corpus_dir}",
+        f"hydra.run.dir={run_dir}",
+        f"cache_dir={run_dir.parent / 'cache'}",
+        "trainer.args.num_train_epochs=6",
+        "trainer.args.per_device_train_batch_size=4",
+        "trainer.args.save_total_limit=1",
+        "decoding.tune=false",
+        "evaluate.enabled=false",
+    )
+    assert res.returncode == 0, res.stderr[-3000:]
+    return run_dir
+
+
+@pytest.mark.slow
+def test_precision_recorded_and_fast_path_agrees_with_fp32(minilm_run: Path):
+    from data.text import document_from_text
+    from training.precision import resolve as chosen
+    from training.tagger import Tagger
+
+    training = json.loads((minilm_run / "results.json").read_text())["training"]
+    assert training["precision"] == chosen("auto", "cpu")
+    model = minilm_run / "model"
+    assert json.loads((model / "dateline.json").read_text())["training_precision"] == training["precision"]
+
+    docs = [document_from_text(f"d{i}", news_like_text(400, seed=i)) for i in range(5)]
+    fp32, fast = Tagger(model, precision="fp32"), Tagger(model, precision="bf16")
+    assert (fp32.precision, fast.precision) == ("fp32", "bf16")
+    a, b = fp32.tag_documents(docs), fast.tag_documents(docs)
+    pairs = [(x, y) for p, q in zip(a, b) for x, y in zip(p.tags, q.tags)]
+    assert len(pairs) > 2000 and any(x != "O" for x, _ in pairs)  # the model tags something
+    agreement = sum(x == y for x, y in pairs) / len(pairs)
+    print(f"fast-vs-fp32 token agreement {agreement:.4f} over {len(pairs)} tokens")
+    assert agreement >= 0.99, agreement
+
+
+PEAK_SCRIPT = """
+import json, resource, sys, time
+from data.text import document_from_text
+from bench.synthetic import news_like_text
+from training.tagger import Tagger
+tagger = Tagger(sys.argv[1])
+doc = document_from_text("long", news_like_text(int(sys.argv[2])))
+pred = tagger.tag_documents([doc])[0]
+print(json.dumps({"words": len(doc.tokens), "tags": len(pred.tags),
+                  "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+@pytest.mark.slow
+def test_100k_word_article_tags_in_bounded_memory(minilm_run: Path):
+    res = subprocess.run(
+        [sys.executable, "-c", PEAK_SCRIPT, str(minilm_run / "model"), "100000"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert res.returncode == 0, res.stderr[-3000:]
+    out = json.loads(res.stdout.strip().splitlines()[-1])
+    assert out["words"] >= 100_000 and out["tags"] == out["words"]  # every word tagged
+    print(f"100k-word article: {out}")
+    assert out["peak_rss_mib"] < 2048, out
