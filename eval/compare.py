@@ -75,6 +75,20 @@ def model_size_mb(run: Path) -> float | None:
     return round(weights.stat().st_size / 2**20, 1) if weights.is_file() else None
 
 
+def naming_keys(configs: list[dict]) -> list[str]:
+    """The config keys that name the systems: those with two or more values among the systems
+    that have them; a key only some runs have (added to the config later, one value where
+    present) is used only if the names would otherwise clash."""
+
+    def values(k: str) -> set[str]:
+        return {json.dumps(c.get(k)) for c in configs}
+
+    differing = sorted({k for c in configs for k in c if len(values(k)) > 1})
+    core = [k for k in differing if len(values(k) - {"null"}) > 1]
+    names = {tuple(json.dumps(c.get(k)) for k in core) for c in configs}
+    return core if len(names) == len(configs) else differing
+
+
 def compare(runs: list[Path]) -> dict:
     groups: dict[tuple, list[tuple[Path, dict]]] = {}
     for run in runs:
@@ -85,7 +99,7 @@ def compare(runs: list[Path]) -> dict:
     if not groups:
         return {"systems": [], "differing": []}
     keys = [dict(k) for k in groups]
-    differing = sorted({k for d in keys for k in d if len({json.dumps(x.get(k)) for x in keys}) > 1})
+    differing = naming_keys(keys)
     systems = []
     for key, members in groups.items():
         cfg = dict(key)

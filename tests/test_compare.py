@@ -61,6 +61,17 @@ def test_grouping_mean_std_by_hand(tmp_path: Path):
     assert (tmp_path / "out" / "compare.csv").read_text().count("\n") == 3
 
 
+def test_keys_added_to_the_config_later_do_not_name_systems():
+    from eval.compare import naming_keys
+
+    old = [{"lr": 1, "extra": "none"}, {"lr": 1, "extra": "all"}]
+    new = [{"lr": 1, "extra": "all", "precision": "auto", "adapt": False}, {"lr": 1, "extra": "all", "adapt": True}]
+    new[1]["precision"] = "auto"
+    assert naming_keys(old + new) == ["adapt", "extra"]
+    # where only the added key tells two systems apart, it names them
+    assert naming_keys([{"lr": 1}, {"lr": 1, "precision": "auto"}]) == ["precision"]
+
+
 @pytest.mark.slow
 def test_sweep_then_compare(corpus_dir: Path, tmp_path: Path):
     sweep = tmp_path / "sweep"
