@@ -45,17 +45,29 @@ def gold_sentences(docs: list[Document]) -> tuple[list[list[str]], list[list[str
     return words, tags
 
 
+EXTRAS = ("none", "annotated", "partial")
+
+
 def labeled_sentences(doc: Document, extra: str = "none") -> list[bool]:
-    """Which sentences carry labels: the gold ones, plus (extra="annotated") the non-gold
-    sentences that hold at least one mention, taken as complete."""
+    """Which sentences carry labels: the gold ones, plus (extra="annotated" or "partial") the
+    non-gold sentences that hold at least one mention."""
     flags = list(doc.gold)
-    if extra == "annotated":
+    if extra in ("annotated", "partial"):
         starts = {s.start for s in doc.spans}
         for i, (a, b) in enumerate(doc.sentences):
             flags[i] = flags[i] or any(a <= t < b for t in starts)
     elif extra != "none":
-        raise ValueError(f"data.extra must be 'none' or 'annotated', not {extra!r}")
+        raise ValueError(f"data.extra must be one of {EXTRAS}, not {extra!r}")
     return flags
+
+
+def sentence_tags(doc: Document, bio: list[str], i: int, extra: str) -> list[str]:
+    """The tags of sentence i. A non-gold sentence under extra="partial" keeps only its
+    annotated mentions: its other words are unknown (""), not `O`, so training ignores them."""
+    a, b = doc.sentences[i]
+    if extra == "partial" and not doc.gold[i]:
+        return [t if t != "O" else "" for t in bio[a:b]]
+    return bio[a:b]
 
 
 def segment_rows(docs: list[Document], context: str, extra: str = "none") -> Iterator[dict]:
@@ -65,12 +77,12 @@ def segment_rows(docs: list[Document], context: str, extra: str = "none") -> Ite
         if context == "sentence":
             for i, ((a, b), on) in enumerate(zip(doc.sentences, flags)):
                 if on:
-                    yield {"id": f"{doc.id}#{i}", "words": doc.words[a:b], "tags": bio[a:b]}
+                    yield {"id": f"{doc.id}#{i}", "words": doc.words[a:b], "tags": sentence_tags(doc, bio, i, extra)}
         elif context == "document":
             tags = [""] * len(doc.tokens)
-            for (a, b), on in zip(doc.sentences, flags):
+            for i, ((a, b), on) in enumerate(zip(doc.sentences, flags)):
                 if on:
-                    tags[a:b] = bio[a:b]
+                    tags[a:b] = sentence_tags(doc, bio, i, extra)
             if any(tags):
                 yield {"id": doc.id, "words": doc.words, "tags": tags}
         else:

@@ -96,6 +96,15 @@ def test_splits_and_gold_only_labels(corpus_dir: Path):
     assert all(t == "" for t in tags[a:b])
     extra = list(segment_rows(train, "sentence", extra="annotated"))
     assert len(extra) > len(rows)
+    partial = list(segment_rows(train, "sentence", extra="partial"))
+    assert [r["id"] for r in partial] == [r["id"] for r in extra]
+    gold_ids = {r["id"] for r in rows}
+    for p, e in zip(partial, extra):
+        if p["id"] in gold_ids:
+            assert p["tags"] == e["tags"]  # gold sentences stay complete
+        else:  # the annotated mentions are kept, the other words become unknown
+            assert p["tags"] == [t if t != "O" else "" for t in e["tags"]]
+            assert any(p["tags"]) and "O" not in p["tags"]
 
 
 def test_dataset_is_cached(corpus_dir: Path, tmp_path: Path):
