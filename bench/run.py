@@ -63,12 +63,10 @@ def phase(name: str, args: argparse.Namespace, **extra) -> dict:
     return json.loads(res.stdout.strip().splitlines()[-1])
 
 
-def mean_std(values: list[float]) -> tuple[float, float]:
-    return statistics.mean(values), (statistics.stdev(values) if len(values) > 1 else 0.0)
-
-
 def summarise(runs: list[dict]) -> dict:
     """Medians of the speed figures and mean +- std of the F1s over the seeds' runs."""
+    from eval.compare import mean_std
+
     out = {k: statistics.median(r[k] for r in runs) for k in ("seconds", "gold_tokens_per_s", "gflops", "peak_rss_mib")}
     for k in ("dev_f1", "test_f1", "test_f1_fp32_tagging"):
         if k in runs[0]:

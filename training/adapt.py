@@ -21,7 +21,7 @@ from omegaconf import DictConfig, OmegaConf
 
 from data.corpora import data_fingerprint
 from data.dataset import load_split
-from data.ecbplus import corpus_files, find_corpus
+from data.ecbplus import corpus_files
 
 log = logging.getLogger("dateline.adapt")
 
@@ -32,7 +32,6 @@ class MaskedPositionsLM(torch.nn.Module):
 
     def __init__(self, mlm):
         super().__init__()
-        self.mlm = mlm
         self.encoder, self.head = mlm.base_model, mlm.cls
 
     def forward(self, input_ids, attention_mask=None, token_type_ids=None, labels=None):
@@ -45,7 +44,7 @@ class MaskedPositionsLM(torch.nn.Module):
 
 
 def cache_key(cfg: DictConfig, pretrained: str) -> str:
-    files = corpus_files(find_corpus(Path(cfg.corpora)))
+    files = corpus_files(Path(cfg.corpora))
     blob = {
         "encoder": pretrained,
         "data": data_fingerprint(files),

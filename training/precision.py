@@ -1,8 +1,8 @@
 """Numeric precision, chosen once per run and recorded: bf16 where the hardware computes it
 natively (CPUs with AMX or AVX-512 BF16, GPUs that support it), fp32 elsewhere.
 
-On such CPUs bf16 autocast trains MiniLM 1.5x faster and a bf16 copy of the model tags 1.9x
-faster than fp32 (bench/, README "Performance"); on other CPUs bf16 is emulated and slower.
+On such CPUs bf16 autocast trains MiniLM 1.5x faster and a bf16 copy of the model tags 2x
+faster than fp32 (bench/micro.md, README "Speed"); on other CPUs bf16 is emulated and slower.
 """
 
 from __future__ import annotations
