@@ -122,3 +122,35 @@ def test_missing_corpus_is_one_clear_line(tmp_path: Path):
     assert "Traceback" not in res.stderr
     last = res.stderr.strip().splitlines()[-1]
     assert last.startswith("error: ") and "ECB+ not found" in last and "make data" in last
+
+
+@pytest.mark.slow
+def test_final_trains_on_train_and_dev_with_the_choices_made(corpus_dir: Path, tmp_path: Path):
+    """experiment=final: the dev topic joins the training data, the last epoch is kept and the
+    decoding biases come from the config (there is no dev set left to choose on)."""
+    common = [
+        "model=tiny",
+        "trainer.args.num_train_epochs=1",
+        f"corpora={corpus_dir}",
+        f"cache_dir={tmp_path / 'cache'}",
+        "evaluate.enabled=false",
+    ]
+    base = run("training.train", *common, f"hydra.run.dir={tmp_path / 'base'}")
+    final = run("training.train", "experiment=final", *common, f"hydra.run.dir={tmp_path / 'final'}")
+    assert base.returncode == 0 and final.returncode == 0, final.stderr[-3000:]
+    base_res, final_res = (json.loads((tmp_path / d / "results.json").read_text()) for d in ("base", "final"))
+    assert "ecbplus_dev" in base_res["results"] and "ecbplus_dev" not in final_res["results"]
+    # the fixture's dev topic (2) adds its labeled sentences to training
+    assert final_res["training"]["gold_tokens"] > base_res["training"]["gold_tokens"]
+    assert final_res["training"]["chosen_weights"] == "last_epoch"
+    meta = json.loads((tmp_path / "final" / "model" / "dateline.json").read_text())
+    assert meta["i_bias"] == 1.0 and meta["o_bias"] == 0.0
+
+
+def test_no_dev_set_with_dev_choices_is_one_clear_line(corpus_dir: Path, tmp_path: Path):
+    res = run(
+        "training.train", "model=tiny", "data.dev_topics=[]", f"corpora={corpus_dir}", f"hydra.run.dir={tmp_path}"
+    )
+    assert res.returncode == 2 and "Traceback" not in res.stderr
+    last = res.stderr.strip().splitlines()[-1]
+    assert "data.dev_topics is empty" in last and "decoding.tune=false" in last

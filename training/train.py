@@ -16,7 +16,7 @@ from hydra.utils import instantiate
 from omegaconf import DictConfig, OmegaConf
 
 from data.corpora import PROJECT_ROOT
-from data.errors import reported_as_one_line
+from data.errors import DatelineError, reported_as_one_line
 from data.io import write_json_atomic
 from training.run_dir import COMPLETE, register_resolvers
 
@@ -106,9 +106,18 @@ def _run(cfg: DictConfig) -> dict:
             ),
         )
 
-    train_ds, dev_ds = encoded("train", cfg.data.extra), encoded("dev", "none")
+    # data.dev_topics=[] (experiment=final): the dev topics join the training data, so nothing is
+    # chosen during training: the last epoch is kept and decoding uses the biases of the config
+    has_dev = len(cfg.data.dev_topics) > 0
+    if not has_dev and (cfg.decoding.tune or cfg.averaging.enabled):
+        raise DatelineError(
+            "data.dev_topics is empty, so there is no dev set to choose on: "
+            "set decoding.tune=false (with decoding.o_bias/i_bias) and averaging.enabled=false"
+        )
+    train_ds = encoded("train", cfg.data.extra)
+    dev_ds = encoded("dev", "none") if has_dev else None
     gold_tokens = int(np.sum(train_ds["n_labels"]))
-    log.info("train: %d windows, %d labeled tokens; dev: %d windows", len(train_ds), gold_tokens, len(dev_ds))
+    log.info("train: %d windows, %d labeled tokens; dev: %d windows", len(train_ds), gold_tokens, len(dev_ds or []))
 
     for key, value in (cfg.logger.get("env") or {}).items():
         os.environ[key] = str(value)  # the trackers' integrations read their settings from the environment
@@ -131,6 +140,7 @@ def _run(cfg: DictConfig) -> dict:
         bf16=precision == "bf16",
         use_cpu=device == "cpu",  # transformers asks for it to run bf16 autocast on a CPU
         report_to=list(cfg.logger.report_to),
+        **({} if has_dev else dict(eval_strategy="no", load_best_model_at_end=False, metric_for_best_model=None)),
         _convert_="all",
     )
     trainer = Trainer(
@@ -140,7 +150,7 @@ def _run(cfg: DictConfig) -> dict:
         eval_dataset=dev_ds,
         data_collator=DataCollatorForTokenClassification(tokenizer, pad_to_multiple_of=8),
         processing_class=tokenizer,
-        compute_metrics=strict_f1_metric(labels),
+        compute_metrics=strict_f1_metric(labels) if has_dev else None,
     )
     averaging = None
     if cfg.averaging.enabled:
@@ -151,8 +161,8 @@ def _run(cfg: DictConfig) -> dict:
     resume = cfg.resume and any((run_dir / "checkpoints").glob("checkpoint-*"))
     started = time.time()
     train_out = trainer.train(resume_from_checkpoint=True if resume else None)
-    dev = trainer.evaluate()
-    chosen = "best_checkpoint"
+    dev = trainer.evaluate() if has_dev else None
+    chosen = "best_checkpoint" if has_dev else "last_epoch"
     averaged = averaging.averaged_state(model) if averaging else None
     if averaged is not None:
         best = {k: v.clone() for k, v in model.state_dict().items()}
@@ -184,7 +194,9 @@ def _run(cfg: DictConfig) -> dict:
     (model_dir / META_FILE).write_text(json.dumps(meta, indent=2))
     if cfg.decoding.tune:
         meta.update(tune_decoding(cfg, model_dir, scheme))
-        (model_dir / META_FILE).write_text(json.dumps(meta, indent=2))
+    else:
+        meta.update(o_bias=float(cfg.decoding.o_bias), i_bias=float(cfg.decoding.i_bias))
+    (model_dir / META_FILE).write_text(json.dumps(meta, indent=2))
     results = {
         "run": {"dir": str(run_dir), "kind": "train", "seed": cfg.seed, "model": spec.name, "labels": scheme.name},
         "config": OmegaConf.to_container(cfg, resolve=True),
@@ -201,11 +213,14 @@ def _run(cfg: DictConfig) -> dict:
             "chosen_weights": chosen,
             "log_history": trainer.state.log_history,
         },
-        "results": {"ecbplus_dev": {"strict": {"micro": {k: dev[f"eval_{k}"] for k in ("precision", "recall", "f1")}}}},
+        "results": {},
     }
+    if dev is not None:
+        micro = {k: dev[f"eval_{k}"] for k in ("precision", "recall", "f1")}
+        results["results"]["ecbplus_dev"] = {"strict": {"micro": micro}}
     write_json_atomic(run_dir / "results.json", results)
     (run_dir / COMPLETE).touch()
-    log.info("model saved to %s (dev strict F1 %.4f)", model_dir, dev["eval_f1"])
+    log.info("model saved to %s (dev strict F1 %s)", model_dir, f"{dev['eval_f1']:.4f}" if dev else "n/a, no dev set")
     return objective(cfg, results)
 
 
@@ -224,6 +239,8 @@ def tune_decoding(cfg: DictConfig, model_dir: Path, scheme) -> dict:
 def objective(cfg: DictConfig, results: dict):
     """The run record, or the number a sweeper maximises."""
     if cfg.objective == "dev_f1":
+        if "ecbplus_dev" not in results["results"]:
+            raise DatelineError("objective=dev_f1 needs a dev set (data.dev_topics is empty)")
         return float(results["results"]["ecbplus_dev"]["strict"]["micro"]["f1"])
     return results
 
