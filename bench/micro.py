@@ -3,7 +3,9 @@
 Training steps of MiniLM (forward, backward, clipping, fused AdamW) on random batches of 48
 subwords, with one switch changed at a time, interleaved round-robin so that every variant
 sees the same machine load; and the tagger over the bench articles with an fp32 and a bf16
-copy of a trained model (when `bench/work` holds one). Medians; writes bench/micro.md.
+copy of a trained model (when `bench/work` holds one); and the encoder's own matmuls at the
+training batch, alone, against the large-matmul peak: the ceiling of `peak_fraction` in
+`make bench` before any overhead. Medians; writes bench/micro.md.
 """
 
 from __future__ import annotations
@@ -26,8 +28,13 @@ TRAIN_VARIANTS = {
 }
 
 
-def training_steps(rounds: int, length: int = 48) -> dict[str, float]:
-    """Subwords per second of one optimizer step, median over `rounds` rounds of 3 steps."""
+PROFILED = "+ bf16 + frozen embeddings (harness default)"
+
+
+def training_steps(rounds: int, length: int = 48) -> tuple[dict[str, float], list[tuple[str, float]]]:
+    """Subwords per second of one optimizer step, median over `rounds` rounds of 3 steps; and
+    where the harness default's step spends its time (torch.profiler, share of self CPU time
+    of the top operators over 5 steps)."""
     from transformers import AutoModelForTokenClassification
     from transformers import logging as hf_logging
 
@@ -63,7 +70,63 @@ def training_steps(rounds: int, length: int = 48) -> dict[str, float]:
             rate = statistics.median(step(name) for _ in range(3))
             if r:  # round 0 warms up
                 rates[name].append(rate)
-    return {name: statistics.median(v) for name, v in rates.items()}
+    from torch.profiler import ProfilerActivity, profile
+
+    with profile(activities=[ProfilerActivity.CPU]) as prof:
+        for _ in range(5):
+            step(PROFILED)
+    events = prof.key_averages()
+    total = sum(e.self_cpu_time_total for e in events)
+    shares = sorted(((e.key, e.self_cpu_time_total / total) for e in events), key=lambda kv: -kv[1])
+    return {name: statistics.median(v) for name, v in rates.items()}, shares[:8]
+
+
+def encoder_gemms(batch: int, length: int, hidden: int = 384, inter: int = 1536, heads: int = 12) -> list[tuple]:
+    """(count, batch, m, k, n) of every matmul one MiniLM layer runs in a training step:
+    forward, then the input and weight gradients of each (attention per head, batched)."""
+    t, d = batch * length, hidden // heads
+    dense = [(4, t, hidden, hidden), (1, t, hidden, inter), (1, t, inter, hidden)]
+    out = []
+    for count, m, k, n in dense:
+        out += [(count, 1, m, k, n), (count, 1, m, n, k), (count, 1, k, m, n)]
+    bh = batch * heads
+    for m, k, n in [(length, d, length), (length, length, d)]:  # scores, weighted sum
+        out += [(1, bh, m, k, n), (1, bh, m, n, k), (1, bh, k, m, n)]
+    return out
+
+
+def matmul_ceiling(rounds: int, batch: int = 16, length: int = 48) -> dict[str, float]:
+    """GFLOP/s of the encoder's own bf16 matmuls at the training batch, run back to back with
+    nothing else (the most a training step could reach), and the peak (bench.run.matmul_peak),
+    interleaved so that both see the same load."""
+    from bench.run import matmul_peak
+
+    shapes = encoder_gemms(batch, length)
+    mats = [
+        (c, torch.randn(b, m, k, dtype=torch.bfloat16), torch.randn(b, n, k, dtype=torch.bfloat16))
+        for c, b, m, k, n in shapes
+    ]
+    flops = sum(2 * c * b * m * k * n for c, b, m, k, n in shapes)
+
+    def gemms() -> float:
+        best = float("inf")
+        for _ in range(5):
+            started = time.perf_counter()
+            for c, a, w in mats:
+                for _ in range(c):
+                    if a.shape[0] == 1:
+                        torch.nn.functional.linear(a[0], w[0])  # the dense layers' call
+                    else:
+                        torch.matmul(a, w.mT)  # attention, batched over sequences x heads
+            best = min(best, time.perf_counter() - started)
+        return flops / best / 1e9
+
+    gemms()
+    ceiling, peak = [], []
+    for _ in range(rounds):
+        ceiling.append(gemms())
+        peak.append(matmul_peak("bf16", repeats=5))
+    return {"ceiling": statistics.median(ceiling), "peak": statistics.median(peak)}
 
 
 def tagging(model_dir: Path, rounds: int) -> dict[str, float]:
@@ -90,10 +153,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", type=Path, default=ROOT / "bench" / "work" / "harness_s1" / "model")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "micro.md")
     args = parser.parse_args(argv)
-    train = training_steps(args.rounds)
+    train, shares = training_steps(args.rounds)
     base = next(iter(train.values()))
     lines = ["| training step (MiniLM, 48 subwords) | subwords/s | vs before |", "|---|---|---|"]
     lines += [f"| {name} | {rate:.0f} | {rate / base:.2f}x |" for name, rate in train.items()]
+    lines += ["", "| where the harness default's step goes (torch.profiler) | share of CPU time |", "|---|---|"]
+    lines += [f"| `{op}` | {100 * share:.1f}% |" for op, share in shares]
+    for batch in (16, 64):
+        mm = matmul_ceiling(args.rounds, batch=batch)
+        if batch == 16:
+            lines += ["", "| bf16 matmuls alone | GFLOP/s | % of the bf16 peak |", "|---|---|---|"]
+            lines += [f"| the peak: best of bench.run.PEAK_SHAPES | {mm['peak']:.0f} | 100% |"]
+        lines += [
+            f"| MiniLM's matmuls of one training step, batch {batch} x 48 subwords | {mm['ceiling']:.0f} "
+            f"| {100 * mm['ceiling'] / mm['peak']:.0f}% |"
+        ]
     if (args.model / "config.json").is_file():
         tag = tagging(args.model, max(3, args.rounds // 2))
         lines += ["", "| tagger (bench articles) | articles/s | vs fp32 |", "|---|---|---|"]
