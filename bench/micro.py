@@ -99,7 +99,7 @@ def matmul_ceiling(rounds: int, batch: int = 16, length: int = 48) -> dict[str, 
     """GFLOP/s of the encoder's own bf16 matmuls at the training batch, run back to back with
     nothing else (the most a training step could reach), and the peak (bench.run.matmul_peak),
     interleaved so that both see the same load."""
-    from bench.run import matmul_peak
+    from bench.run import best_seconds, matmul_peak
 
     shapes = encoder_gemms(batch, length)
     mats = [
@@ -108,23 +108,17 @@ def matmul_ceiling(rounds: int, batch: int = 16, length: int = 48) -> dict[str, 
     ]
     flops = sum(2 * c * b * m * k * n for c, b, m, k, n in shapes)
 
-    def gemms() -> float:
-        best = float("inf")
-        for _ in range(5):
-            started = time.perf_counter()
-            for c, a, w in mats:
-                for _ in range(c):
-                    if a.shape[0] == 1:
-                        torch.nn.functional.linear(a[0], w[0])  # the dense layers' call
-                    else:
-                        torch.matmul(a, w.mT)  # attention, batched over sequences x heads
-            best = min(best, time.perf_counter() - started)
-        return flops / best / 1e9
+    def gemms() -> None:
+        for c, a, w in mats:
+            for _ in range(c):
+                if a.shape[0] == 1:
+                    torch.nn.functional.linear(a[0], w[0])  # the dense layers' call
+                else:
+                    torch.matmul(a, w.mT)  # attention, batched over sequences x heads
 
-    gemms()
     ceiling, peak = [], []
     for _ in range(rounds):
-        ceiling.append(gemms())
+        ceiling.append(flops / best_seconds(gemms, 5) / 1e9)
         peak.append(matmul_peak("bf16", repeats=5))
     return {"ceiling": statistics.median(ceiling), "peak": statistics.median(peak)}
 
@@ -159,15 +153,17 @@ def main(argv: list[str] | None = None) -> int:
     lines += [f"| {name} | {rate:.0f} | {rate / base:.2f}x |" for name, rate in train.items()]
     lines += ["", "| where the harness default's step goes (torch.profiler) | share of CPU time |", "|---|---|"]
     lines += [f"| `{op}` | {100 * share:.1f}% |" for op, share in shares]
-    for batch in (16, 64):
-        mm = matmul_ceiling(args.rounds, batch=batch)
-        if batch == 16:
-            lines += ["", "| bf16 matmuls alone | GFLOP/s | % of the bf16 peak |", "|---|---|---|"]
-            lines += [f"| the peak: best of bench.run.PEAK_SHAPES | {mm['peak']:.0f} | 100% |"]
-        lines += [
-            f"| MiniLM's matmuls of one training step, batch {batch} x 48 subwords | {mm['ceiling']:.0f} "
-            f"| {100 * mm['ceiling'] / mm['peak']:.0f}% |"
-        ]
+    ceilings = {batch: matmul_ceiling(args.rounds, batch=batch) for batch in (16, 64)}
+    lines += [
+        "",
+        "| bf16 matmuls alone | GFLOP/s | peak measured alongside (best of bench.run.PEAK_SHAPES) | % of that peak |",
+        "|---|---|---|---|",
+    ]
+    lines += [
+        f"| MiniLM's matmuls of one training step, batch {batch} x 48 subwords | {mm['ceiling']:.0f} "
+        f"| {mm['peak']:.0f} | {100 * mm['ceiling'] / mm['peak']:.0f}% |"
+        for batch, mm in ceilings.items()
+    ]
     if (args.model / "config.json").is_file():
         tag = tagging(args.model, max(3, args.rounds // 2))
         lines += ["", "| tagger (bench articles) | articles/s | vs fp32 |", "|---|---|---|"]

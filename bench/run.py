@@ -23,6 +23,7 @@ import statistics
 import subprocess
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,23 +36,28 @@ ROOT = Path(__file__).resolve().parents[1]
 PEAK_SHAPES = ((1024, 1024, 1024), (2048, 2048, 2048), (4096, 4096, 4096), (4096, 384, 1536), (4096, 1536, 384))
 
 
+def best_seconds(fn, repeats: int) -> float:
+    """The fastest of `repeats` timed calls of `fn`, after one untimed warm-up call."""
+    fn()
+    best = float("inf")
+    for _ in range(repeats):
+        started = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
 def matmul_peak(dtype_name: str, shapes=PEAK_SHAPES, repeats: int = 10) -> float:
     """The machine's practical matmul peak in GFLOP/s: the best of `repeats` runs of each shape,
     best over the shapes (`torch.nn.functional.linear`, the call the encoder makes)."""
     import torch
 
     dtype = {"fp32": torch.float32, "bf16": torch.bfloat16}[dtype_name]
-    best_rate = 0.0
+    rates = []
     for m, k, n in shapes:
         a, w = torch.randn(m, k, dtype=dtype), torch.randn(n, k, dtype=dtype)
-        torch.nn.functional.linear(a, w)
-        best = float("inf")
-        for _ in range(repeats):
-            t = time.perf_counter()
-            torch.nn.functional.linear(a, w)
-            best = min(best, time.perf_counter() - t)
-        best_rate = max(best_rate, 2 * m * k * n / best / 1e9)
-    return best_rate
+        rates.append(2 * m * k * n / best_seconds(partial(torch.nn.functional.linear, a, w), repeats) / 1e9)
+    return max(rates)
 
 
 def encoder_flops_per_token(config, seq_len: float) -> float:
