@@ -26,19 +26,26 @@ def allowed_start(labels: Sequence[str]) -> np.ndarray:
     return np.array([not label.startswith("I-") for label in labels])
 
 
-def viterbi(log_probs: np.ndarray, allowed: np.ndarray, start: np.ndarray) -> list[int]:
-    """log_probs: (T, L). Returns the best label ids with only allowed transitions."""
+def viterbi(log_probs: np.ndarray, allowed: np.ndarray, start: np.ndarray, crf: dict | None = None) -> list[int]:
+    """log_probs: (T, L). Returns the best label ids with only allowed transitions; `crf` (the
+    scores a CRF-trained model keeps in dateline.json: transitions, start, end) adds its learned
+    scores to the path."""
     if len(log_probs) == 0:
         return []
     neg = np.float32(-1e9)
     trans = np.where(allowed, 0.0, neg).astype(np.float32)
     score = np.where(start, log_probs[0], neg)
+    end = np.zeros(log_probs.shape[1], dtype=np.float32)
+    if crf is not None:
+        trans = trans + np.asarray(crf["transitions"], dtype=np.float32)
+        score = score + np.asarray(crf["start"], dtype=np.float32)
+        end = np.asarray(crf["end"], dtype=np.float32)
     back = np.zeros(log_probs.shape, dtype=np.int64)
     for t in range(1, len(log_probs)):
         cand = score[:, None] + trans  # (from, to)
         back[t] = cand.argmax(0)
         score = cand.max(0) + log_probs[t]
-    best = [int(score.argmax())]
+    best = [int((score + end).argmax())]
     for t in range(len(log_probs) - 1, 0, -1):
         best.append(int(back[t, best[-1]]))
     return best[::-1]

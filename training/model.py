@@ -28,12 +28,23 @@ class ModelSpec:
     stride: int = 64
     casing: bool = False  # capitals as token type ids (see encoding.encode_words), for uncased encoders
     freeze_word_embeddings: bool = False  # keep pretrained vectors for words the small train set never shows
+    crf: bool = False  # a linear-chain CRF loss over the labeled words (training/crf.py)
+    crf_learning_rate: float = 5e-3  # the CRF's transition scores start at zero and learn at this rate
 
     def load_tokenizer(self):
         return AutoTokenizer.from_pretrained(self.tokenizer, **self.tokenizer_kwargs)
 
     def build(self, labels: list[str]) -> PreTrainedModel:
-        """A token classifier with `labels`; the caller has seeded the RNGs (the random head)."""
+        """A token classifier with `labels` (and `model.crf` while it trains, when `crf`); the
+        caller has seeded the RNGs (the random head)."""
+        model = self._build(labels)
+        if self.crf:
+            from training.crf import LinearChainCRF
+
+            model.crf = LinearChainCRF(labels)
+        return model
+
+    def _build(self, labels: list[str]) -> PreTrainedModel:
         id2label = dict(enumerate(labels))
         label2id = {v: k for k, v in id2label.items()}
         if self.pretrained:

@@ -76,6 +76,7 @@ class Tagger:
         self._inside = [i for i, label in enumerate(self.labels) if label.startswith("I-")]
         self._allowed = allowed_transitions(self.labels)
         self._start = allowed_start(self.labels)
+        self.crf = self.meta.get("crf")  # learned transition scores of a CRF-trained model (training/crf.py)
 
     @torch.inference_mode()
     def predict(self, segments: list[list[str]]) -> list[Prediction]:
@@ -129,7 +130,7 @@ class Tagger:
             adjusted[:, self._o] -= o_bias
             adjusted[:, self._inside] += i_bias
             if self.decoding == "viterbi":
-                best = viterbi(adjusted, self._allowed, self._start)
+                best = viterbi(adjusted, self._allowed, self._start, self.crf)
             else:
                 best = list(adjusted.argmax(-1))
             conf = [float(np.exp(s[t, j])) for t, j in enumerate(best)]

@@ -24,9 +24,10 @@ register_resolvers()
 log = logging.getLogger("dateline.train")
 
 
-def strict_f1_metric(labels: list[str]):
-    """compute_metrics for the Trainer: strict IOB2 micro-F1 (seqeval) after Viterbi decoding,
-    so the checkpoint chosen on dev is the one the tagger will reproduce."""
+def strict_f1_metric(labels: list[str], crf=None):
+    """compute_metrics for the Trainer: strict IOB2 micro-F1 (seqeval) after Viterbi decoding
+    (with the CRF's current scores when the model trains one), so the checkpoint chosen on dev
+    is the one the tagger will reproduce."""
     from seqeval.metrics import f1_score, precision_score, recall_score
     from seqeval.scheme import IOB2
 
@@ -36,12 +37,13 @@ def strict_f1_metric(labels: list[str]):
 
     def compute(eval_pred) -> dict[str, float]:
         logits, label_ids = eval_pred
+        scores = crf.scores() if crf is not None else None
         gold, pred = [], []
         for lg, li in zip(logits, label_ids):
             keep = li != -100
             if not keep.any():
                 continue
-            best = viterbi(log_softmax(lg[keep].astype(np.float32)), allowed, start)
+            best = viterbi(log_softmax(lg[keep].astype(np.float32)), allowed, start, scores)
             gold.append([labels[i] for i in li[keep]])
             pred.append([labels[i] for i in best])
         kw = dict(mode="strict", scheme=IOB2, zero_division=0)
@@ -64,6 +66,7 @@ def _run(cfg: DictConfig) -> dict:
     from transformers import DataCollatorForTokenClassification, Trainer, set_seed
 
     from data.dataset import build_dataset
+    from training.crf import crf_loss, parameter_groups
     from training.encoding import encode_batch
     from training.precision import default_device
     from training.precision import resolve as resolve_precision
@@ -143,6 +146,7 @@ def _run(cfg: DictConfig) -> dict:
         **({} if has_dev else dict(eval_strategy="no", load_best_model_at_end=False, metric_for_best_model=None)),
         _convert_="all",
     )
+    crf = getattr(model, "crf", None)
     trainer = Trainer(
         model=model,
         args=args,
@@ -150,8 +154,15 @@ def _run(cfg: DictConfig) -> dict:
         eval_dataset=dev_ds,
         data_collator=DataCollatorForTokenClassification(tokenizer, pad_to_multiple_of=8),
         processing_class=tokenizer,
-        compute_metrics=strict_f1_metric(labels) if has_dev else None,
+        compute_metrics=strict_f1_metric(labels, crf) if has_dev else None,
+        compute_loss_func=crf_loss(crf) if crf is not None else None,
     )
+    if crf is not None:  # the Trainer's own optimizer, the CRF's scores in a group of their own rate
+        optimizer_cls, kwargs = trainer.get_optimizer_cls_and_kwargs(args, model)
+        groups = parameter_groups(
+            model, set(trainer.get_decay_parameter_names(model)), args.weight_decay, spec.crf_learning_rate
+        )
+        trainer.optimizer_cls_and_kwargs = (optimizer_cls, {**kwargs, "params": groups})
     averaging = None
     if cfg.averaging.enabled:
         from training.averaging import EpochWeightAverage
@@ -176,6 +187,8 @@ def _run(cfg: DictConfig) -> dict:
     train_seconds = time.time() - started
 
     model_dir = run_dir / "model"
+    if crf is not None:
+        del model.crf  # its scores go into dateline.json; the saved encoder is a plain token classifier
     trainer.save_model(str(model_dir))
     meta = {
         "labels": scheme.name,
@@ -188,6 +201,8 @@ def _run(cfg: DictConfig) -> dict:
         "seed": cfg.seed,
         "training_precision": precision,
     }
+    if crf is not None:
+        meta["crf"] = crf.scores()
     if not trainer.is_world_process_zero():
         return {}  # other DDP ranks: rank 0 writes the run directory
     tokenizer.save_pretrained(model_dir)

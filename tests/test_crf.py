@@ -1,0 +1,90 @@
+"""The CRF loss against brute force over every tag sequence, and Viterbi with its scores."""
+
+import itertools
+
+import numpy as np
+import torch
+
+from training.crf import FORBIDDEN, LinearChainCRF, parameter_groups
+from training.decoding import allowed_start, allowed_transitions, viterbi
+
+LABELS = ["O", "B-EVENT", "I-EVENT", "B-ACTOR", "I-ACTOR"]
+
+
+def crf_with_random_scores(seed: int = 0) -> LinearChainCRF:
+    torch.manual_seed(seed)
+    crf = LinearChainCRF(LABELS)
+    with torch.no_grad():
+        for p in crf.parameters():
+            p.normal_()
+    return crf
+
+
+def path_score(crf: LinearChainCRF, em: torch.Tensor, tags: tuple[int, ...]) -> float:
+    trans = crf.masked_transitions()
+    score = crf.start[tags[0]] + em[0, tags[0]] + crf.end[tags[-1]]
+    for t in range(1, len(tags)):
+        score = score + trans[tags[t - 1], tags[t]] + em[t, tags[t]]
+    return float(score.detach())
+
+
+def test_nll_is_log_partition_minus_gold_score_by_brute_force():
+    crf = crf_with_random_scores()
+    torch.manual_seed(1)
+    emissions = torch.randn(2, 6, len(LABELS))
+    # row 0: words at subwords 1, 2, 4 (3 and 5 are later subwords, 0 is [CLS]); row 1: 2 words
+    labels = torch.tensor([[-100, 1, 2, -100, 0, -100], [-100, 3, -100, 4, -100, -100]])
+    expected = 0.0
+    for row in range(2):
+        pos = [i for i in range(6) if labels[row, i] != -100]
+        em = emissions[row, pos]
+        gold = tuple(int(labels[row, i]) for i in pos)
+        every = [path_score(crf, em, tags) for tags in itertools.product(range(len(LABELS)), repeat=len(pos))]
+        expected += float(torch.logsumexp(torch.tensor(every), 0)) - path_score(crf, em, gold)
+    assert abs(float(crf.nll(emissions, labels)) - expected) < 1e-4
+
+
+def test_rows_without_labels_add_nothing_and_gradients_reach_every_score():
+    crf = crf_with_random_scores()
+    emissions = torch.randn(3, 4, len(LABELS), requires_grad=True)
+    labels = torch.tensor([[-100, 3, 4, 0], [-100] * 4, [-100, 1, 0, -100]])
+    both = crf.nll(emissions, labels)
+    alone = crf.nll(emissions[[0, 2]], labels[[0, 2]])
+    assert abs(float(both) - float(alone)) < 1e-5
+    both.backward()
+    assert emissions.grad[1].abs().sum() == 0 and emissions.grad[0].abs().sum() > 0
+    assert crf.transitions.grad.abs().sum() > 0 and crf.start.grad.abs().sum() > 0
+
+
+def test_forbidden_transitions_stay_forbidden():
+    crf = crf_with_random_scores()
+    trans = crf.masked_transitions()
+    assert float(trans[LABELS.index("O"), LABELS.index("I-ACTOR")]) == FORBIDDEN
+    assert float(trans[LABELS.index("B-EVENT"), LABELS.index("I-ACTOR")]) == FORBIDDEN
+    assert float(trans[LABELS.index("B-ACTOR"), LABELS.index("I-ACTOR")]) != FORBIDDEN
+
+
+def test_viterbi_with_crf_scores_finds_the_best_valid_path():
+    crf = crf_with_random_scores(3)
+    scores = crf.scores()
+    allowed, start = allowed_transitions(LABELS), allowed_start(LABELS)
+    rng = np.random.default_rng(0)
+    for _ in range(5):
+        em = rng.normal(size=(4, len(LABELS))).astype(np.float32)
+        best = viterbi(em, allowed, start, scores)
+        valid = [
+            tags
+            for tags in itertools.product(range(len(LABELS)), repeat=4)
+            if start[tags[0]] and all(allowed[a, b] for a, b in zip(tags, tags[1:]))
+        ]
+        brute = max(valid, key=lambda tags: path_score(crf, torch.from_numpy(em), tags))
+        assert tuple(best) == brute
+
+
+def test_crf_scores_learn_at_their_own_rate():
+    model = torch.nn.Module()
+    model.linear = torch.nn.Linear(2, 2)
+    model.crf = LinearChainCRF(LABELS)
+    groups = parameter_groups(model, {"linear.weight"}, 0.01, 5e-3)
+    assert [len(g["params"]) for g in groups] == [1, 1, 3]
+    assert groups[2]["lr"] == 5e-3 and "lr" not in groups[0]

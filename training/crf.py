@@ -1,0 +1,97 @@
+"""A linear-chain CRF over the labeled words of each window (`model.crf=true`).
+
+Cross-entropy scores each word alone; the CRF's loss scores whole tag sequences, with learned
+transition scores between tags, so training sees the spans that Viterbi decoding will return
+(Lafferty et al. 2001; the usual BERT-CRF tagger). Only first subwords carry labels, so the
+sequence a window's CRF runs over is its labeled words in order (other subwords are skipped).
+Transitions that strict IOB2 forbids (`O -> I-X`, `B-X -> I-Y`) are fixed far below any score,
+in training as in decoding (`training.decoding.viterbi`).
+
+The CRF lives on the model as `model.crf` while it trains (so checkpoints, the best-checkpoint
+reload and resuming carry it); the trained scores are then written into the model directory's
+`dateline.json` and the saved encoder stays a plain token classifier.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import torch
+from torch import nn
+
+from training.decoding import allowed_transitions
+
+FORBIDDEN = -1e4  # finite, so log-sum-exp keeps finite gradients
+
+
+class LinearChainCRF(nn.Module):
+    def __init__(self, labels: Sequence[str]):
+        super().__init__()
+        n = len(labels)
+        self.transitions = nn.Parameter(torch.zeros(n, n))  # [from, to]
+        self.start = nn.Parameter(torch.zeros(n))
+        self.end = nn.Parameter(torch.zeros(n))
+        self.register_buffer("allowed", torch.from_numpy(allowed_transitions(labels)), persistent=False)
+
+    def masked_transitions(self) -> torch.Tensor:
+        return self.transitions.masked_fill(~self.allowed, FORBIDDEN)
+
+    def nll(self, emissions: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+        """Summed negative log-likelihood of the gold tags. emissions: (B, S, L) per subword;
+        labels: (B, S), -100 where a subword is not scored (its word's later subwords, padding,
+        words another window owns)."""
+        keep = labels != -100
+        rows = keep.any(1)
+        emissions, labels, keep = emissions[rows].float(), labels[rows], keep[rows]
+        if len(labels) == 0:
+            return emissions.sum() * 0.0
+        lengths = keep.sum(1)
+        # the labeled positions first, in their order: one compact word sequence per window
+        order = torch.argsort((~keep).to(torch.int8), dim=1, stable=True)[:, : int(lengths.max())]
+        em = emissions.gather(1, order[..., None].expand(-1, -1, emissions.size(-1)))
+        tags = labels.gather(1, order).clamp(min=0)
+        mask = torch.arange(tags.size(1), device=tags.device)[None] < lengths[:, None]
+        trans = self.masked_transitions()
+
+        gold = self.start[tags[:, 0]] + (em.gather(2, tags[..., None]).squeeze(-1) * mask).sum(1)
+        gold = gold + (trans[tags[:, :-1], tags[:, 1:]] * mask[:, 1:]).sum(1)
+        gold = gold + self.end[tags.gather(1, (lengths - 1)[:, None]).squeeze(1)]
+
+        alpha = self.start + em[:, 0]  # (B, L): log-sum of all paths ending in each tag
+        for t in range(1, tags.size(1)):
+            step = torch.logsumexp(alpha[:, :, None] + trans[None], dim=1) + em[:, t]
+            alpha = torch.where(mask[:, t, None], step, alpha)
+        log_z = torch.logsumexp(alpha + self.end, dim=1)
+        return (log_z - gold).sum()
+
+    def scores(self) -> dict[str, list]:
+        """The trained scores, as written into `dateline.json` for the tagger."""
+        return {
+            "transitions": self.transitions.detach().float().tolist(),
+            "start": self.start.detach().float().tolist(),
+            "end": self.end.detach().float().tolist(),
+        }
+
+
+def crf_loss(crf: LinearChainCRF) -> Callable:
+    """`compute_loss_func` for the Trainer: the CRF loss per labeled word, so its scale (and
+    gradient accumulation, and DDP averaging) follow the cross-entropy it replaces."""
+
+    def loss(outputs, labels: torch.Tensor, num_items_in_batch=None) -> torch.Tensor:
+        count = num_items_in_batch if num_items_in_batch is not None else (labels != -100).sum()
+        return crf.nll(outputs.logits, labels) / count
+
+    return loss
+
+
+def parameter_groups(model: nn.Module, decay_names: set[str], weight_decay: float, crf_lr: float) -> list[dict]:
+    """The Trainer's two groups (weight decay or not) plus the CRF's scores at their own rate:
+    they start at zero and need to move by units, not by the encoder's 1e-4 steps."""
+    trainable = [(n, p) for n, p in model.named_parameters() if p.requires_grad]
+    crf = [p for n, p in trainable if n.startswith("crf.")]
+    rest = [(n, p) for n, p in trainable if not n.startswith("crf.")]
+    return [
+        {"params": [p for n, p in rest if n in decay_names], "weight_decay": weight_decay},
+        {"params": [p for n, p in rest if n not in decay_names], "weight_decay": 0.0},
+        {"params": crf, "weight_decay": 0.0, "lr": crf_lr},
+    ]
