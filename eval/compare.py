@@ -1,8 +1,11 @@
 """`make compare RUNS=...`: one table of systems x tasks over many runs.
 
 Runs whose resolved training configs are equal once the seed and paths are removed are one
-system; the table gives mean ± standard deviation over its seeds (sample std, n-1) and names
-each system by the config values that differ between systems.
+system; the table gives mean ± standard deviation over its seeds (sample std, n-1). A system
+is named by the overrides its runs were started with (`.hydra/overrides.yaml`, less the seed,
+run settings and the overrides every system shares) — `experiment=final`, as the user typed it;
+where that does not tell systems apart, or a run has no such record, by the config values
+that differ between them.
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ import json
 import statistics
 import sys
 from pathlib import Path
+
+import yaml
 
 from data.io import write_json_atomic, write_text_atomic
 
@@ -44,9 +49,13 @@ def flatten(cfg: dict, prefix: str = "") -> dict[str, object]:
     return out
 
 
+def ignored(key: str) -> bool:
+    return any(key == i or key.startswith(i + ".") for i in IGNORED_KEYS)
+
+
 def system_key(config: dict) -> tuple:
     flat = flatten(config)
-    keep = {k: v for k, v in flat.items() if not any(k == i or k.startswith(i + ".") for i in IGNORED_KEYS)}
+    keep = {k: v for k, v in flat.items() if not ignored(k)}
     keep = {k: v for k, v in keep.items() if not k.startswith("trainer.args.output_dir")}
     return tuple(sorted(keep.items(), key=lambda kv: kv[0]))
 
@@ -89,6 +98,35 @@ def naming_keys(configs: list[dict]) -> list[str]:
     return core if len(names) == len(configs) else differing
 
 
+def run_overrides(run: Path) -> frozenset[str] | None:
+    """The overrides a run was started with, less seed and run settings; None if unrecorded."""
+    path = run / ".hydra" / "overrides.yaml"
+    if not path.is_file():
+        return None
+    items = yaml.safe_load(path.read_text()) or []
+    return frozenset(o for o in items if not ignored(o.split("=", 1)[0].lstrip("+~")))
+
+
+def system_names(groups: list[list[tuple[Path, dict]]], configs: list[dict]) -> list[str]:
+    """One name per system: its own overrides (those not shared by every system), then, where
+    two systems would share a name, the config values that tell them apart."""
+    differing = naming_keys(configs)
+    by_config = [", ".join(f"{k}={c.get(k)}" for k in differing) or "default" for c in configs]
+    sets = [{run_overrides(run) for run, _ in members} for members in groups]
+    if any(None in found or len(found) != 1 for found in sets):
+        return by_config
+    own = [found.pop() for found in sets]
+    common = frozenset.intersection(*own)
+    names = [" ".join(sorted(o - common)) or "(shared overrides only)" for o in own]
+    for name in set(names):
+        clash = [i for i, n in enumerate(names) if n == name]
+        if len(clash) > 1:
+            keys = naming_keys([configs[i] for i in clash])
+            for i in clash:
+                names[i] = f"{name} [{', '.join(f'{k}={configs[i].get(k)}' for k in keys)}]"
+    return names
+
+
 def compare(runs: list[Path]) -> dict:
     groups: dict[tuple, list[tuple[Path, dict]]] = {}
     for run in runs:
@@ -100,10 +138,9 @@ def compare(runs: list[Path]) -> dict:
         return {"systems": [], "differing": []}
     keys = [dict(k) for k in groups]
     differing = naming_keys(keys)
+    names = system_names(list(groups.values()), keys)
     systems = []
-    for key, members in groups.items():
-        cfg = dict(key)
-        name = ", ".join(f"{k}={cfg.get(k)}" for k in differing) or "default"
+    for name, members in zip(names, groups.values()):
         tasks = sorted({t for _, r in members for t in r["results"]})
         row = {
             "system": name,

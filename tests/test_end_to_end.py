@@ -154,3 +154,44 @@ def test_no_dev_set_with_dev_choices_is_one_clear_line(corpus_dir: Path, tmp_pat
     assert res.returncode == 2 and "Traceback" not in res.stderr
     last = res.stderr.strip().splitlines()[-1]
     assert "data.dev_topics is empty" in last and "decoding.tune=false" in last
+
+
+@pytest.mark.slow
+def test_crf_run_keeps_its_scores_for_the_tagger(corpus_dir: Path, tmp_path: Path):
+    """model.crf=true: the CRF trains with the model (checkpoints carry it), its learned scores
+    go into dateline.json, the saved encoder is a plain token classifier, and the tagger decodes
+    with those scores."""
+    from safetensors import safe_open
+
+    from training.tagger import Tagger
+
+    run_dir = tmp_path / "crf"
+    result = run(
+        "training.train",
+        "model=tiny",
+        "model.crf=true",
+        "trainer.args.num_train_epochs=2",
+        f"corpora={corpus_dir}",
+        f"cache_dir={tmp_path / 'cache'}",
+        "evaluate.enabled=false",
+        f"hydra.run.dir={run_dir}",
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    crf = json.loads((run_dir / "model" / "dateline.json").read_text())["crf"]
+    # the scores left zero: allowed transitions learnt at the CRF's rate, forbidden ones stayed 0
+    assert max(abs(v) for row in crf["transitions"] for v in row) > 1e-3
+    with safe_open(str(run_dir / "model" / "model.safetensors"), "pt") as f:
+        assert not [k for k in f.keys() if k.startswith("crf.")]
+    checkpoint = sorted((run_dir / "checkpoints").glob("checkpoint-*"))[-1]
+    with safe_open(str(checkpoint / "model.safetensors"), "pt") as f:
+        assert {"crf.transitions", "crf.start", "crf.end"} <= set(f.keys())
+
+    tagger = Tagger(run_dir / "model", precision="fp32")
+    assert tagger.crf == crf
+    words = [["Police", "arrested", "the", "suspect", "in", "Geneva", "."]]
+    tags = tagger.predict(words)[0].tags
+    assert len(tags) == len(words[0]) and all(t == "O" or t[:2] in ("B-", "I-") for t in tags)
+    # decoding follows the CRF's scores: a start score far above the rest decides the first tag
+    first = tagger.labels.index("B-EVENT")
+    tagger.crf = {**crf, "start": [1e3 if i == first else 0.0 for i in range(len(tagger.labels))]}
+    assert tagger.predict(words)[0].tags[0] == "B-EVENT"
