@@ -115,3 +115,25 @@ def test_sweep_then_compare(corpus_dir: Path, tmp_path: Path):
         )
     sig = result["significance"]
     assert len(sig) == 1 and 0 < sig[0]["p_value"] <= 1 and sig[0]["ci_low"] <= sig[0]["delta_f1"] <= sig[0]["ci_high"]
+
+
+def test_systems_are_named_by_their_overrides(tmp_path: Path):
+    def with_overrides(run: Path, *overrides: str) -> None:
+        (run / ".hydra").mkdir()
+        (run / ".hydra" / "overrides.yaml").write_text("".join(f"- {o}\n" for o in overrides))
+
+    for name, lr, seed, exp in [("a1", 1e-3, 1, "a"), ("a2", 1e-3, 2, "a"), ("b1", 5e-4, 1, "b"), ("c1", 2e-4, 1, "a")]:
+        run = fake_run(tmp_path, name, lr, seed, 0.5, 0.5, 10)
+        with_overrides(run, "skip_if_done=True", f"experiment={exp}", "model=tiny", f"seed={seed}")
+    names = sorted(s["system"] for s in compare(find_runs([str(tmp_path)]))["systems"])
+    # shared overrides (model=tiny) and run settings leave the names; where two systems were
+    # started the same way (experiment=a) the config value that differs tells them apart
+    assert names == [
+        "experiment=a [trainer.args.learning_rate=0.0002]",
+        "experiment=a [trainer.args.learning_rate=0.001]",
+        "experiment=b",
+    ]
+    # a run without the record: every system named by its config values, as before
+    (tmp_path / "b1" / ".hydra" / "overrides.yaml").unlink()
+    names = sorted(s["system"] for s in compare(find_runs([str(tmp_path)]))["systems"])
+    assert names[0].startswith("trainer.args.learning_rate=")
