@@ -136,7 +136,9 @@ def test_final_trains_on_train_and_dev_with_the_choices_made(corpus_dir: Path, t
         "evaluate.enabled=false",
     ]
     base = run("training.train", *common, f"hydra.run.dir={tmp_path / 'base'}")
-    final = run("training.train", "experiment=final", *common, f"hydra.run.dir={tmp_path / 'final'}")
+    final = run(
+        "training.train", "experiment=final", "decoding.i_bias=0.5", *common, f"hydra.run.dir={tmp_path / 'final'}"
+    )
     assert base.returncode == 0 and final.returncode == 0, final.stderr[-3000:]
     base_res, final_res = (json.loads((tmp_path / d / "results.json").read_text()) for d in ("base", "final"))
     assert "ecbplus_dev" in base_res["results"] and "ecbplus_dev" not in final_res["results"]
@@ -144,7 +146,7 @@ def test_final_trains_on_train_and_dev_with_the_choices_made(corpus_dir: Path, t
     assert final_res["training"]["gold_tokens"] > base_res["training"]["gold_tokens"]
     assert final_res["training"]["chosen_weights"] == "last_epoch"
     meta = json.loads((tmp_path / "final" / "model" / "dateline.json").read_text())
-    assert meta["i_bias"] == 1.0 and meta["o_bias"] == 0.0
+    assert meta["i_bias"] == 0.5 and meta["o_bias"] == 0.0  # from the config, not tuned
 
 
 def test_no_dev_set_with_dev_choices_is_one_clear_line(corpus_dir: Path, tmp_path: Path):

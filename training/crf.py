@@ -8,13 +8,13 @@ Transitions that strict IOB2 forbids (`O -> I-X`, `B-X -> I-Y`) are fixed far be
 in training as in decoding (`training.decoding.viterbi`).
 
 The CRF lives on the model as `model.crf` while it trains (so checkpoints, the best-checkpoint
-reload and resuming carry it); the trained scores are then written into the model directory's
+reload, resuming and DDP carry it; `attach_crf`); the trained scores are then written into the model directory's
 `dateline.json` and the saved encoder stays a plain token classifier.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import torch
 from torch import nn
@@ -73,15 +73,30 @@ class LinearChainCRF(nn.Module):
         }
 
 
-def crf_loss(crf: LinearChainCRF) -> Callable:
-    """`compute_loss_func` for the Trainer: the CRF loss per labeled word, so its scale (and
-    gradient accumulation, and DDP averaging) follow the cross-entropy it replaces."""
+def attach_crf(model: nn.Module, labels: Sequence[str]) -> LinearChainCRF:
+    """Put a CRF on `model` (as `model.crf`) whose loss replaces cross-entropy inside the model's
+    own forward call — so DDP sees the CRF's scores used in forward like every other weight.
+    The loss is per labeled word (over `num_items_in_batch` when the Trainer passes it), so its
+    scale, gradient accumulation and DDP averaging follow the cross-entropy it replaces."""
+    crf = LinearChainCRF(labels)
+    model.crf = crf
+    pending: dict = {}
 
-    def loss(outputs, labels: torch.Tensor, num_items_in_batch=None) -> torch.Tensor:
-        count = num_items_in_batch if num_items_in_batch is not None else (labels != -100).sum()
-        return crf.nll(outputs.logits, labels) / count
+    def take_labels(module, args, kwargs):
+        pending["labels"] = kwargs.pop("labels", None)
+        pending["count"] = kwargs.get("num_items_in_batch")
+        return args, kwargs
 
-    return loss
+    def crf_loss(module, args, kwargs, output):
+        labels, count = pending.pop("labels", None), pending.pop("count", None)
+        if labels is not None:
+            count = count if count is not None else (labels != -100).sum()
+            output.loss = crf.nll(output.logits, labels) / count
+        return output
+
+    model.register_forward_pre_hook(take_labels, with_kwargs=True)
+    model.register_forward_hook(crf_loss, with_kwargs=True)
+    return crf
 
 
 def parameter_groups(model: nn.Module, decay_names: set[str], weight_decay: float, crf_lr: float) -> list[dict]:

@@ -39,9 +39,9 @@ class ModelSpec:
         caller has seeded the RNGs (the random head)."""
         model = self._build(labels)
         if self.crf:
-            from training.crf import LinearChainCRF
+            from training.crf import attach_crf
 
-            model.crf = LinearChainCRF(labels)
+            attach_crf(model, labels)
         return model
 
     def _build(self, labels: list[str]) -> PreTrainedModel:

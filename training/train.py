@@ -66,7 +66,7 @@ def _run(cfg: DictConfig) -> dict:
     from transformers import DataCollatorForTokenClassification, Trainer, set_seed
 
     from data.dataset import build_dataset
-    from training.crf import crf_loss, parameter_groups
+    from training.crf import parameter_groups
     from training.encoding import encode_batch
     from training.precision import default_device
     from training.precision import resolve as resolve_precision
@@ -155,7 +155,6 @@ def _run(cfg: DictConfig) -> dict:
         data_collator=DataCollatorForTokenClassification(tokenizer, pad_to_multiple_of=8),
         processing_class=tokenizer,
         compute_metrics=strict_f1_metric(labels, crf) if has_dev else None,
-        compute_loss_func=crf_loss(crf) if crf is not None else None,
     )
     if crf is not None:  # the Trainer's own optimizer, the CRF's scores in a group of their own rate
         optimizer_cls, kwargs = trainer.get_optimizer_cls_and_kwargs(args, model)
