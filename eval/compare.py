@@ -107,11 +107,15 @@ def run_overrides(run: Path) -> frozenset[str] | None:
     return frozenset(o for o in items if not ignored(o.split("=", 1)[0].lstrip("+~")))
 
 
-def system_names(groups: list[list[tuple[Path, dict]]], configs: list[dict]) -> list[str]:
+def config_label(config: dict, keys: list[str]) -> str:
+    return ", ".join(f"{k}={config.get(k)}" for k in keys)
+
+
+def system_names(groups: list[list[tuple[Path, dict]]], configs: list[dict], differing: list[str]) -> list[str]:
     """One name per system: its own overrides (those not shared by every system), then, where
-    two systems would share a name, the config values that tell them apart."""
-    differing = naming_keys(configs)
-    by_config = [", ".join(f"{k}={c.get(k)}" for k in differing) or "default" for c in configs]
+    two systems would share a name, the config values that tell them apart; by the `differing`
+    config values alone where a run has no record of its overrides."""
+    by_config = [config_label(c, differing) or "default" for c in configs]
     sets = [{run_overrides(run) for run, _ in members} for members in groups]
     if any(None in found or len(found) != 1 for found in sets):
         return by_config
@@ -123,7 +127,7 @@ def system_names(groups: list[list[tuple[Path, dict]]], configs: list[dict]) -> 
         if len(clash) > 1:
             keys = naming_keys([configs[i] for i in clash])
             for i in clash:
-                names[i] = f"{name} [{', '.join(f'{k}={configs[i].get(k)}' for k in keys)}]"
+                names[i] = f"{name} [{config_label(configs[i], keys)}]"
     return names
 
 
@@ -138,7 +142,7 @@ def compare(runs: list[Path]) -> dict:
         return {"systems": [], "differing": []}
     keys = [dict(k) for k in groups]
     differing = naming_keys(keys)
-    names = system_names(list(groups.values()), keys)
+    names = system_names(list(groups.values()), keys, differing)
     systems = []
     for name, members in zip(names, groups.values()):
         tasks = sorted({t for _, r in members for t in r["results"]})

@@ -51,6 +51,12 @@ def viterbi(log_probs: np.ndarray, allowed: np.ndarray, start: np.ndarray, crf: 
     return best[::-1]
 
 
+def crf_arrays(scores: dict | None) -> dict | None:
+    """A CRF's scores as kept in dateline.json (lists) -> float32 arrays, converted once per
+    model rather than once per sentence decoded."""
+    return None if scores is None else {k: np.asarray(v, dtype=np.float32) for k, v in scores.items()}
+
+
 def log_softmax(logits: np.ndarray) -> np.ndarray:
     z = logits - logits.max(-1, keepdims=True)
     return z - np.log(np.exp(z).sum(-1, keepdims=True))

@@ -18,7 +18,7 @@ from transformers import AutoModelForTokenClassification, AutoTokenizer
 from data.document import Document, Span
 from data.errors import DatelineError
 from data.labels import bio_to_spans
-from training.decoding import allowed_start, allowed_transitions, log_softmax, viterbi
+from training.decoding import allowed_start, allowed_transitions, crf_arrays, log_softmax, viterbi
 from training.encoding import encode_words
 from training.model import is_model_dir
 from training.precision import default_device
@@ -76,7 +76,7 @@ class Tagger:
         self._inside = [i for i, label in enumerate(self.labels) if label.startswith("I-")]
         self._allowed = allowed_transitions(self.labels)
         self._start = allowed_start(self.labels)
-        self.crf = self.meta.get("crf")  # learned transition scores of a CRF-trained model (training/crf.py)
+        self.crf = crf_arrays(self.meta.get("crf"))  # learned scores of a CRF-trained model (training/crf.py)
 
     @torch.inference_mode()
     def predict(self, segments: list[list[str]]) -> list[Prediction]:

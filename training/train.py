@@ -31,13 +31,13 @@ def strict_f1_metric(labels: list[str], crf=None):
     from seqeval.metrics import f1_score, precision_score, recall_score
     from seqeval.scheme import IOB2
 
-    from training.decoding import allowed_start, allowed_transitions, log_softmax, viterbi
+    from training.decoding import allowed_start, allowed_transitions, crf_arrays, log_softmax, viterbi
 
     allowed, start = allowed_transitions(labels), allowed_start(labels)
 
     def compute(eval_pred) -> dict[str, float]:
         logits, label_ids = eval_pred
-        scores = crf.scores() if crf is not None else None
+        scores = crf_arrays(crf.scores()) if crf is not None else None
         gold, pred = [], []
         for lg, li in zip(logits, label_ids):
             keep = li != -100
