@@ -198,3 +198,36 @@ def test_crf_run_keeps_its_scores_for_the_tagger(corpus_dir: Path, tmp_path: Pat
     first = tagger.labels.index("B-EVENT")
     tagger.crf = {**crf, "start": [1e3 if i == first else 0.0 for i in range(len(tagger.labels))]}
     assert tagger.predict(words)[0].tags[0] == "B-EVENT"
+
+
+@pytest.mark.slow
+def test_auxiliary_types_are_learnt_but_never_tagged(corpus_dir: Path, tmp_path: Path):
+    """labels=events_actors_aux: the model has outputs for OBJECT, LOCATION and TIME, the model
+    directory reports EVENT and ACTOR only, and the tagger reads an auxiliary tag as `O`."""
+    import numpy as np
+
+    from training.tagger import Tagger
+
+    run_dir = tmp_path / "aux"
+    result = run(
+        "training.train",
+        "model=tiny",
+        "labels=events_actors_aux",
+        "trainer.args.num_train_epochs=1",
+        f"corpora={corpus_dir}",
+        f"cache_dir={tmp_path / 'cache'}",
+        "evaluate.enabled=false",
+        f"hydra.run.dir={run_dir}",
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    meta = json.loads((run_dir / "model" / "dateline.json").read_text())
+    assert list(meta["types"]) == ["EVENT", "ACTOR"] and list(meta["auxiliary"]) == ["OBJECT", "LOCATION", "TIME"]
+    tagger = Tagger(run_dir / "model", precision="fp32")
+    assert len(tagger.labels) == 11 and tagger.entity_types == ["ACTOR", "EVENT"]
+    scores = np.full((3, 11), -20.0, dtype=np.float32)
+    for word, label in enumerate(["B-LOCATION", "I-LOCATION", "B-EVENT"]):
+        scores[word, tagger.labels.index(label)] = 0.0
+    tagger.crf = None
+    assert tagger.decode([scores], 0.0, 0.0)[0].tags == ["O", "O", "B-EVENT"]
+    results = json.loads((run_dir / "results.json").read_text())
+    assert 0.0 <= results["results"]["ecbplus_dev"]["strict"]["micro"]["f1"] <= 1.0

@@ -17,7 +17,7 @@ from transformers import AutoModelForTokenClassification, AutoTokenizer
 
 from data.document import Document, Span
 from data.errors import DatelineError
-from data.labels import bio_to_spans
+from data.labels import bio_to_spans, hide_types
 from training.decoding import allowed_start, allowed_transitions, crf_arrays, log_softmax, viterbi
 from training.encoding import encode_words
 from training.model import is_model_dir
@@ -61,7 +61,9 @@ class Tagger:
         self.precision = resolve_precision(precision, self.device.type)
         self.model.to(self.device, dtype=torch.bfloat16 if self.precision == "bf16" else torch.float32)
         self.labels = [self.model.config.id2label[i] for i in range(self.model.config.num_labels)]
-        self.entity_types = sorted({label[2:] for label in self.labels if label != "O"})
+        # auxiliary types (data.labels.LabelScheme) are decoded with the others, then read as `O`
+        self._shown = hide_types(self.labels, self.meta.get("auxiliary") or {})
+        self.entity_types = sorted({label[2:] for label in self._shown if label != "O"})
         self.context = self.meta.get("context", "sentence")
         self.max_length = int(self.meta.get("max_length", 256))
         self.stride = int(self.meta.get("stride", 64))
@@ -134,7 +136,7 @@ class Tagger:
             else:
                 best = list(adjusted.argmax(-1))
             conf = [float(np.exp(s[t, j])) for t, j in enumerate(best)]
-            out.append(Prediction([self.labels[j] for j in best], conf))
+            out.append(Prediction([self._shown[j] for j in best], conf))
         return out
 
     def segments(self, doc: Document, only_gold: bool = False) -> list[tuple[int, int]]:

@@ -24,16 +24,18 @@ register_resolvers()
 log = logging.getLogger("dateline.train")
 
 
-def strict_f1_metric(labels: list[str], crf=None):
+def strict_f1_metric(labels: list[str], crf=None, hidden: tuple[str, ...] = ()):
     """compute_metrics for the Trainer: strict IOB2 micro-F1 (seqeval) after Viterbi decoding
-    (with the CRF's current scores when the model trains one), so the checkpoint chosen on dev
-    is the one the tagger will reproduce."""
+    (with the CRF's current scores when the model trains one), `hidden` (auxiliary) types read
+    as `O`, so the checkpoint chosen on dev is the one the tagger will reproduce."""
     from seqeval.metrics import f1_score, precision_score, recall_score
     from seqeval.scheme import IOB2
 
+    from data.labels import hide_types
     from training.decoding import allowed_start, allowed_transitions, crf_arrays, log_softmax, viterbi
 
     allowed, start = allowed_transitions(labels), allowed_start(labels)
+    shown = hide_types(labels, hidden)
 
     def compute(eval_pred) -> dict[str, float]:
         logits, label_ids = eval_pred
@@ -44,8 +46,8 @@ def strict_f1_metric(labels: list[str], crf=None):
             if not keep.any():
                 continue
             best = viterbi(log_softmax(lg[keep].astype(np.float32)), allowed, start, scores)
-            gold.append([labels[i] for i in li[keep]])
-            pred.append([labels[i] for i in best])
+            gold.append([shown[i] for i in li[keep]])
+            pred.append([shown[i] for i in best])
         kw = dict(mode="strict", scheme=IOB2, zero_division=0)
         return {
             "precision": precision_score(gold, pred, **kw),
@@ -154,7 +156,7 @@ def _run(cfg: DictConfig) -> dict:
         eval_dataset=dev_ds,
         data_collator=DataCollatorForTokenClassification(tokenizer, pad_to_multiple_of=8),
         processing_class=tokenizer,
-        compute_metrics=strict_f1_metric(labels, crf) if has_dev else None,
+        compute_metrics=strict_f1_metric(labels, crf, scheme.auxiliary) if has_dev else None,
     )
     if crf is not None:  # the Trainer's own optimizer, the CRF's scores in a group of their own rate
         optimizer_cls, kwargs = trainer.get_optimizer_cls_and_kwargs(args, model)
@@ -191,7 +193,8 @@ def _run(cfg: DictConfig) -> dict:
     trainer.save_model(str(model_dir))
     meta = {
         "labels": scheme.name,
-        "types": dict(scheme.types),
+        "types": dict(scheme.reported().types),
+        "auxiliary": {t: list(scheme.types[t]) for t in scheme.auxiliary},
         "context": cfg.data.context,
         "max_length": spec.max_length,
         "casing": spec.casing,
@@ -244,7 +247,9 @@ def tune_decoding(cfg: DictConfig, model_dir: Path, scheme) -> dict:
     from data.dataset import gold_sentences, load_split
     from training.tagger import Tagger, tune_biases
 
-    words, gold = gold_sentences(load_split(cfg.corpora, scheme, "dev", cfg.data.dev_topics, cfg.data.test_topics))
+    words, gold = gold_sentences(
+        load_split(cfg.corpora, scheme.reported(), "dev", cfg.data.dev_topics, cfg.data.test_topics)
+    )
     best, f1 = tune_biases(Tagger(model_dir), words, gold, dict(cfg.decoding.grid))
     log.info("decoding biases tuned on dev: %s (dev strict F1 %.4f)", best, f1)
     return {**best, "decoding_dev_f1": f1}
