@@ -67,6 +67,7 @@ def main(cfg: DictConfig) -> dict:
 def _run(cfg: DictConfig) -> dict:
     from transformers import DataCollatorForTokenClassification, Trainer, set_seed
 
+    from data.augment import augment
     from data.dataset import build_dataset
     from training.crf import parameter_groups
     from training.encoding import encode_batch
@@ -97,6 +98,8 @@ def _run(cfg: DictConfig) -> dict:
             cfg.data.test_topics,
             cache_dir=cfg.cache_dir,
         )
+        if split == "train":
+            ds = augment(ds, cfg.data.augment.types, cfg.data.augment.copies, cfg.data.augment.rate, cfg.seed)
         return ds.map(
             encode_batch,
             batched=True,
