@@ -7,7 +7,7 @@ sentences), which training ignores but the model still sees as context.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import datasets
@@ -48,12 +48,13 @@ def gold_sentences(docs: list[Document]) -> tuple[list[list[str]], list[list[str
 EXTRAS = ("none", "annotated", "partial")
 
 
-def labeled_sentences(doc: Document, extra: str = "none") -> list[bool]:
+def labeled_sentences(doc: Document, extra: str = "none", types: Iterable[str] | None = None) -> list[bool]:
     """Which sentences carry labels: the gold ones, plus (extra="annotated" or "partial") the
-    non-gold sentences that hold at least one mention."""
+    non-gold sentences that hold at least one mention (of `types`, when given: a scheme's
+    auxiliary types add labels to these sentences, not sentences of their own)."""
     flags = list(doc.gold)
     if extra in ("annotated", "partial"):
-        starts = {s.start for s in doc.spans}
+        starts = {s.start for s in doc.spans if types is None or s.label in types}
         for i, (a, b) in enumerate(doc.sentences):
             flags[i] = flags[i] or any(a <= t < b for t in starts)
     elif extra != "none":
@@ -70,10 +71,12 @@ def sentence_tags(doc: Document, bio: list[str], i: int, extra: str) -> list[str
     return bio[a:b]
 
 
-def segment_rows(docs: list[Document], context: str, extra: str = "none") -> Iterator[dict]:
+def segment_rows(
+    docs: list[Document], context: str, extra: str = "none", types: Iterable[str] | None = None
+) -> Iterator[dict]:
     for doc in docs:
         bio = spans_to_bio(len(doc.tokens), doc.spans)
-        flags = labeled_sentences(doc, extra)
+        flags = labeled_sentences(doc, extra, types)
         if context == "sentence":
             for i, ((a, b), on) in enumerate(zip(doc.sentences, flags)):
                 if on:
@@ -93,6 +96,7 @@ def _generate(
     root: str,
     scheme_name: str,
     scheme_types: dict,
+    auxiliary: tuple,
     split: str,
     context: str,
     extra: str,
@@ -100,9 +104,9 @@ def _generate(
     test_topics: tuple,
     fingerprint: str,
 ) -> Iterator[dict]:
-    scheme = LabelScheme.from_config(scheme_name, scheme_types)
+    scheme = LabelScheme.from_config(scheme_name, scheme_types, auxiliary)
     docs = load_split(root, scheme, split, dev_topics, test_topics)
-    yield from segment_rows(docs, context, extra)
+    yield from segment_rows(docs, context, extra, scheme.entity_types)
 
 
 def build_dataset(
@@ -136,6 +140,7 @@ def build_dataset(
                 root=str(corpus),
                 scheme_name=scheme.name,
                 scheme_types={k: list(v) for k, v in scheme.types.items()},
+                auxiliary=tuple(scheme.auxiliary),
                 split=split,
                 context=context,
                 extra=extra,

@@ -112,3 +112,26 @@ def test_dataset_is_cached(corpus_dir: Path, tmp_path: Path):
     second = build_dataset(corpus_dir, EA, "train", cache_dir=str(tmp_path))
     assert first.cache_files and first.cache_files[0]["filename"] == second.cache_files[0]["filename"]
     assert first["words"] == second["words"] and len(first) == 18
+
+
+def test_auxiliary_mentions_do_not_add_sentences():
+    """extra=annotated takes a non-gold sentence for a mention of a reported type; a sentence
+    that holds only auxiliary mentions (LOCATION) stays out, as it would under events_actors."""
+    from data.dataset import labeled_sentences
+    from data.document import Document, Span, Token
+
+    words = "Police came . It rained in Paris . Talks ended .".split()
+    tokens, pos = [], 0
+    for w in words:
+        tokens.append(Token(w, pos, pos + len(w)))
+        pos += len(w) + 1
+    doc = Document(
+        "d",
+        " ".join(words),
+        tokens,
+        [(0, 3), (3, 8), (8, 11)],
+        [Span(0, 1, "ACTOR"), Span(6, 7, "LOCATION"), Span(9, 10, "EVENT")],
+        [False, False, True],
+    )
+    assert labeled_sentences(doc, "annotated") == [True, True, True]
+    assert labeled_sentences(doc, "annotated", ["EVENT", "ACTOR"]) == [True, False, True]
