@@ -20,8 +20,10 @@ RUNS ?= runs/sweeps/*
 BASELINE ?=
 SWEEP ?=
 COMPARE_OUT ?= results/compare
+MODELS ?=
+ENSEMBLE ?= runs/ensembles/ensemble
 
-.PHONY: help venv train eval predict sweep compare bench bench-micro test test-fast lint format data clean
+.PHONY: help venv train eval predict ensemble sweep compare bench bench-micro test test-fast lint format data clean
 
 help: ## Show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -46,6 +48,9 @@ eval: $(STAMP) ## Evaluate CKPT=<model dir> (default: latest run) on all tasks; 
 
 predict: $(STAMP) ## Tag FILE=<article.txt|.jsonl> (or stdin) with CKPT=<model dir>; FORMAT=json prints JSON
 	$(PY) -m eval.predict --ckpt $(if $(CKPT),$(CKPT),$$($(PY) -c 'from eval.evaluate import latest_model; from pathlib import Path; print(latest_model(Path("runs")))')) $(if $(FILE),--file $(FILE)) --out $(OUT) --format $(FORMAT)
+
+ensemble: $(STAMP) ## One model directory ENSEMBLE=<dir> averaging MODELS="<model dir> <model dir> ..." (then make eval CKPT=<dir>)
+	$(PY) -m training.ensemble --out $(ENSEMBLE) $(MODELS)
 
 sweep: $(STAMP) ## Multirun: train+evaluate every combination (ARGS="seed=1,2,3 model=minilm,tiny"); SWEEP=<id> resumes one
 	$(PY) -m training.train --multirun $(if $(EXP),experiment=$(EXP)) skip_if_done=true resume=true \

@@ -98,8 +98,11 @@ def naming_keys(configs: list[dict]) -> list[str]:
     return core if len(names) == len(configs) else differing
 
 
-def run_overrides(run: Path) -> frozenset[str] | None:
-    """The overrides a run was started with, less seed and run settings; None if unrecorded."""
+def run_overrides(run: Path, record: dict) -> frozenset[str] | None:
+    """The overrides a run was started with, less seed and run settings; None if unrecorded.
+    An evaluation of a model trained elsewhere (an ensemble) is named by its model."""
+    if "training" not in record and "evaluation" in record:
+        return frozenset({f"ckpt={record['evaluation']['model_dir']}"})
     path = run / ".hydra" / "overrides.yaml"
     if not path.is_file():
         return None
@@ -116,7 +119,7 @@ def system_names(groups: list[list[tuple[Path, dict]]], configs: list[dict], dif
     two systems would share a name, the config values that tell them apart; by the `differing`
     config values alone where a run has no record of its overrides."""
     by_config = [config_label(c, differing) or "default" for c in configs]
-    sets = [{run_overrides(run) for run, _ in members} for members in groups]
+    sets = [{run_overrides(run, record) for run, record in members} for members in groups]
     if any(None in found or len(found) != 1 for found in sets):
         return by_config
     own = [found.pop() for found in sets]
@@ -135,6 +138,9 @@ def compare(runs: list[Path]) -> dict:
     groups: dict[tuple, list[tuple[Path, dict]]] = {}
     for run in runs:
         record = json.loads((run / "results.json").read_text())
+        if "evaluation" in record and "config" not in record:
+            # an evaluation of a model trained elsewhere (an ensemble): the system is the model
+            record["config"] = {"ckpt": record["evaluation"]["model_dir"]}
         if "config" not in record or "results" not in record:
             continue
         groups.setdefault(system_key(record["config"]), []).append((run, record))
@@ -148,7 +154,7 @@ def compare(runs: list[Path]) -> dict:
         tasks = sorted({t for _, r in members for t in r["results"]})
         row = {
             "system": name,
-            "seeds": sorted(r["config"].get("seed") for _, r in members),
+            "seeds": sorted(r["config"]["seed"] for _, r in members if "seed" in r["config"]),
             "runs": [str(p) for p, _ in members],
             "tasks": {},
         }

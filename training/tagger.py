@@ -20,11 +20,11 @@ from data.errors import DatelineError
 from data.labels import bio_to_spans, hide_types
 from training.decoding import allowed_start, allowed_transitions, crf_arrays, log_softmax, viterbi
 from training.encoding import encode_words
-from training.model import is_model_dir
+from training.model import META_FILE, is_model_dir
 from training.precision import default_device
 from training.precision import resolve as resolve_precision
 
-META_FILE = "dateline.json"
+__all__ = ["META_FILE", "Prediction", "Tagger", "tune_biases"]
 
 
 @dataclass
@@ -49,18 +49,24 @@ class Tagger:
         model_dir = Path(model_dir)
         if not model_dir.is_dir():
             raise DatelineError("model directory does not exist", model_dir)
-        if not is_model_dir(model_dir):
-            raise DatelineError("no model here (expected config.json and model.safetensors)", model_dir)
         self.model_dir = model_dir
         self.meta = json.loads((model_dir / META_FILE).read_text()) if (model_dir / META_FILE).is_file() else {}
-        self.tokenizer = AutoTokenizer.from_pretrained(model_dir)
-        self.model = AutoModelForTokenClassification.from_pretrained(model_dir).eval()
         self.device = torch.device(device or default_device())
         # the fast path: a bf16 copy of the model where bf16 is native (agrees with fp32 on
         # >= 99% of tokens: tests/test_precision.py)
         self.precision = resolve_precision(precision, self.device.type)
-        self.model.to(self.device, dtype=torch.bfloat16 if self.precision == "bf16" else torch.float32)
-        self.labels = [self.model.config.id2label[i] for i in range(self.model.config.num_labels)]
+        # an ensemble (training/ensemble.py): member taggers whose probabilities are averaged
+        members = [model_dir / m for m in self.meta.get("ensemble", [])]
+        self.members = [Tagger(m, batch_size, device, decoding, precision) for m in members]
+        if self.members:
+            self.labels = self.members[0].labels
+        else:
+            if not is_model_dir(model_dir):
+                raise DatelineError("no model here (expected config.json and model.safetensors)", model_dir)
+            self.tokenizer = AutoTokenizer.from_pretrained(model_dir)
+            self.model = AutoModelForTokenClassification.from_pretrained(model_dir).eval()
+            self.model.to(self.device, dtype=torch.bfloat16 if self.precision == "bf16" else torch.float32)
+            self.labels = [self.model.config.id2label[i] for i in range(self.model.config.num_labels)]
         # auxiliary types (data.labels.LabelScheme) are decoded with the others, then read as `O`
         self._shown = hide_types(self.labels, self.meta.get("auxiliary") or {})
         self.entity_types = sorted({label[2:] for label in self._shown if label != "O"})
@@ -87,7 +93,11 @@ class Tagger:
 
     @torch.inference_mode()
     def scores(self, segments: list[list[str]]) -> list[np.ndarray]:
-        """Per-word label log-probabilities (words x labels), each from the window that owns it."""
+        """Per-word label log-probabilities (words x labels), each from the window that owns it;
+        an ensemble's are the log of its members' mean probabilities."""
+        if self.members:
+            runs = [m.scores(segments) for m in self.members]
+            return [np.log(np.mean([np.exp(r[k]) for r in runs], axis=0)) for k in range(len(segments))]
         scores = [np.zeros((len(words), len(self.labels)), dtype=np.float32) for words in segments]
         windows = [
             (k, w)

@@ -1,0 +1,81 @@
+"""An ensemble directory of two tiny models: averaged probabilities and CRF scores, evaluated and
+compared like any model directory; members that do not fit together are refused."""
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from data.errors import DatelineError
+from tests.entry import run
+from training.ensemble import write_ensemble
+
+
+def train_tiny(corpus_dir: Path, tmp_path: Path, name: str, *overrides: str) -> Path:
+    run_dir = tmp_path / name
+    result = run(
+        "training.train",
+        "model=tiny",
+        "trainer.args.num_train_epochs=1",
+        f"corpora={corpus_dir}",
+        f"cache_dir={tmp_path / 'cache'}",
+        "evaluate.enabled=false",
+        f"hydra.run.dir={run_dir}",
+        *overrides,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return run_dir / "model"
+
+
+@pytest.mark.slow
+def test_ensemble_averages_its_members(corpus_dir: Path, tmp_path: Path):
+    from eval.compare import compare
+    from training.tagger import Tagger
+
+    a = train_tiny(corpus_dir, tmp_path, "a", "seed=1")
+    b = train_tiny(corpus_dir, tmp_path, "b", "seed=2")
+    ens = write_ensemble([a, b], tmp_path / "ens")
+    meta = json.loads((ens / "dateline.json").read_text())
+    assert meta["ensemble"] == ["../a/model", "../b/model"]  # relative: the folders move together
+    crf_a, crf_b = (json.loads((m / "dateline.json").read_text())["crf"] for m in (a, b))
+    assert np.allclose(meta["crf"]["transitions"], (np.array(crf_a["transitions"]) + crf_b["transitions"]) / 2)
+
+    words = [["Police", "arrested", "the", "suspect", "in", "Geneva", "."], ["Talks", "resumed", "."]]
+    ta, tb, te = (Tagger(m, precision="fp32") for m in (a, b, ens))
+    assert te.entity_types == ta.entity_types and len(te.members) == 2
+    for sa, sb, se in zip(ta.scores(words), tb.scores(words), te.scores(words)):
+        assert np.allclose(np.exp(se), (np.exp(sa) + np.exp(sb)) / 2, atol=1e-5)
+        assert not np.allclose(sa, sb)  # two different members, so the average is a real one
+    assert [len(p.tags) for p in te.predict(words)] == [7, 3]
+
+    out = tmp_path / "ens_eval"
+    ev = run(
+        "eval.evaluate",
+        f"ckpt={ens}",
+        "tasks=[ecbplus_test]",
+        f"corpora={corpus_dir}",
+        "leaderboard_dir=null",
+        f"hydra.run.dir={out}",
+    )
+    assert ev.returncode == 0, ev.stderr[-3000:]
+    results = json.loads((out / "results.json").read_text())
+    assert 0.0 <= results["results"]["ecbplus_test"]["strict"]["micro"]["f1"] <= 1.0
+    assert "model-index:" in (ens / "README.md").read_text()
+    # make compare lists an evaluated ensemble as a system of its own, named by its model
+    systems = compare([out, a.parent])["systems"]
+    assert sorted(s["system"] for s in systems) == [f"ckpt={ens}", "model=tiny trainer.args.num_train_epochs=1"]
+
+
+@pytest.mark.slow
+def test_members_that_do_not_fit_are_refused(corpus_dir: Path, tmp_path: Path):
+    a = train_tiny(corpus_dir, tmp_path, "a", "seed=1")
+    c = train_tiny(corpus_dir, tmp_path, "c", "labels=components")
+    with pytest.raises(DatelineError, match="not one ensemble") as err:
+        write_ensemble([a, c], tmp_path / "bad")
+    assert str(c) in str(err.value)
+    with pytest.raises(DatelineError, match="at least two"):
+        write_ensemble([a], tmp_path / "bad")
+    with pytest.raises(DatelineError, match="not a trained model directory"):
+        write_ensemble([a, tmp_path], tmp_path / "bad")
+    assert not (tmp_path / "bad").exists()
