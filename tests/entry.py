@@ -16,3 +16,19 @@ def run(module: str, *overrides: str, cwd: Path = ROOT, timeout: int = 600) -> s
     return subprocess.run(
         [sys.executable, "-m", module, *overrides], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout
     )
+
+
+def train_tiny(corpus_dir: Path, run_dir: Path, *overrides: str, epochs: int = 1) -> Path:
+    """Train `model=tiny` on the fixture corpus into `run_dir` (no evaluation); its model dir."""
+    result = run(
+        "training.train",
+        "model=tiny",
+        f"trainer.args.num_train_epochs={epochs}",
+        f"corpora={corpus_dir}",
+        f"cache_dir={run_dir.parent / 'cache'}",
+        "evaluate.enabled=false",
+        f"hydra.run.dir={run_dir}",
+        *overrides,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return run_dir / "model"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.entry import run
+from tests.entry import run, train_tiny
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -169,17 +169,7 @@ def test_crf_run_keeps_its_scores_for_the_tagger(corpus_dir: Path, tmp_path: Pat
     from training.tagger import Tagger
 
     run_dir = tmp_path / "crf"
-    result = run(
-        "training.train",
-        "model=tiny",
-        "model.crf=true",
-        "trainer.args.num_train_epochs=2",
-        f"corpora={corpus_dir}",
-        f"cache_dir={tmp_path / 'cache'}",
-        "evaluate.enabled=false",
-        f"hydra.run.dir={run_dir}",
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
+    train_tiny(corpus_dir, run_dir, "model.crf=true", epochs=2)
     crf = json.loads((run_dir / "model" / "dateline.json").read_text())["crf"]
     # the scores left zero: allowed transitions learnt at the CRF's rate, forbidden ones stayed 0
     assert max(abs(v) for row in crf["transitions"] for v in row) > 1e-3
@@ -209,17 +199,7 @@ def test_auxiliary_types_are_learnt_but_never_tagged(corpus_dir: Path, tmp_path:
     from training.tagger import Tagger
 
     run_dir = tmp_path / "aux"
-    result = run(
-        "training.train",
-        "model=tiny",
-        "labels=events_actors_aux",
-        "trainer.args.num_train_epochs=1",
-        f"corpora={corpus_dir}",
-        f"cache_dir={tmp_path / 'cache'}",
-        "evaluate.enabled=false",
-        f"hydra.run.dir={run_dir}",
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
+    train_tiny(corpus_dir, run_dir, "labels=events_actors_aux")
     meta = json.loads((run_dir / "model" / "dateline.json").read_text())
     assert list(meta["types"]) == ["EVENT", "ACTOR"] and list(meta["auxiliary"]) == ["OBJECT", "LOCATION", "TIME"]
     tagger = Tagger(run_dir / "model", precision="fp32")

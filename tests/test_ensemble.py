@@ -8,24 +8,8 @@ import numpy as np
 import pytest
 
 from data.errors import DatelineError
-from tests.entry import run
+from tests.entry import run, train_tiny
 from training.ensemble import write_ensemble
-
-
-def train_tiny(corpus_dir: Path, tmp_path: Path, name: str, *overrides: str) -> Path:
-    run_dir = tmp_path / name
-    result = run(
-        "training.train",
-        "model=tiny",
-        "trainer.args.num_train_epochs=1",
-        f"corpora={corpus_dir}",
-        f"cache_dir={tmp_path / 'cache'}",
-        "evaluate.enabled=false",
-        f"hydra.run.dir={run_dir}",
-        *overrides,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    return run_dir / "model"
 
 
 @pytest.mark.slow
@@ -33,8 +17,8 @@ def test_ensemble_averages_its_members(corpus_dir: Path, tmp_path: Path):
     from eval.compare import compare
     from training.tagger import Tagger
 
-    a = train_tiny(corpus_dir, tmp_path, "a", "seed=1")
-    b = train_tiny(corpus_dir, tmp_path, "b", "seed=2")
+    a = train_tiny(corpus_dir, tmp_path / "a", "seed=1")
+    b = train_tiny(corpus_dir, tmp_path / "b", "seed=2")
     ens = write_ensemble([a, b], tmp_path / "ens")
     meta = json.loads((ens / "dateline.json").read_text())
     assert meta["ensemble"] == ["../a/model", "../b/model"]  # relative: the folders move together
@@ -69,8 +53,8 @@ def test_ensemble_averages_its_members(corpus_dir: Path, tmp_path: Path):
 
 @pytest.mark.slow
 def test_members_that_do_not_fit_are_refused(corpus_dir: Path, tmp_path: Path):
-    a = train_tiny(corpus_dir, tmp_path, "a", "seed=1")
-    c = train_tiny(corpus_dir, tmp_path, "c", "labels=components")
+    a = train_tiny(corpus_dir, tmp_path / "a", "seed=1")
+    c = train_tiny(corpus_dir, tmp_path / "c", "labels=components")
     with pytest.raises(DatelineError, match="not one ensemble") as err:
         write_ensemble([a, c], tmp_path / "bad")
     assert str(c) in str(err.value)
