@@ -24,8 +24,6 @@ from training.model import META_FILE, is_model_dir
 from training.precision import default_device
 from training.precision import resolve as resolve_precision
 
-__all__ = ["META_FILE", "Prediction", "Tagger", "tune_biases"]
-
 
 @dataclass
 class Prediction:

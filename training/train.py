@@ -71,9 +71,9 @@ def _run(cfg: DictConfig) -> dict:
     from data.dataset import build_dataset
     from training.crf import parameter_groups
     from training.encoding import encode_batch
+    from training.model import META_FILE
     from training.precision import default_device
     from training.precision import resolve as resolve_precision
-    from training.tagger import META_FILE
 
     run_dir = Path(HydraConfig.get().runtime.output_dir)
     if cfg.skip_if_done and (run_dir / COMPLETE).is_file() and (run_dir / "results.json").is_file():
