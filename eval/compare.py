@@ -98,10 +98,15 @@ def naming_keys(configs: list[dict]) -> list[str]:
     return core if len(names) == len(configs) else differing
 
 
+def trained_elsewhere(record: dict) -> bool:
+    """An evaluation of a model that no run of its own trained (an ensemble): the system is the model."""
+    return "evaluation" in record and "training" not in record
+
+
 def run_overrides(run: Path, record: dict) -> frozenset[str] | None:
     """The overrides a run was started with, less seed and run settings; None if unrecorded.
-    An evaluation of a model trained elsewhere (an ensemble) is named by its model."""
-    if "training" not in record and "evaluation" in record:
+    A model trained elsewhere is named by its model directory."""
+    if trained_elsewhere(record):
         return frozenset({f"ckpt={record['evaluation']['model_dir']}"})
     path = run / ".hydra" / "overrides.yaml"
     if not path.is_file():
@@ -138,8 +143,7 @@ def compare(runs: list[Path]) -> dict:
     groups: dict[tuple, list[tuple[Path, dict]]] = {}
     for run in runs:
         record = json.loads((run / "results.json").read_text())
-        if "evaluation" in record and "config" not in record:
-            # an evaluation of a model trained elsewhere (an ensemble): the system is the model
+        if trained_elsewhere(record):
             record["config"] = {"ckpt": record["evaluation"]["model_dir"]}
         if "config" not in record or "results" not in record:
             continue

@@ -166,6 +166,7 @@ def test_crf_run_keeps_its_scores_for_the_tagger(corpus_dir: Path, tmp_path: Pat
     import numpy as np
     from safetensors import safe_open
 
+    from training.decoding import crf_arrays
     from training.tagger import Tagger
 
     run_dir = tmp_path / "crf"
@@ -186,7 +187,7 @@ def test_crf_run_keeps_its_scores_for_the_tagger(corpus_dir: Path, tmp_path: Pat
     assert len(tags) == len(words[0]) and all(t == "O" or t[:2] in ("B-", "I-") for t in tags)
     # decoding follows the CRF's scores: a start score far above the rest decides the first tag
     first = tagger.labels.index("B-EVENT")
-    tagger.crf = {**crf, "start": [1e3 if i == first else 0.0 for i in range(len(tagger.labels))]}
+    tagger.crf = crf_arrays({**crf, "start": [1e3 if i == first else 0.0 for i in range(len(tagger.labels))]})
     assert tagger.predict(words)[0].tags[0] == "B-EVENT"
 
 
