@@ -53,6 +53,7 @@ def test_precision_recorded_and_fast_path_agrees_with_fp32(minilm_run: Path):
 
     training = json.loads((minilm_run / "results.json").read_text())["training"]
     assert training["precision"] == chosen("auto", "cpu")
+    assert training["fast_dropout"] is True  # trainer.fast_dropout=auto on a CPU
     model = minilm_run / "model"
     assert json.loads((model / "dateline.json").read_text())["training_precision"] == training["precision"]
 

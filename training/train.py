@@ -70,6 +70,8 @@ def _run(cfg: DictConfig) -> dict:
     from data.augment import augment
     from data.dataset import build_dataset
     from training.crf import parameter_groups
+    from training.dropout import install as install_fast_dropout
+    from training.dropout import wanted as wanted_fast_dropout
     from training.encoding import encode_batch
     from training.model import META_FILE
     from training.precision import default_device
@@ -140,6 +142,9 @@ def _run(cfg: DictConfig) -> dict:
         adapt_seconds = time.time() - adapt_started
         set_seed(cfg.seed)  # the classifier head is drawn from the run's seed, as without adaptation
     model = spec.build(labels)
+    fast_dropout = wanted_fast_dropout(cfg.trainer.fast_dropout, device)
+    if fast_dropout:
+        install_fast_dropout(model)
     args = instantiate(
         cfg.trainer.args,
         output_dir=str(run_dir / "checkpoints"),
@@ -223,6 +228,7 @@ def _run(cfg: DictConfig) -> dict:
         "training": {
             "seconds": round(train_seconds, 2),
             "precision": precision,
+            "fast_dropout": fast_dropout,
             "adapt_seconds": round(adapt_seconds, 2),
             "train_windows": len(train_ds),
             "gold_tokens": gold_tokens,
