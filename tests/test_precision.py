@@ -26,6 +26,22 @@ def test_auto_is_bf16_only_where_the_cpu_has_it():
         resolve("fp16", "cpu")
 
 
+def test_half_precision_checkpoint_is_trained_in_fp32(tmp_path: Path):
+    """transformers 5 loads a checkpoint in the dtype it was saved in; the optimizer must still
+    get fp32 weights (bf16 comes from autocast), so a bf16 checkpoint is built in fp32."""
+    import torch
+    from transformers import BertConfig, BertModel
+
+    from training.model import ModelSpec
+
+    config = BertConfig(vocab_size=50, hidden_size=16, num_hidden_layers=1, num_attention_heads=2, intermediate_size=32)
+    BertModel(config).to(torch.bfloat16).save_pretrained(tmp_path)
+    model = ModelSpec(name="half", tokenizer=str(tmp_path), pretrained=str(tmp_path), crf=True).build(
+        ["O", "B-X", "I-X"]
+    )
+    assert {p.dtype for p in model.parameters()} == {torch.float32}
+
+
 @pytest.fixture(scope="module")
 def minilm_run(corpus_dir: Path, tmp_path_factory) -> Path:
     """The real MiniLM fine-tuned briefly on the fixture corpus through the training entry."""

@@ -22,6 +22,7 @@ from omegaconf import DictConfig, OmegaConf
 from data.corpora import data_fingerprint
 from data.dataset import load_split
 from data.ecbplus import corpus_files
+from training.model import TRAIN_DTYPE
 
 log = logging.getLogger("dateline.adapt")
 
@@ -79,7 +80,7 @@ def adapted_encoder(cfg: DictConfig, spec, scheme, precision: str, device: str) 
         remove_columns=["words"],
     )
     log.info("masked-LM adaptation on %d training-topic sentences", len(rows))
-    model = AutoModelForMaskedLM.from_pretrained(spec.pretrained)
+    model = AutoModelForMaskedLM.from_pretrained(spec.pretrained, dtype=TRAIN_DTYPE)
     work = out.with_name(f"{out.name}.partial-{os.getpid()}")
     args = TrainingArguments(
         output_dir=str(work / "checkpoints"),

@@ -5,11 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import torch
 from transformers import AutoConfig, AutoModelForTokenClassification, AutoTokenizer, PreTrainedModel
 
 # what a model directory records beside the weights: label scheme, reading options, CRF scores,
 # decoding biases (written by training/train.py, read by the tagger)
 META_FILE = "dateline.json"
+# Weights are trained in fp32 whatever dtype a checkpoint was saved in: transformers 5 loads a
+# checkpoint in its own dtype by default, and AdamW on bf16/fp16 weights loses small updates
+# (bf16 speed comes from autocast, training/precision.py). A `dtype` in the model config wins.
+TRAIN_DTYPE = torch.float32
 
 
 def minilm_path() -> str:
@@ -53,7 +58,11 @@ class ModelSpec:
         label2id = {v: k for k, v in id2label.items()}
         if self.pretrained:
             model = AutoModelForTokenClassification.from_pretrained(
-                self.pretrained, num_labels=len(labels), id2label=id2label, label2id=label2id, **self.config
+                self.pretrained,
+                num_labels=len(labels),
+                id2label=id2label,
+                label2id=label2id,
+                **{"dtype": TRAIN_DTYPE, **self.config},
             )
             if self.freeze_word_embeddings:
                 model.get_input_embeddings().weight.requires_grad_(False)
