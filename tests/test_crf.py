@@ -5,7 +5,7 @@ import itertools
 import numpy as np
 import torch
 
-from training.crf import FORBIDDEN, LinearChainCRF, parameter_groups
+from training.crf import FORBIDDEN, LinearChainCRF, log_partition, parameter_groups
 from training.decoding import allowed_start, allowed_transitions, viterbi
 
 LABELS = ["O", "B-EVENT", "I-EVENT", "B-ACTOR", "I-ACTOR"]
@@ -42,6 +42,37 @@ def test_nll_is_log_partition_minus_gold_score_by_brute_force():
         every = [path_score(crf, em, tags) for tags in itertools.product(range(len(LABELS)), repeat=len(pos))]
         expected += float(torch.logsumexp(torch.tensor(every), 0)) - path_score(crf, em, gold)
     assert abs(float(crf.nll(emissions, labels)) - expected) < 1e-4
+
+
+def test_log_partition_by_brute_force_for_every_length_up_to_six():
+    """Lengths 1..6 in one batch: the tree pads T-1 to a power of two with identities."""
+    crf = crf_with_random_scores(2)
+    torch.manual_seed(3)
+    em = torch.randn(6, 6, len(LABELS))
+    mask = torch.arange(6)[None] < torch.arange(1, 7)[:, None]
+    got = log_partition(crf.start, crf.masked_transitions(), crf.end, em, mask)
+    for row in range(6):
+        every = [path_score(crf, em[row], tags) for tags in itertools.product(range(len(LABELS)), repeat=row + 1)]
+        assert abs(float(got[row]) - float(torch.logsumexp(torch.tensor(every), 0))) < 1e-4
+
+
+def test_log_partition_matches_the_forward_recursion_on_long_windows():
+    """Against the textbook forward recursion (T sequential steps), values and gradients."""
+    crf = crf_with_random_scores(4)
+    em = torch.randn(4, 37, len(LABELS), requires_grad=True)
+    mask = torch.arange(37)[None] < torch.tensor([37, 20, 9, 1])[:, None]
+    trans = crf.masked_transitions()
+    alpha = crf.start + em[:, 0]
+    for t in range(1, 37):
+        step = torch.logsumexp(alpha[:, :, None] + trans[None], dim=1) + em[:, t]
+        alpha = torch.where(mask[:, t, None], step, alpha)
+    expected = torch.logsumexp(alpha + crf.end, dim=1)
+    (grad_expected,) = torch.autograd.grad(expected.sum(), em)
+    got = log_partition(crf.start, trans, crf.end, em, mask)
+    (grad_got,) = torch.autograd.grad(got.sum(), em)
+    assert torch.allclose(got, expected, atol=1e-4)
+    assert torch.allclose(grad_got, grad_expected, atol=1e-5)
+    assert grad_got[2, 9:].abs().max() == 0  # words past a window's length get no gradient
 
 
 def test_rows_without_labels_add_nothing_and_gradients_reach_every_score():

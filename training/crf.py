@@ -57,12 +57,7 @@ class LinearChainCRF(nn.Module):
         gold = gold + (trans[tags[:, :-1], tags[:, 1:]] * mask[:, 1:]).sum(1)
         gold = gold + self.end[tags.gather(1, (lengths - 1)[:, None]).squeeze(1)]
 
-        alpha = self.start + em[:, 0]  # (B, L): log-sum of all paths ending in each tag
-        for t in range(1, tags.size(1)):
-            step = torch.logsumexp(alpha[:, :, None] + trans[None], dim=1) + em[:, t]
-            alpha = torch.where(mask[:, t, None], step, alpha)
-        log_z = torch.logsumexp(alpha + self.end, dim=1)
-        return (log_z - gold).sum()
+        return (log_partition(self.start, trans, self.end, em, mask) - gold).sum()
 
     def scores(self) -> dict[str, list]:
         """The trained scores, as written into `dateline.json` for the tagger."""
@@ -71,6 +66,32 @@ class LinearChainCRF(nn.Module):
             "start": self.start.detach().float().tolist(),
             "end": self.end.detach().float().tolist(),
         }
+
+
+def log_partition(
+    start: torch.Tensor, trans: torch.Tensor, end: torch.Tensor, em: torch.Tensor, mask: torch.Tensor
+) -> torch.Tensor:
+    """log Z of each window (B,): the log-sum of the scores of every tag sequence.
+
+    Word k > 0 is the matrix M_k[i, j] = trans[i, j] + em[k, j] (an identity past the window's
+    length), and log Z the log-space product start+em[0] . M_1 ... M_{T-1} . end, taken pairwise
+    in a tree: log2(T) rounds of a few batched operations instead of the forward recursion's T
+    rounds of ~10 tiny kernels each. On a GPU those launches made the CRF 23% of a MiniLM
+    training run; on an H200 the loss with its gradient went from 12.7 to 2.9 ms for 32 windows
+    of 40 words (README "Speed", GPU). On 2 CPU cores both forms take the same time (within 10%).
+    The cost per word is L^3 rather than L^2: negligible beside an encoder for a few dozen tags."""
+    batch, length, n = em.shape
+    eye = torch.full((n, n), FORBIDDEN, dtype=em.dtype, device=em.device).fill_diagonal_(0.0)
+    steps = torch.where(mask[:, 1:, None, None], trans + em[:, 1:, None, :], eye)  # (B, T-1, L, L)
+    if length == 1:
+        steps = eye.expand(batch, 1, n, n)
+    while steps.size(1) > 1:  # multiply neighbours: (A . B)[i, j] = logsumexp_k A[i, k] + B[k, j]
+        count = steps.size(1)
+        pairs = steps[:, : count - count % 2].view(batch, -1, 2, n, n)
+        product = torch.logsumexp(pairs[:, :, 0, :, :, None] + pairs[:, :, 1, None, :, :], dim=3)
+        steps = torch.cat([product, steps[:, count - 1 :]], dim=1) if count % 2 else product
+    paths = (start + em[:, 0])[:, :, None] + steps[:, 0] + end  # (B, first tag, last tag)
+    return torch.logsumexp(paths.flatten(1), dim=1)
 
 
 def attach_crf(model: nn.Module, labels: Sequence[str]) -> LinearChainCRF:
