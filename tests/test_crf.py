@@ -5,7 +5,7 @@ import itertools
 import numpy as np
 import torch
 
-from training.crf import FORBIDDEN, LinearChainCRF, log_partition, parameter_groups
+from training.crf import FORBIDDEN, LinearChainCRF, log_partition
 from training.decoding import allowed_start, allowed_transitions, viterbi
 
 LABELS = ["O", "B-EVENT", "I-EVENT", "B-ACTOR", "I-ACTOR"]
@@ -110,12 +110,3 @@ def test_viterbi_with_crf_scores_finds_the_best_valid_path():
         ]
         brute = max(valid, key=lambda tags: path_score(crf, torch.from_numpy(em), tags))
         assert tuple(best) == brute
-
-
-def test_crf_scores_learn_at_their_own_rate():
-    model = torch.nn.Module()
-    model.linear = torch.nn.Linear(2, 2)
-    model.crf = LinearChainCRF(LABELS)
-    groups = parameter_groups(model, {"linear.weight"}, 0.01, 5e-3)
-    assert [len(g["params"]) for g in groups] == [1, 1, 3]
-    assert groups[2]["lr"] == 5e-3 and "lr" not in groups[0]

@@ -118,16 +118,3 @@ def attach_crf(model: nn.Module, labels: Sequence[str]) -> LinearChainCRF:
     model.register_forward_pre_hook(take_labels, with_kwargs=True)
     model.register_forward_hook(crf_loss, with_kwargs=True)
     return crf
-
-
-def parameter_groups(model: nn.Module, decay_names: set[str], weight_decay: float, crf_lr: float) -> list[dict]:
-    """The Trainer's two groups (weight decay or not) plus the CRF's scores at their own rate:
-    they start at zero and need to move by units, not by the encoder's 1e-4 steps."""
-    trainable = [(n, p) for n, p in model.named_parameters() if p.requires_grad]
-    crf = [p for n, p in trainable if n.startswith("crf.")]
-    rest = [(n, p) for n, p in trainable if not n.startswith("crf.")]
-    return [
-        {"params": [p for n, p in rest if n in decay_names], "weight_decay": weight_decay},
-        {"params": [p for n, p in rest if n not in decay_names], "weight_decay": 0.0},
-        {"params": crf, "weight_decay": 0.0, "lr": crf_lr},
-    ]

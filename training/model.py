@@ -39,6 +39,9 @@ class ModelSpec:
     freeze_word_embeddings: bool = False  # keep pretrained vectors for words the small train set never shows
     crf: bool = False  # a linear-chain CRF loss over the labeled words (training/crf.py)
     crf_learning_rate: float = 5e-3  # the CRF's transition scores start at zero and learn at this rate
+    layer_lr_decay: float = (
+        1.0  # < 1: each encoder layer learns at this times the rate of the one above (training/optim.py)
+    )
 
     def load_tokenizer(self):
         return AutoTokenizer.from_pretrained(self.tokenizer, **self.tokenizer_kwargs)

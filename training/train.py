@@ -69,11 +69,11 @@ def _run(cfg: DictConfig) -> dict:
 
     from data.augment import augment
     from data.dataset import build_dataset
-    from training.crf import parameter_groups
     from training.dropout import install as install_fast_dropout
     from training.dropout import wanted as wanted_fast_dropout
     from training.encoding import encode_batch
     from training.model import META_FILE
+    from training.optim import parameter_groups
     from training.precision import default_device
     from training.precision import resolve as resolve_precision
 
@@ -166,10 +166,16 @@ def _run(cfg: DictConfig) -> dict:
         processing_class=tokenizer,
         compute_metrics=strict_f1_metric(labels, crf, scheme.auxiliary) if has_dev else None,
     )
-    if crf is not None:  # the Trainer's own optimizer, the CRF's scores in a group of their own rate
+    if crf is not None or spec.layer_lr_decay != 1.0:  # the Trainer's own optimizer, our groups
         optimizer_cls, kwargs = trainer.get_optimizer_cls_and_kwargs(args, model)
         groups = parameter_groups(
-            model, set(trainer.get_decay_parameter_names(model)), args.weight_decay, spec.crf_learning_rate
+            model,
+            set(trainer.get_decay_parameter_names(model)),
+            args.weight_decay,
+            args.learning_rate,
+            spec.crf_learning_rate,
+            spec.layer_lr_decay,
+            model.config.num_hidden_layers,
         )
         trainer.optimizer_cls_and_kwargs = (optimizer_cls, {**kwargs, "params": groups})
     averaging = None
