@@ -18,6 +18,7 @@ ARTICLES ?=
 OUT ?= runs/predict
 RUNS ?= runs/sweeps/*
 BASELINE ?=
+BY_COMMIT ?=
 SWEEP ?=
 COMPARE_OUT ?= results/compare
 MODELS ?=
@@ -56,8 +57,8 @@ sweep: $(STAMP) ## Multirun: train+evaluate every combination (ARGS="seed=1,2,3 
 	$(PY) -m training.train --multirun $(if $(EXP),experiment=$(EXP)) skip_if_done=true resume=true \
 		$(if $(SWEEP),hydra.sweep.dir=$(abspath runs/sweeps/$(SWEEP))) $(ARGS)
 
-compare: $(STAMP) ## Table over RUNS=<run dirs|globs|sweep id> (mean ± std over seeds); BASELINE=<system> adds significance
-	$(PY) -m eval.compare $(RUNS) $(if $(BASELINE),--baseline "$(BASELINE)") --out $(COMPARE_OUT)
+compare: $(STAMP) ## Table over RUNS=<run dirs|globs|sweep id> (mean ± std over seeds); BASELINE=<system> adds significance; BY_COMMIT=1 splits one config by git commit
+	$(PY) -m eval.compare $(RUNS) $(if $(BASELINE),--baseline "$(BASELINE)") $(if $(BY_COMMIT),--by-commit) --out $(COMPARE_OUT)
 
 bench: $(STAMP) ## Harness vs the plain HF recipe, side by side: speed, memory, F1, % of matmul peak -> bench/
 	$(PY) -m bench.run $(ARGS)

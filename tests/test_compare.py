@@ -61,6 +61,20 @@ def test_grouping_mean_std_by_hand(tmp_path: Path):
     assert (tmp_path / "out" / "compare.csv").read_text().count("\n") == 3
 
 
+def test_by_commit_splits_one_config_into_before_and_after(tmp_path: Path):
+    for name, seed, f1, commit in (("a1", 1, 0.5, "aaaaaaa1"), ("a2", 2, 0.6, "aaaaaaa1"), ("b1", 1, 0.7, "bbbbbbb2")):
+        run = fake_run(tmp_path, name, 1e-3, seed, f1, f1, 10)
+        record = json.loads((run / "results.json").read_text())
+        record["evaluation"] = {"git": {"commit": commit, "dirty": False}}
+        (run / "results.json").write_text(json.dumps(record))
+    merged = compare(find_runs([str(tmp_path)]))["systems"]
+    assert len(merged) == 1 and merged[0]["seeds"] == [1, 1, 2]
+    split = {s["system"]: s for s in compare(find_runs([str(tmp_path)]), by_commit=True)["systems"]}
+    assert sorted(split) == ["commit=aaaaaaa", "commit=bbbbbbb"]
+    assert split["commit=aaaaaaa"]["seeds"] == [1, 2]
+    assert split["commit=bbbbbbb"]["tasks"]["ecbplus_test"]["strict.micro.f1"][0] == pytest.approx(0.7)
+
+
 def test_keys_added_to_the_config_later_do_not_name_systems():
     from eval.compare import naming_keys
 
