@@ -3,7 +3,7 @@ import random
 import pytest
 from transformers import AutoTokenizer
 
-from training.encoding import IGNORE, encode_batch, encode_words, window_bounds
+from training.encoding import IGNORE, encode_batch, encode_many, encode_words, window_bounds
 from training.model import minilm_path
 
 
@@ -56,3 +56,17 @@ def test_first_subword_labels(tokenizer):
     assert labels[2 : 1 + n_sub] == [IGNORE] * (n_sub - 1)
     assert labels[1 + n_sub] == IGNORE  # "rose" has no label ("" = unlabeled)
     assert labels[2 + n_sub] == 0 and out["n_labels"] == [2]
+
+
+def test_batched_encoding_equals_one_sequence_at_a_time(tokenizer):
+    """One tokenizer call for many sequences gives each the windows it gets alone, with a word
+    that tokenizes to nothing, an empty sequence and a sequence longer than a window among them."""
+    rng = random.Random(2)
+    vocab = ["Putin", "met", "Trump", "in", "Da", "Nang", "\u200b", "naïve", "APEC", ",", "."]
+    segments = [[rng.choice(vocab) for _ in range(n)] for n in (5, 1, 0, 40, 300, 12)]
+    batched = encode_many(tokenizer, segments, max_length=64, stride=16, casing=True)
+    assert batched[2] == [] and len(batched[4]) > 1
+    for words, windows in zip(segments, batched):
+        alone = encode_words(tokenizer, words, max_length=64, stride=16, casing=True) if words else []
+        assert windows == alone
+        assert sorted(i for w in windows for i in w.word_index if i >= 0) == list(range(len(words)))

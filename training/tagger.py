@@ -1,6 +1,6 @@
 """The tagger: a trained model directory -> IOB2 tags and spans on any word sequences.
 
-Long inputs go through the same windows as training (`encoding.encode_words`); each word's
+Long inputs go through the same windows as training (`encoding.encode_many`); each word's
 scores come from the window that owns it; Viterbi decoding keeps the tags valid IOB2. Windows
 of many segments are batched by length; memory is bounded by the batch, not the article.
 """
@@ -19,7 +19,7 @@ from data.document import Document, Span
 from data.errors import DatelineError
 from data.labels import bio_to_spans, hide_types
 from training.decoding import allowed_start, allowed_transitions, crf_arrays, log_softmax, viterbi
-from training.encoding import encode_words
+from training.encoding import encode_many
 from training.model import META_FILE, is_model_dir
 from training.precision import default_device
 from training.precision import resolve as resolve_precision
@@ -97,12 +97,8 @@ class Tagger:
             runs = [m.scores(segments) for m in self.members]
             return [np.log(np.mean([np.exp(r[k]) for r in runs], axis=0)) for k in range(len(segments))]
         scores = [np.zeros((len(words), len(self.labels)), dtype=np.float32) for words in segments]
-        windows = [
-            (k, w)
-            for k, words in enumerate(segments)
-            if words
-            for w in encode_words(self.tokenizer, words, self.max_length, self.stride, self.casing)
-        ]
+        encoded = encode_many(self.tokenizer, segments, self.max_length, self.stride, self.casing)
+        windows = [(k, w) for k, wins in enumerate(encoded) for w in wins]
         order = sorted(range(len(windows)), key=lambda i: len(windows[i][1].input_ids))
         pad = self.tokenizer.pad_token_id or 0
         for b in range(0, len(order), self.batch_size):
