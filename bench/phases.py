@@ -168,10 +168,18 @@ def harness_tagger(args: dict):
     return Tagger(Path(args["work"]).resolve() / f"harness_s{args['seed']}" / "model", precision=args["precision"])
 
 
+def from_raw_text(tagger):
+    """The harness's whole path from raw text, as the recipe's pipeline gets it: words and
+    sentences (with their offsets) first, then one batched call of the tagger."""
+    from data.text import document_from_text
+
+    return lambda docs: tagger.tag_documents([document_from_text(d.id, d.text) for d in docs])
+
+
 def tag_harness(args: dict) -> dict:
     """The harness: all articles in one batched call of the tagger (precision: auto or fp32)."""
     tagger = harness_tagger(args)
-    return {**timed_tagging(tagger.tag_documents, articles(args)), "precision": tagger.precision}
+    return {**timed_tagging(from_raw_text(tagger), articles(args)), "precision": tagger.precision}
 
 
 def tag_long(args: dict) -> dict:
@@ -181,7 +189,7 @@ def tag_long(args: dict) -> dict:
 
     tagger = harness_tagger(args)
     doc = document_from_text("long", news_like_text(args["words"]))
-    return {**timed_tagging(tagger.tag_documents, [doc], repeats=1), "words": args["words"]}
+    return {**timed_tagging(from_raw_text(tagger), [doc], repeats=1), "words": args["words"]}
 
 
 if __name__ == "__main__":

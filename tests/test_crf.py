@@ -6,7 +6,7 @@ import numpy as np
 import torch
 
 from training.crf import FORBIDDEN, LinearChainCRF, log_partition
-from training.decoding import allowed_start, allowed_transitions, viterbi
+from training.decoding import allowed_start, allowed_transitions, viterbi, viterbi_many
 
 LABELS = ["O", "B-EVENT", "I-EVENT", "B-ACTOR", "I-ACTOR"]
 
@@ -102,11 +102,36 @@ def test_viterbi_with_crf_scores_finds_the_best_valid_path():
     rng = np.random.default_rng(0)
     for _ in range(5):
         em = rng.normal(size=(4, len(LABELS))).astype(np.float32)
-        best = viterbi(em, allowed, start, scores)
-        valid = [
-            tags
-            for tags in itertools.product(range(len(LABELS)), repeat=4)
-            if start[tags[0]] and all(allowed[a, b] for a, b in zip(tags, tags[1:]))
-        ]
-        brute = max(valid, key=lambda tags: path_score(crf, torch.from_numpy(em), tags))
-        assert tuple(best) == brute
+        assert tuple(viterbi(em, allowed, start, scores)) == best_valid_path(crf, em)
+
+
+def best_valid_path(crf: LinearChainCRF, em: np.ndarray) -> tuple[int, ...]:
+    allowed, start = allowed_transitions(LABELS), allowed_start(LABELS)
+    valid = [
+        tags
+        for tags in itertools.product(range(len(LABELS)), repeat=len(em))
+        if start[tags[0]] and all(allowed[a, b] for a, b in zip(tags, tags[1:]))
+    ]
+    return max(valid, key=lambda tags: path_score(crf, torch.from_numpy(em), tags))
+
+
+def test_viterbi_many_decodes_a_mixed_length_batch_like_brute_force():
+    """Sequences of lengths 0-5 in one call, in an order that is not sorted, across two chunks:
+    padding and finished rows must not change any path."""
+    crf = crf_with_random_scores(4)
+    rng = np.random.default_rng(1)
+    lengths = [3, 0, 5, 1, 4, 2, 5, 1, 0, 3]
+    seqs = [rng.normal(size=(n, len(LABELS))).astype(np.float32) for n in lengths]
+    paths = viterbi_many(seqs, allowed_transitions(LABELS), allowed_start(LABELS), crf.scores(), chunk=4)
+    assert [len(p) for p in paths] == lengths
+    for em, path in zip(seqs, paths):
+        if len(em):
+            assert tuple(path) == best_valid_path(crf, em)
+
+
+def test_viterbi_many_equals_one_at_a_time_on_long_sequences():
+    allowed, start = allowed_transitions(LABELS), allowed_start(LABELS)
+    rng = np.random.default_rng(2)
+    seqs = [rng.normal(size=(n, len(LABELS))).astype(np.float32) for n in rng.integers(1, 120, size=40)]
+    scores = crf_with_random_scores(5).scores()
+    assert viterbi_many(seqs, allowed, start, scores, chunk=16) == [viterbi(s, allowed, start, scores) for s in seqs]

@@ -18,7 +18,7 @@ from transformers import AutoModelForTokenClassification, AutoTokenizer
 from data.document import Document, Span
 from data.errors import DatelineError
 from data.labels import bio_to_spans, hide_types
-from training.decoding import allowed_start, allowed_transitions, crf_arrays, log_softmax, viterbi
+from training.decoding import allowed_start, allowed_transitions, crf_arrays, log_softmax, viterbi_many
 from training.encoding import encode_many
 from training.model import META_FILE, is_model_dir
 from training.precision import default_device
@@ -130,16 +130,19 @@ class Tagger:
         by default both are the values tuned on dev at training time (`tune_biases`)."""
         o_bias = self.o_bias if o_bias is None else o_bias
         i_bias = self.i_bias if i_bias is None else i_bias
-        out = []
+        adjusted = []
         for s in scores:
-            adjusted = s.copy()
-            adjusted[:, self._o] -= o_bias
-            adjusted[:, self._inside] += i_bias
-            if self.decoding == "viterbi":
-                best = viterbi(adjusted, self._allowed, self._start, self.crf)
-            else:
-                best = list(adjusted.argmax(-1))
-            conf = [float(np.exp(s[t, j])) for t, j in enumerate(best)]
+            a = s.copy()
+            a[:, self._o] -= o_bias
+            a[:, self._inside] += i_bias
+            adjusted.append(a)
+        if self.decoding == "viterbi":
+            paths = viterbi_many(adjusted, self._allowed, self._start, self.crf)
+        else:
+            paths = [a.argmax(-1) for a in adjusted]
+        out = []
+        for s, best in zip(scores, paths):
+            conf = np.exp(s[np.arange(len(best)), np.asarray(best, dtype=np.int64)]).tolist()
             out.append(Prediction([self._shown[j] for j in best], conf))
         return out
 

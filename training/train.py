@@ -32,7 +32,7 @@ def strict_f1_metric(labels: list[str], crf=None, hidden: tuple[str, ...] = ()):
     from seqeval.scheme import IOB2
 
     from data.labels import hide_types
-    from training.decoding import allowed_start, allowed_transitions, crf_arrays, log_softmax, viterbi
+    from training.decoding import allowed_start, allowed_transitions, crf_arrays, log_softmax, viterbi_many
 
     allowed, start = allowed_transitions(labels), allowed_start(labels)
     shown = hide_types(labels, hidden)
@@ -40,14 +40,10 @@ def strict_f1_metric(labels: list[str], crf=None, hidden: tuple[str, ...] = ()):
     def compute(eval_pred) -> dict[str, float]:
         logits, label_ids = eval_pred
         scores = crf_arrays(crf.scores()) if crf is not None else None
-        gold, pred = [], []
-        for lg, li in zip(logits, label_ids):
-            keep = li != -100
-            if not keep.any():
-                continue
-            best = viterbi(log_softmax(lg[keep].astype(np.float32)), allowed, start, scores)
-            gold.append([shown[i] for i in li[keep]])
-            pred.append([shown[i] for i in best])
+        kept = [(lg[li != -100], li[li != -100]) for lg, li in zip(logits, label_ids) if (li != -100).any()]
+        paths = viterbi_many([log_softmax(lg.astype(np.float32)) for lg, _ in kept], allowed, start, scores)
+        gold = [[shown[i] for i in li] for _, li in kept]
+        pred = [[shown[i] for i in best] for best in paths]
         kw = dict(mode="strict", scheme=IOB2, zero_division=0)
         return {
             "precision": precision_score(gold, pred, **kw),
