@@ -82,9 +82,10 @@ def log_partition(
     The cost per word is L^3 rather than L^2: negligible beside an encoder for a few dozen tags."""
     batch, length, n = em.shape
     eye = torch.full((n, n), FORBIDDEN, dtype=em.dtype, device=em.device).fill_diagonal_(0.0)
-    steps = torch.where(mask[:, 1:, None, None], trans + em[:, 1:, None, :], eye)  # (B, T-1, L, L)
     if length == 1:
         steps = eye.expand(batch, 1, n, n)
+    else:
+        steps = torch.where(mask[:, 1:, None, None], trans + em[:, 1:, None, :], eye)  # (B, T-1, L, L)
     while steps.size(1) > 1:  # multiply neighbours: (A . B)[i, j] = logsumexp_k A[i, k] + B[k, j]
         count = steps.size(1)
         pairs = steps[:, : count - count % 2].view(batch, -1, 2, n, n)

@@ -33,6 +33,7 @@ def strict_f1_metric(labels: list[str], crf=None, hidden: tuple[str, ...] = ()):
 
     from data.labels import hide_types
     from training.decoding import allowed_start, allowed_transitions, crf_arrays, log_softmax, viterbi_many
+    from training.encoding import IGNORE
 
     allowed, start = allowed_transitions(labels), allowed_start(labels)
     shown = hide_types(labels, hidden)
@@ -40,7 +41,8 @@ def strict_f1_metric(labels: list[str], crf=None, hidden: tuple[str, ...] = ()):
     def compute(eval_pred) -> dict[str, float]:
         logits, label_ids = eval_pred
         scores = crf_arrays(crf.scores()) if crf is not None else None
-        kept = [(lg[li != -100], li[li != -100]) for lg, li in zip(logits, label_ids) if (li != -100).any()]
+        labeled = [li != IGNORE for li in label_ids]
+        kept = [(lg[m], li[m]) for lg, li, m in zip(logits, label_ids, labeled) if m.any()]
         paths = viterbi_many([log_softmax(lg.astype(np.float32)) for lg, _ in kept], allowed, start, scores)
         gold = [[shown[i] for i in li] for _, li in kept]
         pred = [[shown[i] for i in best] for best in paths]
