@@ -23,8 +23,11 @@ SWEEP ?=
 COMPARE_OUT ?= results/compare
 MODELS ?=
 ENSEMBLE ?= runs/ensembles/ensemble
+TEACHER ?=
+PSEUDO ?= runs/pseudo/pseudo.jsonl
+LIMIT ?=
 
-.PHONY: help venv train eval predict ensemble sweep compare bench bench-micro test test-fast lint format data clean
+.PHONY: help venv train eval predict ensemble pseudo sweep compare bench bench-micro test test-fast lint format data clean
 
 help: ## Show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -52,6 +55,9 @@ predict: $(STAMP) ## Tag FILE=<article.txt|.jsonl> (or stdin) with CKPT=<model d
 
 ensemble: $(STAMP) ## One model directory ENSEMBLE=<dir> averaging MODELS="<model dir> <model dir> ..." (then make eval CKPT=<dir>)
 	$(PY) -m training.ensemble --out $(ENSEMBLE) $(MODELS)
+
+pseudo: $(STAMP) ## TEACHER=<model|ensemble dir> tags the unlabeled training sentences -> PSEUDO=<rows.jsonl> (LIMIT=<n> samples); then EXP=distilled
+	$(PY) -m training.pseudo --teacher $(TEACHER) --out $(PSEUDO) $(if $(LIMIT),--limit $(LIMIT))
 
 sweep: $(STAMP) ## Multirun: train+evaluate every combination (ARGS="seed=1,2,3 model=minilm,tiny"); SWEEP=<id> resumes one
 	$(PY) -m training.train --multirun $(if $(EXP),experiment=$(EXP)) skip_if_done=true resume=true \

@@ -7,6 +7,7 @@ sentences), which training ignores but the model still sees as context.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -18,6 +19,13 @@ from data.errors import DatelineError
 from data.labels import LabelScheme, apply_scheme, spans_to_bio
 
 CONTEXTS = ("sentence", "document")
+ROW_FEATURES = datasets.Features(
+    {
+        "id": datasets.Value("string"),
+        "words": datasets.Sequence(datasets.Value("string")),
+        "tags": datasets.Sequence(datasets.Value("string")),
+    }
+)
 
 
 def load_split(
@@ -124,17 +132,10 @@ def build_dataset(
 
     corpus = find_corpus(Path(root))
     files = corpus_files(corpus)
-    features = datasets.Features(
-        {
-            "id": datasets.Value("string"),
-            "words": datasets.Sequence(datasets.Value("string")),
-            "tags": datasets.Sequence(datasets.Value("string")),
-        }
-    )
     try:
         return datasets.Dataset.from_generator(
             _generate,
-            features=features,
+            features=ROW_FEATURES,
             cache_dir=cache_dir,
             gen_kwargs=dict(
                 root=str(corpus),
@@ -152,4 +153,46 @@ def build_dataset(
     except datasets.exceptions.DatasetGenerationError as e:
         if isinstance(e.__cause__, DatelineError):
             raise e.__cause__ from None  # the reader's own message, naming the file
+        raise
+
+
+def _read_rows(path: str, labels: tuple, fingerprint: str) -> Iterator[dict]:
+    with open(path, encoding="utf-8") as f:
+        for lineno, line in enumerate(f, start=1):
+            if not line.strip():
+                continue
+            where = f"line {lineno}"
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as e:
+                raise DatelineError(f"not JSON: {e.msg}", path, where) from None
+            words, tags = (row.get("words"), row.get("tags")) if isinstance(row, dict) else (None, None)
+            if not isinstance(words, list) or not isinstance(tags, list) or len(words) != len(tags) or not words:
+                raise DatelineError(
+                    "expected {'id', 'words': [...], 'tags': [...]} of one non-zero length", path, where
+                )
+            unknown = sorted(set(tags) - set(labels))
+            if unknown:
+                raise DatelineError(f"tags {unknown} are not labels of this scheme ({', '.join(labels)})", path, where)
+            yield {"id": str(row.get("id", f"{Path(path).name}#{lineno}")), "words": words, "tags": tags}
+
+
+def rows_dataset(path: str | Path, labels: Iterable[str], cache_dir: str | None = None) -> datasets.Dataset:
+    """Extra training rows from a JSONL file of `{"id", "words", "tags"}` (IOB2 tags of the
+    scheme's `labels`), e.g. a teacher's pseudo-labels (`training/pseudo.py`); cached by `datasets`."""
+    from data.corpora import data_fingerprint
+
+    path = Path(path)
+    if not path.is_file():
+        raise DatelineError("the file of extra training rows does not exist (`make pseudo` writes one)", path)
+    try:
+        return datasets.Dataset.from_generator(
+            _read_rows,
+            features=ROW_FEATURES,
+            cache_dir=cache_dir,
+            gen_kwargs=dict(path=str(path.resolve()), labels=tuple(labels), fingerprint=data_fingerprint([path])),
+        )
+    except datasets.exceptions.DatasetGenerationError as e:
+        if isinstance(e.__cause__, DatelineError):
+            raise e.__cause__ from None
         raise

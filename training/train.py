@@ -63,10 +63,11 @@ def main(cfg: DictConfig) -> dict:
 
 
 def _run(cfg: DictConfig) -> dict:
+    import datasets
     from transformers import DataCollatorForTokenClassification, Trainer, set_seed
 
     from data.augment import augment
-    from data.dataset import build_dataset
+    from data.dataset import build_dataset, rows_dataset
     from training.dropout import install as install_fast_dropout
     from training.dropout import wanted as wanted_fast_dropout
     from training.encoding import encode_batch
@@ -98,6 +99,8 @@ def _run(cfg: DictConfig) -> dict:
             cfg.data.test_topics,
             cache_dir=cfg.cache_dir,
         )
+        if split == "train" and cfg.data.get("pseudo"):
+            ds = datasets.concatenate_datasets([ds, rows_dataset(cfg.data.pseudo, labels, cfg.cache_dir)])
         if split == "train":
             ds = augment(ds, cfg.data.augment.types, cfg.data.augment.copies, cfg.data.augment.rate, cfg.seed)
         return ds.map(

@@ -1,0 +1,104 @@
+"""Distillation by pseudo-labels: a teacher tags the training topics' unlabeled sentences.
+
+ECB+ labels only a fraction of each training document: 1,037 gold sentences and 1,086 non-gold
+ones with annotated mentions, against 7,543 sentences with no annotation at all. A teacher (one
+model directory or, better, an ensemble: `training/ensemble.py`) tags a seeded sample of those
+unlabeled sentences; a student trained on the labeled rows plus these (`data.pseudo=<file>`,
+`experiment=distilled`) learns the teacher's decisions from text it never saw labeled — the
+sequence-level distillation of Kim & Rush (EMNLP 2016): the teacher's best tag sequences,
+not its per-word probabilities, since the student's CRF scores whole sequences.
+
+`python -m training.pseudo --teacher <model dir> --out <rows.jsonl>` (`make pseudo`) writes
+rows in the training data's shape (`{"id", "words", "tags"}`) and, beside them,
+`<rows>.meta.json` with the teacher, the sample and the counts. Only training topics are read,
+so dev keeps choosing and test keeps scoring on text no model was fitted to.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import time
+from pathlib import Path
+
+from data.corpora import default_corpora_dir
+from data.dataset import labeled_sentences, load_split
+from data.errors import DatelineError, reported_as_one_line
+from data.io import write_json_atomic, write_text_atomic
+from data.labels import LabelScheme
+from training.tagger import Tagger
+
+
+def unlabeled_sentences(corpora: str | Path, scheme: LabelScheme) -> list[tuple[str, list[str]]]:
+    """(row id, words) of every training-topic sentence that carries no label: not gold and
+    without an annotated mention (those are training rows already, `data.extra=annotated`)."""
+    out = []
+    for doc in load_split(corpora, scheme, "train"):
+        flags = labeled_sentences(doc, "annotated", scheme.entity_types)
+        for i, ((a, b), labeled) in enumerate(zip(doc.sentences, flags)):
+            if not labeled and b > a:
+                out.append((f"{doc.id}#{i}", doc.words[a:b]))
+    return out
+
+
+def pseudo_rows(teacher: Tagger, sentences: list[tuple[str, list[str]]], limit: int | None, seed: int) -> list[dict]:
+    """The teacher's tags for a seeded sample of `limit` sentences (all when None), in corpus order."""
+    chosen = list(range(len(sentences)))
+    if limit is not None and limit < len(chosen):
+        chosen = sorted(random.Random(seed).sample(chosen, limit))
+    picked = [sentences[i] for i in chosen]
+    preds = teacher.predict([words for _, words in picked])
+    return [{"id": rid, "words": words, "tags": p.tags} for (rid, words), p in zip(picked, preds)]
+
+
+def write_pseudo(teacher_dir: Path, out: Path, corpora: str | Path, limit: int | None = None, seed: int = 0) -> dict:
+    teacher = Tagger(teacher_dir)
+    meta = teacher.meta
+    if meta.get("context", "sentence") != "sentence":
+        raise DatelineError("the teacher must read sentences (context=sentence)", teacher_dir)
+    if "types" not in meta:
+        raise DatelineError("dateline.json has no label types: not a model trained by this harness", teacher_dir)
+    scheme = LabelScheme.from_config(meta.get("labels", "teacher"), meta["types"], list(meta.get("auxiliary") or []))
+    started = time.time()
+    sentences = unlabeled_sentences(corpora, scheme)
+    rows = pseudo_rows(teacher, sentences, limit, seed)
+    write_text_atomic(out, "".join(json.dumps(r) + "\n" for r in rows))
+    spans = sum(t.startswith("B-") for r in rows for t in r["tags"])
+    info = {
+        "teacher": str(teacher_dir.resolve()),
+        "labels": meta.get("labels"),
+        "unlabeled_sentences": len(sentences),
+        "rows": len(rows),
+        "words": sum(len(r["words"]) for r in rows),
+        "spans": spans,
+        "limit": limit,
+        "seed": seed,
+        "seconds": round(time.time() - started, 1),
+    }
+    write_json_atomic(meta_path(out), info)
+    return info
+
+
+def meta_path(rows: Path) -> Path:
+    return rows.with_name(rows.stem + ".meta.json")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--teacher", required=True, type=Path, help="a trained model or ensemble directory")
+    parser.add_argument("--out", required=True, type=Path, help="the JSONL file of pseudo-labeled rows")
+    parser.add_argument("--corpora", default=None, help="the corpora folder (default: as for training)")
+    parser.add_argument("--limit", type=int, default=None, help="tag a seeded sample of this many sentences")
+    parser.add_argument("--seed", type=int, default=0, help="the sample's seed")
+    args = parser.parse_args(argv)
+    with reported_as_one_line():
+        info = write_pseudo(args.teacher, args.out, args.corpora or default_corpora_dir(), args.limit, args.seed)
+        print(
+            f"{info['rows']} of {info['unlabeled_sentences']} unlabeled training sentences tagged by "
+            f"{args.teacher} ({info['spans']} spans, {info['seconds']} s) -> {args.out}"
+        )
+
+
+if __name__ == "__main__":
+    main()
