@@ -1,0 +1,98 @@
+"""Distillation by pseudo-labels: which sentences a teacher tags, how its rows are read back
+(and refused when malformed), and a student that trains on them."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from data.dataset import rows_dataset
+from data.errors import DatelineError
+from data.labels import LabelScheme
+from tests.ecbplus_fixture import TEMPLATES, document_xml, make_ecbplus
+from tests.entry import train_tiny
+from training.pseudo import meta_path, unlabeled_sentences, write_pseudo
+
+SCHEME = LabelScheme.from_config("events_actors", {"EVENT": ["ACTION_*", "NEG_ACTION_*"], "ACTOR": ["HUMAN_PART*"]})
+LABELS = ["O", "B-EVENT", "I-EVENT", "B-ACTOR", "I-ACTOR"]
+
+
+@pytest.fixture(scope="module")
+def corpus_with_unlabeled(tmp_path_factory) -> Path:
+    """The fixture corpus plus, in a training topic and in a test topic, a document whose
+    sentence 0 is gold and whose sentences 1 and 2 carry no annotation at all."""
+    root = make_ecbplus(tmp_path_factory.mktemp("corpora"))
+    sentences = [TEMPLATES[0], ("Markets closed early .", []), ("Trading resumed on Tuesday .", [])]
+    gold = root / "ecbplus" / "ECBplus_coreference_sentences.csv"
+    for topic in (1, 36):
+        name = f"{topic}_9ecb"
+        (root / "ecbplus" / "ECB+" / str(topic) / f"{name}.xml").write_text(document_xml(name, sentences))
+        gold.write_text(gold.read_text() + f"{topic},9ecb,0\n")
+    return root
+
+
+def test_only_unlabeled_training_sentences_are_tagged(corpus_with_unlabeled: Path):
+    found = unlabeled_sentences(corpus_with_unlabeled, SCHEME)
+    # not the gold sentences, not the non-gold ones with mentions (sentence 3 of every fixture
+    # document), not the test topic's unlabeled ones
+    assert found == [
+        ("1_9ecb#1", ["Markets", "closed", "early", "."]),
+        ("1_9ecb#2", "Trading resumed on Tuesday .".split()),
+    ]
+
+
+def write_rows(path: Path, lines: list[str]) -> Path:
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_rows_are_read_back(tmp_path: Path):
+    rows = [
+        {"id": "a#1", "words": ["Police", "arrested", "him"], "tags": ["B-ACTOR", "B-EVENT", "B-ACTOR"]},
+        {"words": ["Talks", "resumed"], "tags": ["B-EVENT", "B-EVENT"]},
+    ]
+    path = write_rows(tmp_path / "rows.jsonl", [json.dumps(r) for r in rows])
+    ds = rows_dataset(path, LABELS, cache_dir=str(tmp_path / "cache"))
+    assert ds["words"] == [r["words"] for r in rows] and ds["tags"] == [r["tags"] for r in rows]
+    assert ds["id"] == ["a#1", "rows.jsonl#2"]  # a row without an id is named by its line
+
+
+@pytest.mark.parametrize(
+    "bad, problem",
+    [
+        ('{"words": ["a"], "tags": ["O"]', "not JSON"),
+        ('{"words": ["a", "b"], "tags": ["O"]}', "of one non-zero length"),
+        ('["a", "O"]', "of one non-zero length"),
+        ('{"words": ["Paris"], "tags": ["B-LOCATION"]}', "not labels of this scheme"),
+    ],
+)
+def test_malformed_rows_are_refused_with_file_and_line(tmp_path: Path, bad: str, problem: str):
+    good = json.dumps({"words": ["Talks"], "tags": ["B-EVENT"]})
+    path = write_rows(tmp_path / "rows.jsonl", [good, bad])
+    with pytest.raises(DatelineError, match=problem) as err:
+        rows_dataset(path, LABELS, cache_dir=str(tmp_path / "cache"))
+    assert str(path.resolve()) in str(err.value) and "line 2" in str(err.value)
+
+
+def test_a_missing_rows_file_says_how_to_make_one(tmp_path: Path):
+    with pytest.raises(DatelineError, match="make pseudo"):
+        rows_dataset(tmp_path / "none.jsonl", LABELS)
+
+
+@pytest.mark.slow
+def test_a_student_trains_on_its_teachers_rows(corpus_with_unlabeled: Path, tmp_path: Path):
+    teacher = train_tiny(corpus_with_unlabeled, tmp_path / "teacher", "seed=1")
+    rows = tmp_path / "pseudo" / "rows.jsonl"
+    info = write_pseudo(teacher, rows, corpus_with_unlabeled, limit=1, seed=0)
+    assert info["unlabeled_sentences"] == 2 and info["rows"] == 1
+    assert json.loads(meta_path(rows).read_text())["teacher"] == str(teacher.resolve())
+    (row,) = [json.loads(line) for line in rows.read_text().splitlines()]
+    assert row["id"] in ("1_9ecb#1", "1_9ecb#2") and len(row["tags"]) == len(row["words"])
+    assert set(row["tags"]) <= set(LABELS)
+
+    plain = train_tiny(corpus_with_unlabeled, tmp_path / "plain", "seed=1")
+    student = train_tiny(corpus_with_unlabeled, tmp_path / "student", "seed=1", f"data.pseudo={rows}")
+    windows = [
+        json.loads((m.parent / "results.json").read_text())["training"]["train_windows"] for m in (plain, student)
+    ]
+    assert windows[1] == windows[0] + 1
