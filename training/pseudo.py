@@ -59,7 +59,8 @@ def write_pseudo(teacher_dir: Path, out: Path, corpora: str | Path, limit: int |
         raise DatelineError("the teacher must read sentences (context=sentence)", teacher_dir)
     if "types" not in meta:
         raise DatelineError("dateline.json has no label types: not a model trained by this harness", teacher_dir)
-    scheme = LabelScheme.from_config(meta.get("labels", "teacher"), meta["types"], list(meta.get("auxiliary") or []))
+    # the types the teacher reports (its auxiliary ones, if any, it tags as `O`)
+    scheme = LabelScheme.from_config(meta.get("labels", "teacher"), meta["types"])
     started = time.time()
     sentences = unlabeled_sentences(corpora, scheme)
     rows = pseudo_rows(teacher, sentences, limit, seed)
