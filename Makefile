@@ -57,6 +57,7 @@ ensemble: $(STAMP) ## One model directory ENSEMBLE=<dir> averaging MODELS="<mode
 	$(PY) -m training.ensemble --out $(ENSEMBLE) $(MODELS)
 
 pseudo: $(STAMP) ## TEACHER=<model|ensemble dir> tags the unlabeled training sentences -> PSEUDO=<rows.jsonl> (LIMIT=<n> samples); then EXP=distilled
+	$(if $(TEACHER),,$(error make pseudo needs TEACHER=<trained model or ensemble directory>))
 	$(PY) -m training.pseudo --teacher $(TEACHER) --out $(PSEUDO) $(if $(LIMIT),--limit $(LIMIT))
 
 sweep: $(STAMP) ## Multirun: train+evaluate every combination (ARGS="seed=1,2,3 model=minilm,tiny"); SWEEP=<id> resumes one

@@ -41,7 +41,7 @@ def test_nll_is_log_partition_minus_gold_score_by_brute_force():
         gold = tuple(int(labels[row, i]) for i in pos)
         every = [path_score(crf, em, tags) for tags in itertools.product(range(len(LABELS)), repeat=len(pos))]
         expected += float(torch.logsumexp(torch.tensor(every), 0)) - path_score(crf, em, gold)
-    assert abs(float(crf.nll(emissions, labels)) - expected) < 1e-4
+    assert abs(crf.nll(emissions, labels).item() - expected) < 1e-4
 
 
 def test_log_partition_by_brute_force_for_every_length_up_to_six():
@@ -53,7 +53,7 @@ def test_log_partition_by_brute_force_for_every_length_up_to_six():
     got = log_partition(crf.start, crf.masked_transitions(), crf.end, em, mask)
     for row in range(6):
         every = [path_score(crf, em[row], tags) for tags in itertools.product(range(len(LABELS)), repeat=row + 1)]
-        assert abs(float(got[row]) - float(torch.logsumexp(torch.tensor(every), 0))) < 1e-4
+        assert abs(got[row].item() - float(torch.logsumexp(torch.tensor(every), 0))) < 1e-4
 
 
 def test_log_partition_matches_the_forward_recursion_on_long_windows():
@@ -81,7 +81,7 @@ def test_rows_without_labels_add_nothing_and_gradients_reach_every_score():
     labels = torch.tensor([[-100, 3, 4, 0], [-100] * 4, [-100, 1, 0, -100]])
     both = crf.nll(emissions, labels)
     alone = crf.nll(emissions[[0, 2]], labels[[0, 2]])
-    assert abs(float(both) - float(alone)) < 1e-5
+    assert abs(both.item() - alone.item()) < 1e-5
     both.backward()
     assert emissions.grad[1].abs().sum() == 0 and emissions.grad[0].abs().sum() > 0
     assert crf.transitions.grad.abs().sum() > 0 and crf.start.grad.abs().sum() > 0
@@ -90,9 +90,9 @@ def test_rows_without_labels_add_nothing_and_gradients_reach_every_score():
 def test_forbidden_transitions_stay_forbidden():
     crf = crf_with_random_scores()
     trans = crf.masked_transitions()
-    assert float(trans[LABELS.index("O"), LABELS.index("I-ACTOR")]) == FORBIDDEN
-    assert float(trans[LABELS.index("B-EVENT"), LABELS.index("I-ACTOR")]) == FORBIDDEN
-    assert float(trans[LABELS.index("B-ACTOR"), LABELS.index("I-ACTOR")]) != FORBIDDEN
+    assert trans[LABELS.index("O"), LABELS.index("I-ACTOR")].item() == FORBIDDEN
+    assert trans[LABELS.index("B-EVENT"), LABELS.index("I-ACTOR")].item() == FORBIDDEN
+    assert trans[LABELS.index("B-ACTOR"), LABELS.index("I-ACTOR")].item() != FORBIDDEN
 
 
 def test_viterbi_with_crf_scores_finds_the_best_valid_path():
