@@ -132,32 +132,38 @@ def build_dataset(
 
     corpus = find_corpus(Path(root))
     files = corpus_files(corpus)
+    return _rows_from(
+        _generate,
+        cache_dir,
+        root=str(corpus),
+        scheme_name=scheme.name,
+        scheme_types={k: list(v) for k, v in scheme.types.items()},
+        auxiliary=tuple(scheme.auxiliary),
+        split=split,
+        context=context,
+        extra=extra,
+        dev_topics=tuple(dev_topics),
+        test_topics=tuple(test_topics),
+        fingerprint=data_fingerprint(files) + code_fingerprint(),
+    )
+
+
+def _rows_from(generator, cache_dir: str | None, **gen_kwargs) -> datasets.Dataset:
+    """A cached Dataset of rows from `generator`; its arguments are the cache key. A reader's
+    DatelineError comes out as itself (one line naming the file), not wrapped by `datasets`."""
     try:
         return datasets.Dataset.from_generator(
-            _generate,
-            features=ROW_FEATURES,
-            cache_dir=cache_dir,
-            gen_kwargs=dict(
-                root=str(corpus),
-                scheme_name=scheme.name,
-                scheme_types={k: list(v) for k, v in scheme.types.items()},
-                auxiliary=tuple(scheme.auxiliary),
-                split=split,
-                context=context,
-                extra=extra,
-                dev_topics=tuple(dev_topics),
-                test_topics=tuple(test_topics),
-                fingerprint=data_fingerprint(files) + code_fingerprint(),
-            ),
+            generator, features=ROW_FEATURES, cache_dir=cache_dir, gen_kwargs=gen_kwargs
         )
     except datasets.exceptions.DatasetGenerationError as e:
         if isinstance(e.__cause__, DatelineError):
-            raise e.__cause__ from None  # the reader's own message, naming the file
+            raise e.__cause__ from None
         raise
 
 
 def _read_rows(path: str, labels: tuple, fingerprint: str) -> Iterator[dict]:
     # `fingerprint` is unused here: as a generator argument it is part of the datasets cache key
+    allowed = set(labels)
     with open(path, encoding="utf-8") as f:
         for lineno, line in enumerate(f, start=1):
             if not line.strip():
@@ -172,7 +178,7 @@ def _read_rows(path: str, labels: tuple, fingerprint: str) -> Iterator[dict]:
                 raise DatelineError(
                     "expected {'id', 'words': [...], 'tags': [...]} of one non-zero length", path, where
                 )
-            unknown = sorted(set(tags) - set(labels))
+            unknown = sorted(set(tags) - allowed)
             if unknown:
                 raise DatelineError(f"tags {unknown} are not labels of this scheme ({', '.join(labels)})", path, where)
             yield {"id": str(row.get("id", f"{Path(path).name}#{lineno}")), "words": words, "tags": tags}
@@ -186,14 +192,6 @@ def rows_dataset(path: str | Path, labels: Iterable[str], cache_dir: str | None 
     path = Path(path)
     if not path.is_file():
         raise DatelineError("the file of extra training rows does not exist (`make pseudo` writes one)", path)
-    try:
-        return datasets.Dataset.from_generator(
-            _read_rows,
-            features=ROW_FEATURES,
-            cache_dir=cache_dir,
-            gen_kwargs=dict(path=str(path.resolve()), labels=tuple(labels), fingerprint=data_fingerprint([path])),
-        )
-    except datasets.exceptions.DatasetGenerationError as e:
-        if isinstance(e.__cause__, DatelineError):
-            raise e.__cause__ from None
-        raise
+    return _rows_from(
+        _read_rows, cache_dir, path=str(path.resolve()), labels=tuple(labels), fingerprint=data_fingerprint([path])
+    )
