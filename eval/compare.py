@@ -231,6 +231,7 @@ def significance(result: dict, baseline: str, n: int = 10000) -> list[dict]:
             row = {"system": other["system"], "baseline": baseline, "task": task}
             row |= paired_test(mean_counts(a), mean_counts(b), n=n) | seed_test(a, b, n=n)
             row["verdict"] = verdict(row)  # documents and training randomness both
+            row["significant_documents"] = row["significant"]  # runs held fixed
             row["significant"] = row["verdict"] == "yes"
             rows.append(row)
     return rows

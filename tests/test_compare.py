@@ -129,6 +129,11 @@ def test_sweep_then_compare(corpus_dir: Path, tmp_path: Path):
         )
     sig = result["significance"]
     assert len(sig) == 1 and 0 < sig[0]["p_value"] <= 1 and sig[0]["ci_low"] <= sig[0]["delta_f1"] <= sig[0]["ci_high"]
+    # both verdicts kept: on documents (runs held fixed) and over runs and documents
+    assert sig[0]["significant"] == (sig[0]["verdict"] == "yes")
+    assert sig[0]["significant_documents"] == (
+        sig[0]["p_value"] < 0.05 and not sig[0]["ci_low"] <= 0 <= sig[0]["ci_high"]
+    )
 
 
 def test_systems_are_named_by_their_overrides(tmp_path: Path):
