@@ -21,9 +21,14 @@ FOLDS = {"A": [36, 37, 38, 39, 40], "B": [41, 42, 43, 44, 45]}  # held-out half 
 SEEDS = [1, 2, 3]
 
 
+def topic(doc: str) -> int:
+    """'36_10ecbplus#0' -> 36."""
+    return int(doc.split("_")[0])
+
+
 def counts(run: Path, topics: list[int], types: set[str] | None) -> dict[str, np.ndarray]:
     every = strict_counts(run / "predictions" / "ecbplus_test.jsonl", types)
-    return {doc: c for doc, c in every.items() if int(doc.split("_")[0]) in topics}
+    return {doc: c for doc, c in every.items() if topic(doc) in topics}
 
 
 def runs_of(system: str) -> list[list[Path]]:
@@ -71,14 +76,14 @@ def main() -> None:
     )
     print("\n| topic | documents | gold spans | default | trained on the other half |")
     print("|---|---|---|---|---|")
-    for topic in FOLDS["A"] + FOLDS["B"]:
+    for t in FOLDS["A"] + FOLDS["B"]:
         cells = []
         for runs in (a, b):
-            scores = [float(f1(sum(c for d, c in r.items() if int(d.split("_")[0]) == topic))) for r in runs]
+            scores = [float(f1(sum(c for d, c in r.items() if topic(d) == t))) for r in runs]
             cells.append(f"{statistics.fmean(scores):.4f}")
-        docs = [d for d in a[0] if int(d.split("_")[0]) == topic]
+        docs = [d for d in a[0] if topic(d) == t]
         gold = int(sum(a[0][d][2] for d in docs))
-        print(f"| {topic} | {len(docs)} | {gold} | {' | '.join(cells)} |")
+        print(f"| {t} | {len(docs)} | {gold} | {' | '.join(cells)} |")
 
 
 if __name__ == "__main__":
