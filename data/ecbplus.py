@@ -30,6 +30,11 @@ def split_of_topic(topic: int, dev: Iterable[int] = DEV_TOPICS, test: Iterable[i
     return "train"
 
 
+def topic_of(name: str) -> int:
+    """ECB+ file and document names start with their topic: '36_10ecbplus' -> 36."""
+    return int(name.split("_")[0])
+
+
 def read_gold_sentences(path: Path) -> dict[str, set[int]]:
     """`ECBplus_coreference_sentences.csv` -> {document id: {sentence numbers}}."""
     gold: dict[str, set[int]] = defaultdict(set)
@@ -53,7 +58,7 @@ def read_document(path: Path, gold_sentences: set[int] | None = None) -> Documen
     return cat.document(
         path.stem,
         gold=[s in gold_set for s in cat.sentence_ids],
-        meta={"topic": int(path.stem.split("_")[0]), "mentions": cat.mentions},
+        meta={"topic": topic_of(path.stem), "mentions": cat.mentions},
     )
 
 

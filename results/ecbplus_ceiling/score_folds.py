@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from data.ecbplus import topic_of
 from eval.significance import f1, mean_counts, paired_test, seed_test, strict_counts
 
 SWEEPS = Path("runs/sweeps")
@@ -21,14 +22,9 @@ FOLDS = {"A": [36, 37, 38, 39, 40], "B": [41, 42, 43, 44, 45]}  # held-out half 
 SEEDS = [1, 2, 3]
 
 
-def topic(doc: str) -> int:
-    """'36_10ecbplus#0' -> 36."""
-    return int(doc.split("_")[0])
-
-
 def counts(run: Path, topics: list[int], types: set[str] | None) -> dict[str, np.ndarray]:
     every = strict_counts(run / "predictions" / "ecbplus_test.jsonl", types)
-    return {doc: c for doc, c in every.items() if topic(doc) in topics}
+    return {doc: c for doc, c in every.items() if topic_of(doc) in topics}
 
 
 def runs_of(system: str) -> list[list[Path]]:
@@ -79,9 +75,9 @@ def main() -> None:
     for t in FOLDS["A"] + FOLDS["B"]:
         cells = []
         for runs in (a, b):
-            scores = [float(f1(sum(c for d, c in r.items() if topic(d) == t))) for r in runs]
+            scores = [float(f1(sum(c for d, c in r.items() if topic_of(d) == t))) for r in runs]
             cells.append(f"{statistics.fmean(scores):.4f}")
-        docs = [d for d in a[0] if topic(d) == t]
+        docs = [d for d in a[0] if topic_of(d) == t]
         gold = int(sum(a[0][d][2] for d in docs))
         print(f"| {t} | {len(docs)} | {gold} | {' | '.join(cells)} |")
 
