@@ -29,14 +29,31 @@ def read_text(path: Path) -> str:
     return text
 
 
+BRAT_IDS = "TREAMN#*"  # text-bound, relation, event, attribute, normalization, note, equiv
+
+
+def file_lines(text: str) -> list[str]:
+    """Lines as a file has them: split at \\n only (a \\r\\n ending loses its \\r). `str.splitlines`
+    also breaks at \\r, U+0085 and U+2028 inside a line, which an article's text may hold."""
+    return [line.removesuffix("\r") for line in text.split("\n")]
+
+
 def parse_ann(text: str, ann: str, path: Path) -> list[CharSpan]:
     """brat standoff text-bound annotations (T lines); a discontinuous one (`a b;c d`) gives one
-    span per fragment. Relations, events, attributes and notes are not spans and are skipped."""
+    span per fragment. Relations, events, attributes and notes are not spans and are skipped; a
+    line that is none of brat's (often the rest of a span text broken by a line break) is refused."""
     spans = []
-    for lineno, line in enumerate(ann.splitlines(), start=1):
+    for lineno, line in enumerate(file_lines(ann), start=1):
+        if line.strip() and line[0] not in BRAT_IDS:
+            raise DatelineError(
+                f"not a brat annotation line (ids start with one of {BRAT_IDS}): {line[:60]!r}; "
+                "a span's text may not hold a line break",
+                path,
+                f"line {lineno}",
+            )
         if not line.startswith("T"):
             continue
-        parts = line.split("\t")
+        parts = line.split("\t", 2)  # the text may hold tabs itself
         if len(parts) < 2 or " " not in parts[1]:
             raise DatelineError(
                 f"expected 'T<n>\\t<LABEL> <start> <end>\\t<text>', got {line[:60]!r}", path, f"line {lineno}"
@@ -82,7 +99,7 @@ def read_brat_folder(folder: Path) -> list[Document]:
 
 def read_jsonl(path: Path) -> Iterator[Document]:
     """`{"id", "text", "spans": [{"start", "end", "label"}]}` per line; blank lines are skipped."""
-    for lineno, line in enumerate(read_text(path).splitlines(), start=1):
+    for lineno, line in enumerate(file_lines(read_text(path)), start=1):
         if not line.strip():
             continue
         try:

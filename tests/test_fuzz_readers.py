@@ -5,6 +5,7 @@ import json
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -65,6 +66,35 @@ def test_brat_loads_or_refuses_clearly(case, tamper):
         assert not tamper or not spans  # a tampered span text must have been refused
         wanted = {(a, b, lab) for a, b, lab in spans}
         assert {(s.start, s.end, s.label) for s in doc.char_spans()} == wanted
+
+
+def test_line_breaks_inside_a_line_stay_in_it(tmp_path: Path):
+    """Only \\n ends a line of an .ann or .jsonl file: a \\r, U+0085 or U+2028 in a span's text does
+    not, and a tab in it does not end the text (found by the property test above: a tampered span
+    text after a \\r or a tab went unnoticed). A stray line, the rest of a text broken by \\n, is refused."""
+    txt = tmp_path / "a.txt"
+    txt.write_text("Putin\u2028met\rTrump\tsaid", encoding="utf-8", newline="")
+    ann = txt.with_suffix(".ann")
+    ann.write_text(
+        "T1\tACTOR 0 9\tPutin\u2028met\r\nT2\tEVENT 6 15\tmet\rTrump\nT3\tTIME 10 20\tTrump\tsaid\n",
+        encoding="utf-8",
+        newline="",
+    )
+    spans = {(s.start, s.end, s.label) for s in read_brat(txt).char_spans()}
+    assert spans == {(0, 9, "ACTOR"), (6, 15, "EVENT"), (10, 20, "TIME")}
+    for tampered, line, error in [
+        ("T1\tEVENT 9 10\t\rx\n", 1, "does not match"),  # the text is "\r", not "\rx"
+        ("T1\tEVENT 10 20\tTrump\tsaidx\n", 1, "does not match"),
+        ("T1\tEVENT 10 15\tTrump\nsaid\n", 2, "not a brat annotation line"),
+    ]:
+        ann.write_text(tampered, encoding="utf-8", newline="")
+        with pytest.raises(DatelineError, match=rf"a\.ann \(line {line}\).*{error}"):
+            read_brat(txt)
+    rows = tmp_path / "docs.jsonl"
+    row = {"id": "d", "text": "Putin\u2028met\x85Trump", "spans": [{"start": 6, "end": 9, "label": "EVENT"}]}
+    rows.write_text(json.dumps(row, ensure_ascii=False) + "\r\n", encoding="utf-8", newline="")
+    (doc,) = read_jsonl(rows)
+    assert doc.text == row["text"] and [(s.start, s.end) for s in doc.char_spans()] == [(6, 9)]
 
 
 @SETTINGS
