@@ -1,4 +1,5 @@
-"""ECB+ documents -> `datasets.Dataset` rows of words and tags, cached by `datasets`.
+"""Corpus documents (ECB+, or a CoNLL token file such as cameo_roles) -> `datasets.Dataset`
+rows of words and tags, cached by `datasets`.
 
 A row is one segment the model reads: a gold sentence (`context=sentence`) or a whole document
 (`context=document`). Tags are IOB2 strings; "" marks a token with no label (outside the gold
@@ -28,17 +29,53 @@ ROW_FEATURES = datasets.Features(
 )
 
 
+READERS = ("ecbplus", "conll")
+
+
 def load_split(
-    root: str | Path, scheme: LabelScheme, split: str, dev_topics=DEV_TOPICS, test_topics=TEST_TOPICS
+    root: str | Path,
+    scheme: LabelScheme,
+    split: str,
+    dev_topics=DEV_TOPICS,
+    test_topics=TEST_TOPICS,
+    reader: str = "ecbplus",
+    folder: str = "",
+    dev_every: int = 10,
 ) -> list[Document]:
-    """Documents of one topic split with `doc.spans` set under `scheme`."""
+    """Documents of one split with `doc.spans` set under `scheme`: ECB+ split by topic, or a
+    CoNLL corpus `folder` (data/conll.py: dev is every `dev_every`-th training sentence)."""
+    if reader == "conll":
+        from data import conll
+
+        found = conll.iter_documents(Path(root), folder, split, dev_every)
+    elif reader == "ecbplus":
+        found = (
+            d for d in iter_documents(Path(root)) if split_of_topic(d.meta["topic"], dev_topics, test_topics) == split
+        )
+    else:
+        raise DatelineError(f"data.reader must be one of {', '.join(READERS)}, not {reader!r}")
     docs = []
-    for doc in iter_documents(Path(root)):
-        if split_of_topic(doc.meta["topic"], dev_topics, test_topics) != split:
-            continue
+    for doc in found:
         apply_scheme(doc, [(m.tag, m.tokens) for m in doc.meta["mentions"]], scheme)
         docs.append(doc)
     return docs
+
+
+def split_options(data_cfg) -> dict:
+    """The split arguments of `load_split` / `build_dataset` from a `data` config group."""
+    return {
+        "dev_topics": tuple(data_cfg.get("dev_topics") or ()),
+        "test_topics": tuple(data_cfg.get("test_topics") or ()),
+        "reader": data_cfg.get("reader", "ecbplus"),
+        "folder": data_cfg.get("folder", ""),
+        "dev_every": int(data_cfg.get("dev_every", 10)),
+    }
+
+
+def has_dev_split(data_cfg) -> bool:
+    """Whether the config leaves a dev set to choose on (experiment=final empties it)."""
+    options = split_options(data_cfg)
+    return options["dev_every"] > 0 if options["reader"] == "conll" else len(options["dev_topics"]) > 0
 
 
 def gold_sentences(docs: list[Document]) -> tuple[list[list[str]], list[list[str]]]:
@@ -111,9 +148,12 @@ def _generate(
     dev_topics: tuple,
     test_topics: tuple,
     fingerprint: str,
+    reader: str = "ecbplus",
+    folder: str = "",
+    dev_every: int = 10,
 ) -> Iterator[dict]:
     scheme = LabelScheme.from_config(scheme_name, scheme_types, auxiliary)
-    docs = load_split(root, scheme, split, dev_topics, test_topics)
+    docs = load_split(root, scheme, split, dev_topics, test_topics, reader, folder, dev_every)
     yield from segment_rows(docs, context, extra, scheme.entity_types)
 
 
@@ -126,16 +166,26 @@ def build_dataset(
     dev_topics=DEV_TOPICS,
     test_topics=TEST_TOPICS,
     cache_dir: str | None = None,
+    reader: str = "ecbplus",
+    folder: str = "",
+    dev_every: int = 10,
 ) -> datasets.Dataset:
     """A cached Dataset for one split; the cache key covers the corpus files and every option."""
+    from data import conll
     from data.corpora import code_fingerprint, data_fingerprint
 
-    corpus = find_corpus(Path(root))
-    files = corpus_files(corpus)
+    if reader == "conll":
+        corpus, files = Path(root), conll.corpus_files(Path(root), folder)
+    else:
+        corpus = find_corpus(Path(root))
+        files = corpus_files(corpus)
     return _rows_from(
         _generate,
         cache_dir,
         root=str(corpus),
+        reader=reader,
+        folder=folder,
+        dev_every=dev_every,
         scheme_name=scheme.name,
         scheme_types={k: list(v) for k, v in scheme.types.items()},
         auxiliary=tuple(scheme.auxiliary),

@@ -59,6 +59,31 @@ class MeantimeTask:
 
 
 @dataclass
+class ConllTask:
+    """One split of a CoNLL token corpus (data/conll.py), e.g. the cameo_roles test sentences."""
+
+    name: str = "cameo_roles_test"
+    version: int = 1
+    folder: str = "cameo_roles"
+    split: str = "test"
+    corpora: str = ""
+    dev_every: int = 10
+    token_based: bool = True
+
+    def documents(self, scheme: LabelScheme) -> list[Document]:
+        from data.dataset import load_split
+
+        return load_split(
+            self.corpora, scheme, self.split, reader="conll", folder=self.folder, dev_every=self.dev_every
+        )
+
+    def files(self) -> list[Path]:
+        from data.conll import corpus_files
+
+        return corpus_files(Path(self.corpora), self.folder)
+
+
+@dataclass
 class BratFolderTask:
     """Every brat pair (.txt + .ann) under a folder: raw articles scored on characters.
 

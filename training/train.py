@@ -67,7 +67,7 @@ def _run(cfg: DictConfig) -> dict:
     from transformers import DataCollatorForTokenClassification, Trainer, set_seed
 
     from data.augment import augment
-    from data.dataset import build_dataset, rows_dataset
+    from data.dataset import build_dataset, has_dev_split, rows_dataset, split_options
     from training.dropout import install as install_fast_dropout
     from training.dropout import wanted as wanted_fast_dropout
     from training.encoding import encode_batch
@@ -90,14 +90,7 @@ def _run(cfg: DictConfig) -> dict:
 
     def encoded(split: str, extra: str):
         ds = build_dataset(
-            cfg.corpora,
-            scheme,
-            split,
-            cfg.data.context,
-            extra,
-            cfg.data.dev_topics,
-            cfg.data.test_topics,
-            cache_dir=cfg.cache_dir,
+            cfg.corpora, scheme, split, cfg.data.context, extra, cache_dir=cfg.cache_dir, **split_options(cfg.data)
         )
         if split == "train" and cfg.data.get("pseudo"):
             ds = datasets.concatenate_datasets([ds, rows_dataset(cfg.data.pseudo, labels, cfg.cache_dir)])
@@ -119,7 +112,7 @@ def _run(cfg: DictConfig) -> dict:
 
     # data.dev_topics=[] (experiment=final): the dev topics join the training data, so nothing is
     # chosen during training: the last epoch is kept and decoding uses the biases of the config
-    has_dev = len(cfg.data.dev_topics) > 0
+    has_dev = has_dev_split(cfg.data)
     if not has_dev and (cfg.decoding.tune or cfg.averaging.enabled):
         raise DatelineError(
             "data.dev_topics is empty, so there is no dev set to choose on: "
@@ -250,7 +243,7 @@ def _run(cfg: DictConfig) -> dict:
     }
     if dev is not None:
         micro = {k: dev[f"eval_{k}"] for k in ("precision", "recall", "f1")}
-        results["results"]["ecbplus_dev"] = {"strict": {"micro": micro}}
+        results["results"][f"{cfg.data.name}_dev"] = {"strict": {"micro": micro}}
     write_json_atomic(run_dir / "results.json", results)
     (run_dir / COMPLETE).touch()
     log.info("model saved to %s (dev strict F1 %s)", model_dir, f"{dev['eval_f1']:.4f}" if dev else "n/a, no dev set")
@@ -260,12 +253,10 @@ def _run(cfg: DictConfig) -> dict:
 def tune_decoding(cfg: DictConfig, model_dir: Path, scheme) -> dict:
     """Pick the decoding biases on the dev gold sentences with the saved model, as the tagger
     will run it; recorded in the model directory."""
-    from data.dataset import gold_sentences, load_split
+    from data.dataset import gold_sentences, load_split, split_options
     from training.tagger import Tagger, tune_biases
 
-    words, gold = gold_sentences(
-        load_split(cfg.corpora, scheme.reported(), "dev", cfg.data.dev_topics, cfg.data.test_topics)
-    )
+    words, gold = gold_sentences(load_split(cfg.corpora, scheme.reported(), "dev", **split_options(cfg.data)))
     best, f1 = tune_biases(Tagger(model_dir), words, gold, dict(cfg.decoding.grid))
     log.info("decoding biases tuned on dev: %s (dev strict F1 %.4f)", best, f1)
     return {**best, "decoding_dev_f1": f1}
@@ -274,9 +265,10 @@ def tune_decoding(cfg: DictConfig, model_dir: Path, scheme) -> dict:
 def objective(cfg: DictConfig, results: dict):
     """The run record, or the number a sweeper maximises."""
     if cfg.objective == "dev_f1":
-        if "ecbplus_dev" not in results["results"]:
+        dev = results["results"].get(f"{cfg.data.name}_dev")
+        if dev is None:
             raise DatelineError("objective=dev_f1 needs a dev set (data.dev_topics is empty)")
-        return float(results["results"]["ecbplus_dev"]["strict"]["micro"]["f1"])
+        return float(dev["strict"]["micro"]["f1"])
     return results
 
 

@@ -1,0 +1,101 @@
+"""cameo_roles: the CoNLL reader, its split, and a roles model trained and scored by the harness."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from data import conll
+from data.dataset import load_split
+from data.errors import DatelineError
+from data.labels import LabelScheme
+from tests.entry import run
+
+ROLES = LabelScheme.from_config("roles", {"SOURCE": ["S"], "TARGET": ["T"], "JOINT": ["R"]})
+TRAIN = """Iraqi B-S
+troops I-S
+attacked O
+the B-T
+rebels I-T
+. O
+
+Talks O
+between O
+Kiev I-R
+and O
+Moscow B-R
+resumed O
+"""
+
+
+def make_roles_corpus(root: Path, n_train: int = 20) -> Path:
+    folder = root / "roles"
+    folder.mkdir(parents=True)
+    (folder / "train.txt").write_text("\n".join([TRAIN] * (n_train // 2)))
+    (folder / "test.txt").write_text(TRAIN)
+    return root
+
+
+def test_sentences_become_documents_with_role_spans(tmp_path: Path):
+    root = make_roles_corpus(tmp_path)
+    docs = load_split(root, ROLES, "test", reader="conll", folder="roles")
+    assert [d.text for d in docs] == ["Iraqi troops attacked the rebels .\n", "Talks between Kiev and Moscow resumed\n"]
+    first, second = docs
+    assert [(first.span_text(s), s.label) for s in first.spans] == [
+        ("Iraqi troops", "SOURCE"),
+        ("the rebels", "TARGET"),
+    ]
+    # an I- that opens a span is read as B- (conlleval), so no gold span is lost
+    assert [(second.span_text(s), s.label) for s in second.spans] == [("Kiev", "JOINT"), ("Moscow", "JOINT")]
+
+
+def test_dev_is_every_tenth_training_sentence_and_disjoint_from_train(tmp_path: Path):
+    root = make_roles_corpus(tmp_path, n_train=30)
+    train = load_split(root, ROLES, "train", reader="conll", folder="roles", dev_every=10)
+    dev = load_split(root, ROLES, "dev", reader="conll", folder="roles", dev_every=10)
+    assert [d.id for d in dev] == ["roles/dev#9", "roles/dev#19", "roles/dev#29"]
+    assert len(train) == 27 and not {d.id.split("#")[1] for d in train} & {"9", "19", "29"}
+    assert len(load_split(root, ROLES, "train", reader="conll", folder="roles", dev_every=0)) == 30
+
+
+@pytest.mark.parametrize(
+    "line, problem", [("Iraqi B-S extra", "token tag"), ("Iraqi X-S", "O, B-<type>"), ("Iraqi B-", "O, B-<type>")]
+)
+def test_malformed_line_is_refused_with_file_and_line(tmp_path: Path, line: str, problem: str):
+    root = make_roles_corpus(tmp_path)
+    path = root / "roles" / "test.txt"
+    path.write_text(TRAIN + "\n" + line + "\n")
+    with pytest.raises(DatelineError) as err:
+        list(conll.iter_documents(root, "roles", "test"))
+    assert str(path) in str(err.value) and "line 15" in str(err.value) and problem in str(err.value)
+
+
+def test_missing_corpus_names_what_was_expected(tmp_path: Path):
+    with pytest.raises(DatelineError, match="roles/train.txt"):
+        list(conll.iter_documents(tmp_path, "roles", "train"))
+
+
+@pytest.mark.slow
+def test_roles_experiment_trains_and_scores_each_role(tmp_path: Path):
+    root = make_roles_corpus(tmp_path / "corpora")
+    run_dir = tmp_path / "run"
+    res = run(
+        "training.train",
+        "experiment=roles",
+        "model=tiny",
+        "data.folder=roles",
+        "trainer.args.num_train_epochs=1",
+        f"corpora={root}",
+        f"cache_dir={tmp_path / 'cache'}",
+        'evaluate.overrides=["tasks=[cameo_roles_test]","tasks.cameo_roles_test.folder=roles","leaderboard_dir=null"]',
+        f"hydra.run.dir={run_dir}",
+    )
+    assert res.returncode == 0, res.stderr[-3000:]
+    results = json.loads((run_dir / "results.json").read_text())
+    assert "cameo_roles_dev" in results["results"]
+    test = results["results"]["cameo_roles_test"]
+    for schema in ("strict", "partial"):
+        assert {"SOURCE", "TARGET", "JOINT", "micro"} <= set(test[schema])
+        assert {"f1", "ci_low", "ci_high"} <= set(test[schema]["micro"])
+    assert test["strict"]["micro"]["support"] == 4
+    assert json.loads((run_dir / "model" / "dateline.json").read_text())["labels"] == "roles"
