@@ -26,8 +26,11 @@ ENSEMBLE ?= runs/ensembles/ensemble
 TEACHER ?=
 PSEUDO ?= runs/pseudo/pseudo.jsonl
 LIMIT ?=
+ROLES ?=
+MODALITY ?=
+LINKING ?= roles
 
-.PHONY: help venv train eval predict ensemble pseudo sweep compare bench bench-micro test test-fast lint format data clean
+.PHONY: help venv train eval predict modality modality-cv eval-records ensemble pseudo sweep compare bench bench-micro test test-fast lint format data clean
 
 help: ## Show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -50,8 +53,17 @@ endif
 eval: $(STAMP) ## Evaluate CKPT=<model dir> (default: latest run) on all tasks; ARTICLES=<folder> adds yours
 	$(PY) -m eval.evaluate $(if $(CKPT),ckpt=$(CKPT)) $(if $(ARTICLES),$(WITH_ARTICLES) articles=$(abspath $(ARTICLES))) $(ARGS)
 
-predict: $(STAMP) ## Tag FILE=<article.txt|.jsonl> (or stdin) with CKPT=<model dir>; FORMAT=json prints JSON
-	$(PY) -m eval.predict --ckpt $(if $(CKPT),$(CKPT),$$($(PY) -c 'from eval.evaluate import latest_model; from pathlib import Path; print(latest_model(Path("runs")))')) $(if $(FILE),--file $(FILE)) --out $(OUT) --format $(FORMAT)
+predict: $(STAMP) ## Tag FILE=<article.txt|.jsonl> (or stdin) with CKPT=<model dir>; FORMAT=json prints JSON, FORMAT=records event records (ROLES=, MODALITY=)
+	$(PY) -m eval.predict $(if $(CKPT),--ckpt $(CKPT)) $(if $(FILE),--file $(FILE)) --out $(OUT) --format $(FORMAT) $(if $(ROLES),--roles $(ROLES)) $(if $(MODALITY),--modality $(MODALITY))
+
+modality: $(STAMP) ## Train the event-modality classifier (MEANTIME + ECB+) -> runs/modality/<time>
+	$(PY) -m training.modality --out runs/modality/$$(date +%Y-%m-%d_%H-%M-%S) $(ARGS)
+
+modality-cv: $(STAMP) ## Modality on MEANTIME cross-validated by topic -> results/modality_cv (+ leaderboard row)
+	$(PY) -m eval.modality_cv --out results/modality_cv $(ARGS)
+
+eval-records: $(STAMP) ## Event records on the user's article vs its gold records: CKPT=, ROLES=, MODALITY=, LINKING=roles|nearest
+	$(PY) -m eval.records $(if $(CKPT),--ckpt $(CKPT)) $(if $(ROLES),--roles $(ROLES)) $(if $(MODALITY),--modality $(MODALITY)) --linking $(LINKING) --out $(OUT)/records_eval $(ARGS)
 
 ensemble: $(STAMP) ## One model directory ENSEMBLE=<dir> averaging MODELS="<model dir> <model dir> ..." (then make eval CKPT=<dir>)
 	$(PY) -m training.ensemble --out $(ENSEMBLE) $(MODELS)

@@ -7,12 +7,12 @@ line: a text that is not UTF-8, offsets outside the text, span text that does no
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 
 from data.document import CharSpan, Document
 from data.errors import DatelineError
+from data.io import jsonl_objects
 from data.text import document_from_text
 
 
@@ -99,13 +99,8 @@ def read_brat_folder(folder: Path) -> list[Document]:
 
 def read_jsonl(path: Path) -> Iterator[Document]:
     """`{"id", "text", "spans": [{"start", "end", "label"}]}` per line; blank lines are skipped."""
-    for lineno, line in enumerate(file_lines(read_text(path)), start=1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as e:
-            raise DatelineError(f"not JSON: {e.msg} (column {e.colno})", path, f"line {lineno}") from None
+    for where, obj in jsonl_objects(path, read_text(path)):
+        lineno = where.removeprefix("line ")
         if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
             raise DatelineError('expected an object with a "text" string', path, f"line {lineno}")
         text = obj["text"]

@@ -8,7 +8,6 @@ sentences), which training ignores but the model still sees as context.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -17,6 +16,7 @@ import datasets
 from data.document import Document
 from data.ecbplus import DEV_TOPICS, TEST_TOPICS, corpus_files, find_corpus, iter_documents, split_of_topic
 from data.errors import DatelineError
+from data.io import jsonl_objects
 from data.labels import LabelScheme, apply_scheme, spans_to_bio
 
 CONTEXTS = ("sentence", "document")
@@ -214,24 +214,18 @@ def _rows_from(generator, cache_dir: str | None, **gen_kwargs) -> datasets.Datas
 def _read_rows(path: str, labels: tuple, fingerprint: str) -> Iterator[dict]:
     # `fingerprint` is unused here: as a generator argument it is part of the datasets cache key
     allowed = set(labels)
-    with open(path, encoding="utf-8") as f:
-        for lineno, line in enumerate(f, start=1):
-            if not line.strip():
-                continue
-            where = f"line {lineno}"
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as e:
-                raise DatelineError(f"not JSON: {e.msg}", path, where) from None
-            words, tags = (row.get("words"), row.get("tags")) if isinstance(row, dict) else (None, None)
-            if not isinstance(words, list) or not isinstance(tags, list) or len(words) != len(tags) or not words:
-                raise DatelineError(
-                    "expected {'id', 'words': [...], 'tags': [...]} of one non-zero length", path, where
-                )
-            unknown = sorted(set(tags) - allowed)
-            if unknown:
-                raise DatelineError(f"tags {unknown} are not labels of this scheme ({', '.join(labels)})", path, where)
-            yield {"id": str(row.get("id", f"{Path(path).name}#{lineno}")), "words": words, "tags": tags}
+    for where, row in jsonl_objects(path):
+        words, tags = (row.get("words"), row.get("tags")) if isinstance(row, dict) else (None, None)
+        if not isinstance(words, list) or not isinstance(tags, list) or len(words) != len(tags) or not words:
+            raise DatelineError("expected {'id', 'words': [...], 'tags': [...]} of one non-zero length", path, where)
+        unknown = sorted(set(tags) - allowed)
+        if unknown:
+            raise DatelineError(f"tags {unknown} are not labels of this scheme ({', '.join(labels)})", path, where)
+        yield {
+            "id": str(row.get("id", f"{Path(path).name}#{where.removeprefix('line ')}")),
+            "words": words,
+            "tags": tags,
+        }
 
 
 def rows_dataset(path: str | Path, labels: Iterable[str], cache_dir: str | None = None) -> datasets.Dataset:

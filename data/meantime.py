@@ -54,7 +54,7 @@ def read_document(path: Path) -> Document:
             if label == "EVENT":
                 modality[(a, b)] = {k: attrs.get(k, "") for k in ("polarity", "certainty", "time", "tense")}
     kept = resolve_spans(innermost(spans))
-    doc = cat.document(path.stem, meta={"corpus": "meantime_en", "modality": modality})
+    doc = cat.document(path.stem, meta={"corpus": "meantime_en", "topic": path.parent.name, "modality": modality})
     last = max((s.start for s in kept), default=-1)
     doc.gold = [a <= last for a, _ in doc.sentences]
     doc.spans = kept

@@ -36,14 +36,21 @@ log = logging.getLogger("dateline.eval")
 CONTEXT_CHARS = 60
 
 
-def latest_model(runs_root: Path) -> Path:
-    """The model of the most recent finished training run."""
+def latest_model(
+    runs_root: Path, types: set[str] | None = None, hint: str = "`make train` or pass CKPT=<model dir>"
+) -> Path:
+    """The model of the most recent finished training run (that tags all of `types`, if given)."""
+    from training.model import META_FILE
+
+    def tags(model: Path) -> bool:
+        meta = model / META_FILE
+        return types is None or (meta.is_file() and types <= set(json.loads(meta.read_text()).get("types", {})))
+
     done = sorted(runs_root.glob("**/" + COMPLETE), key=lambda p: p.stat().st_mtime)
-    done = [p.parent / "model" for p in done if (p.parent / "model").is_dir()]
+    done = [p.parent / "model" for p in done if (p.parent / "model").is_dir() and tags(p.parent / "model")]
     if not done:
-        raise DatelineError(
-            "no finished training run found; train one with `make train` or pass CKPT=<model dir>", runs_root
-        )
+        kind = f"tagging {', '.join(sorted(types))} " if types else ""
+        raise DatelineError(f"no finished training run {kind}found; train one with {hint}", runs_root)
     return done[-1]
 
 

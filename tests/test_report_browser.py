@@ -117,3 +117,45 @@ def test_report_marks_every_span_at_its_offsets(tmp_path: Path):
     # every error row links to a mark that exists in the page
     links = re.findall(r"<a href=\"#((?:gold|pred)-heldout-tass-\d+)\">", dom)
     assert len(links) == len(errors) and all(f'id="{link}"' in dom for link in links)
+
+
+def test_records_page_draws_a_line_for_every_link(tmp_path: Path):
+    from eval.report import records_html
+
+    def item(word: str) -> dict:
+        return {"start": TEXT.index(word), "end": TEXT.index(word) + len(word), "text": word, "confidence": 0.9}
+
+    spans = [{**item(w), "label": lab} for w, lab in [("Putin", "ACTOR"), ("Trump", "ACTOR"), ("discuss", "EVENT")]]
+    spans += [
+        {**item(w), "label": lab} for w, lab in [("North Korea", "ACTOR"), ("Peskov", "ACTOR"), ("said", "EVENT")]
+    ]
+    records = [
+        {
+            **{f"event_{k}": v for k, v in item("discuss").items() if k != "confidence"},
+            "mode": "planned",
+            "actor": [item("Putin"), item("Trump")],
+            "recipient": [item("North Korea")],
+            "confidence": 0.9,
+        },
+        {
+            **{f"event_{k}": v for k, v in item("said").items() if k != "confidence"},
+            "mode": "asserted",
+            "actor": [item("Peskov")],
+            "recipient": [],
+            "confidence": 0.8,
+        },
+    ]
+    page = tmp_path / "records.html"
+    page.write_text(records_html([{"id": "tass", "text": TEXT, "spans": spans, "records": records}]))
+    dom = dump_dom(page, tmp_path)
+    lines = re.findall(r'<line [^>]*class="link (actor|recipient)"[^>]*data-event="(\d+)" data-arg="(\d+)"', dom)
+    expected = {("actor", TEXT.index("discuss"), TEXT.index(w)) for w in ("Putin", "Trump")}
+    expected |= {
+        ("recipient", TEXT.index("discuss"), TEXT.index("North Korea")),
+        ("actor", TEXT.index("said"), TEXT.index("Peskov")),
+    }
+    assert {(r, int(e), int(a)) for r, e, a in lines} == expected and len(lines) == 4
+    # the lines were laid out by the browser: they join two marks, so none is of zero length
+    coords = re.findall(r'<line x1="([\d.]+)" y1="([\d.]+)" x2="([\d.]+)" y2="([\d.]+)"', dom)
+    assert len(coords) == 4 and all((x1, y1) != (x2, y2) for x1, y1, x2, y2 in coords)
+    assert '<td class="mode-planned">planned</td>' in dom.replace("'", '"')

@@ -75,20 +75,29 @@ def test_missing_corpus_names_what_was_expected(tmp_path: Path):
         list(conll.iter_documents(tmp_path, "roles", "train"))
 
 
-@pytest.mark.slow
-def test_roles_experiment_trains_and_scores_each_role(tmp_path: Path):
-    root = make_roles_corpus(tmp_path / "corpora")
-    run_dir = tmp_path / "run"
-    res = run(
+def train_tiny_roles(root: Path, run_dir: Path, *overrides: str):
+    """`experiment=roles` with the tiny model on a corpus made by `make_roles_corpus`."""
+    return run(
         "training.train",
         "experiment=roles",
         "model=tiny",
         "data.folder=roles",
         "trainer.args.num_train_epochs=1",
         f"corpora={root}",
-        f"cache_dir={tmp_path / 'cache'}",
-        'evaluate.overrides=["tasks=[cameo_roles_test]","tasks.cameo_roles_test.folder=roles","leaderboard_dir=null"]',
+        f"cache_dir={run_dir.parent / 'cache'}",
         f"hydra.run.dir={run_dir}",
+        *overrides,
+    )
+
+
+@pytest.mark.slow
+def test_roles_experiment_trains_and_scores_each_role(tmp_path: Path):
+    root = make_roles_corpus(tmp_path / "corpora")
+    run_dir = tmp_path / "run"
+    res = train_tiny_roles(
+        root,
+        run_dir,
+        'evaluate.overrides=["tasks=[cameo_roles_test]","tasks.cameo_roles_test.folder=roles","leaderboard_dir=null"]',
     )
     assert res.returncode == 0, res.stderr[-3000:]
     results = json.loads((run_dir / "results.json").read_text())

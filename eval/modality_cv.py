@@ -1,0 +1,113 @@
+"""Modality on MEANTIME, cross-validated by topic: how well event modes are learnt, measured on
+events no modality model was trained on.
+
+MEANTIME is the only corpus here with all four modes, so it must both teach and test: each of
+its two topics (corpus_airbus, corpus_apple) is scored by a model trained on the other topic
+plus the ECB+ events (training/modality.py); the two folds' predictions are pooled. Against it,
+the majority baseline (every event asserted). `python -m eval.modality_cv --out <dir>`
+(`make modality-cv`) writes `results.json`, `results.md` and a leaderboard row.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+from data.corpora import PROJECT_ROOT, default_corpora_dir
+from data.errors import reported_as_one_line
+from data.io import write_json_atomic, write_text_atomic
+from eval.records import mode_scores
+from training.modality import MODES, ModalityClassifier, ecbplus_examples, meantime_examples, train
+
+TOPICS = ("corpus_airbus", "corpus_apple")
+
+
+def cross_validate(corpora: str, work: Path, ecb_limit: int, epochs: int, seed: int) -> dict:
+    ecb = ecbplus_examples(corpora, ecb_limit, seed)
+    gold, pred, folds = [], [], {}
+    for held in TOPICS:
+        train_topics = [t for t in TOPICS if t != held]
+        model_dir = work / f"without_{held}"
+        meta = train(meantime_examples(corpora, train_topics) + ecb, model_dir, epochs=epochs, seed=seed)
+        test = meantime_examples(corpora, [held])
+        modes = [m for m, _ in ModalityClassifier(model_dir).classify([(list(x.words), x.start, x.end) for x in test])]
+        fold_gold = [x.allowed[0] for x in test]
+        folds[held] = {**mode_scores(fold_gold, modes), "train_seconds": meta["train_seconds"]}
+        gold += fold_gold
+        pred += modes
+    return {
+        "pooled": mode_scores(gold, pred),
+        "majority_baseline": mode_scores(gold, ["asserted"] * len(gold)),
+        "folds": folds,
+        "ecb_examples": len(ecb),
+    }
+
+
+def markdown(res: dict) -> str:
+    lines = ["# Modality on MEANTIME, cross-validated by topic", ""]
+    lines += [
+        "| system | accuracy | macro-F1 | " + " | ".join(f"{m} F1" for m in MODES) + " |",
+        "|---" * (3 + len(MODES)) + "|",
+    ]
+    for name, key in (("modality classifier", "pooled"), ("majority (asserted)", "majority_baseline")):
+        s = res[key]
+        per = " | ".join(f"{s['per_mode'][m]['f1']:.4f}" for m in MODES)
+        lines.append(f"| {name} | {s['accuracy']:.4f} | {s['macro_f1']:.4f} | {per} |")
+    counts = {m: res["pooled"]["per_mode"][m]["gold"] for m in MODES}
+    lines += ["", f"{res['pooled']['n']} events; gold modes: {counts}.", ""]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    from eval.provenance import provenance
+    from eval.publish import append_leaderboard
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--corpora", default=default_corpora_dir())
+    parser.add_argument("--ecb-limit", type=int, default=3000)
+    parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--leaderboard", type=Path, default=PROJECT_ROOT / "results", help="folder; '' for none")
+    args = parser.parse_args(argv)
+    with reported_as_one_line():
+        started = time.time()
+        res = cross_validate(args.corpora, args.out / "models", args.ecb_limit, args.epochs, args.seed)
+        record = {
+            "results": {"modality_meantime_cv": res},
+            "config": {k: str(v) for k, v in vars(args).items()},
+            "evaluation": provenance(started, "cpu"),
+        }
+        write_json_atomic(args.out / "results.json", record)
+        write_text_atomic(args.out / "results.md", markdown(res))
+        if str(args.leaderboard):
+            pooled = res["pooled"]
+            append_leaderboard(
+                args.leaderboard,
+                [
+                    {
+                        "date": record["evaluation"]["end_time"],
+                        "model": str(args.out / "models"),
+                        "run": args.out.name,
+                        "labels": "modality",
+                        "seed": args.seed,
+                        "task": "modality_meantime_cv",
+                        "task_version": 1,
+                        "strict_f1": round(pooled["macro_f1"], 4),
+                        "per_type_strict_f1": json.dumps(
+                            {"accuracy": round(pooled["accuracy"], 4)}
+                            | {m: round(pooled["per_mode"][m]["f1"], 4) for m in MODES},
+                            sort_keys=True,
+                        ),
+                        "commit": (record["evaluation"]["git"]["commit"] or "")[:10],
+                    }
+                ],
+            )
+        print(markdown(res))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,237 @@
+"""Score event records against gold records: events, actor/recipient links, modality, records.
+
+Gold records are JSONL, one per gold event, with the predicted records' field names and offsets
+into the article: `{"event_start", "event_end", "event_text", "mode", "actor": [{"start", "end",
+"text"}], "recipient": [...]}` (the user's article: tests/data/tass_putin_trump_apec.records.jsonl).
+
+- events: strict span match (start and end);
+- links: (event, role, actor span) triples, strict, per role and together;
+- mode: on the gold events (each classified in its sentence: how well modality alone does,
+  whatever the tagger found) and on the events the tagger found right;
+- records: a predicted record is right when its event, its mode and its actor and recipient
+  sets all equal a gold record's.
+
+`python -m eval.records --ckpt <event model> --roles <role model> --modality <modality model>`
+(`make eval-records`) tags the article, scores it, writes `results.json`, the predicted records
+and a leaderboard row.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from collections.abc import Iterable
+from pathlib import Path
+
+from data.errors import DatelineError, reported_as_one_line
+from data.io import jsonl_objects, write_json_atomic, write_text_atomic
+from training.modality import MODES
+
+ROLES = ("actor", "recipient")
+DEFAULT_ARTICLE = "tass_putin_trump_apec"
+
+
+def prf(tp: int, n_pred: int, n_gold: int) -> dict:
+    p = tp / n_pred if n_pred else 0.0
+    r = tp / n_gold if n_gold else 0.0
+    return {
+        "precision": p,
+        "recall": r,
+        "f1": 2 * p * r / (p + r) if p + r else 0.0,
+        "tp": tp,
+        "pred": n_pred,
+        "gold": n_gold,
+    }
+
+
+def read_gold_records(path: Path, text: str) -> list[dict]:
+    """Gold records, each checked: fields present, offsets inside the text, quoted text equal to
+    the text at the offsets, a known mode. One clear error naming the file and line otherwise."""
+    if not path.is_file():
+        raise DatelineError("gold records file does not exist", path)
+    out = []
+    for where, rec in jsonl_objects(path):
+        if not isinstance(rec, dict) or rec.get("mode") not in MODES:
+            raise DatelineError(f"expected a record with a mode in {', '.join(MODES)}", path, where)
+        items = [(rec.get("event_start"), rec.get("event_end"), rec.get("event_text"))]
+        for role in ROLES:
+            if not isinstance(rec.get(role), list) or not all(isinstance(a, dict) for a in rec[role]):
+                raise DatelineError(f"'{role}' must be a list of {{start, end, text}}", path, where)
+            items += [(a.get("start"), a.get("end"), a.get("text")) for a in rec[role]]
+        for start, end, quoted in items:
+            if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)):
+                raise DatelineError(f"offsets {start}-{end} are not inside the article", path, where)
+            if text[start:end] != quoted:
+                raise DatelineError(
+                    f"text {quoted!r} differs from the article's {text[start:end]!r} at {start}-{end}", path, where
+                )
+        out.append(rec)
+    return out
+
+
+def links(records: Iterable[dict], role: str) -> set[tuple]:
+    return {(r["event_start"], r["event_end"], a["start"], a["end"]) for r in records for a in r[role]}
+
+
+def record_key(rec: dict) -> tuple:
+    return (
+        rec["event_start"],
+        rec["event_end"],
+        rec["mode"],
+        *(frozenset((a["start"], a["end"]) for a in rec[role]) for role in ROLES),
+    )
+
+
+def mode_scores(gold: list[str], pred: list[str]) -> dict:
+    """Accuracy, per-mode precision/recall/F1 and macro-F1 over the modes seen in gold."""
+    per = {}
+    for m in MODES:
+        tp = sum(g == p == m for g, p in zip(gold, pred))
+        per[m] = prf(tp, pred.count(m), gold.count(m))
+    seen = [m for m in MODES if gold.count(m)]
+    return {
+        "accuracy": sum(g == p for g, p in zip(gold, pred)) / len(gold) if gold else 0.0,
+        "n": len(gold),
+        "per_mode": per,
+        "macro_f1": sum(per[m]["f1"] for m in seen) / len(seen) if seen else 0.0,
+        "modes_in_gold": seen,
+    }
+
+
+def score_records(gold: list[dict], pred: list[dict]) -> dict:
+    events_g = {(r["event_start"], r["event_end"]) for r in gold}
+    events_p = {(r["event_start"], r["event_end"]) for r in pred}
+    out = {"events": prf(len(events_g & events_p), len(events_p), len(events_g))}
+    tp = n_p = n_g = 0
+    for role in ROLES:
+        g, p = links(gold, role), links(pred, role)
+        out[f"links_{role}"] = prf(len(g & p), len(p), len(g))
+        tp, n_p, n_g = tp + len(g & p), n_p + len(p), n_g + len(g)
+    out["links"] = prf(tp, n_p, n_g)
+    keys_g = {record_key(r) for r in gold}
+    out["records"] = prf(sum(record_key(r) in keys_g for r in pred), len(pred), len(gold))
+    gold_mode = {(r["event_start"], r["event_end"]): r["mode"] for r in gold}
+    found = [r for r in pred if (r["event_start"], r["event_end"]) in gold_mode]
+    out["mode_on_found_events"] = mode_scores(
+        [gold_mode[(r["event_start"], r["event_end"])] for r in found], [r["mode"] for r in found]
+    )
+    return out
+
+
+def evaluate(args) -> dict:
+    from data.articles import read_text
+    from data.text import document_from_text
+    from eval.provenance import provenance
+    from eval.publish import append_leaderboard
+    from training.modality import ModalityClassifier
+    from training.records import RecordTagger, event_in_sentence
+    from training.tagger import Tagger
+
+    started = time.time()
+    text = read_text(args.text)
+    gold = read_gold_records(args.gold, text)
+    doc = document_from_text(args.text.stem, text)
+    events, modality = Tagger(args.ckpt), ModalityClassifier(args.modality)
+    roles = Tagger(args.roles) if args.linking == "roles" else None
+    pred = RecordTagger(events, roles, modality, args.linking).records([doc])[0]
+    result = score_records(gold, pred)
+    # modality alone: every gold event classified in its sentence
+    spans = [doc_span(doc, r["event_start"], r["event_end"]) for r in gold]
+    modes = [m for m, _ in modality.classify([event_in_sentence(doc, s) for s in spans])]
+    result["mode_on_gold_events"] = mode_scores([r["mode"] for r in gold], modes)
+    result["linking"] = args.linking
+    record = {
+        "results": {"records_heldout": result},
+        "evaluation": {
+            "event_model": str(args.ckpt),
+            "role_model": str(args.roles) if roles else None,
+            "modality_model": str(args.modality),
+            "gold": str(args.gold),
+            "article": str(args.text),
+            **provenance(started, "cpu"),
+        },
+    }
+    args.out.mkdir(parents=True, exist_ok=True)
+    write_json_atomic(args.out / "results.json", record)
+    write_text_atomic(
+        args.out / "predictions" / "records_heldout.jsonl",
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in pred),
+    )
+    if args.leaderboard:
+        append_leaderboard(args.leaderboard, [leaderboard_row(record, args)])
+    return record
+
+
+def doc_span(doc, start: int, end: int):
+    """The token span covering characters [start, end) of a document."""
+    from data.document import Span
+
+    toks = [i for i, t in enumerate(doc.tokens) if t.start < end and start < t.end]
+    if not toks:
+        raise DatelineError(f"no token of the article lies at {start}-{end}")
+    return Span(toks[0], toks[-1] + 1, "EVENT")
+
+
+def leaderboard_row(record: dict, args) -> dict:
+    res, ev = record["results"]["records_heldout"], record["evaluation"]
+    return {
+        "date": ev["end_time"],
+        "model": f"{args.ckpt} + {args.roles if args.linking == 'roles' else 'nearest'} + {args.modality}",
+        "run": Path(args.ckpt).parent.name,
+        "labels": f"records ({args.linking})",
+        "task": "records_heldout",
+        "task_version": 1,
+        "strict_f1": round(res["records"]["f1"], 4),
+        "per_type_strict_f1": json.dumps(
+            {
+                "events": round(res["events"]["f1"], 4),
+                "links": round(res["links"]["f1"], 4),
+                "actor": round(res["links_actor"]["f1"], 4),
+                "recipient": round(res["links_recipient"]["f1"], 4),
+                "mode_accuracy_gold_events": round(res["mode_on_gold_events"]["accuracy"], 4),
+                "mode_macro_f1_gold_events": round(res["mode_on_gold_events"]["macro_f1"], 4),
+            },
+            sort_keys=True,
+        ),
+        "commit": (ev["git"]["commit"] or "")[:10],
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    from data.corpora import PROJECT_ROOT, default_heldout_dir
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--ckpt", type=Path, help="event tagger model directory (default: the latest run's)")
+    parser.add_argument("--roles", type=Path, help="role tagger model directory (default: the latest EXP=roles run's)")
+    parser.add_argument("--modality", type=Path, help="modality model directory (default: the latest `make modality`)")
+    parser.add_argument("--runs", type=Path, default=PROJECT_ROOT / "runs", help="where to look for the latest models")
+    parser.add_argument("--linking", choices=["roles", "nearest"], default="roles")
+    parser.add_argument("--text", type=Path, default=Path(default_heldout_dir()) / f"{DEFAULT_ARTICLE}.txt")
+    parser.add_argument(
+        "--gold", type=Path, default=PROJECT_ROOT / "tests" / "data" / f"{DEFAULT_ARTICLE}.records.jsonl"
+    )
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--leaderboard", type=Path, default=PROJECT_ROOT / "results", help="folder; '' for none")
+    args = parser.parse_args(argv)
+    args.leaderboard = args.leaderboard if str(args.leaderboard) else None
+    with reported_as_one_line():
+        from eval.evaluate import latest_model
+        from eval.predict import latest_modality_model, latest_role_model
+
+        args.ckpt = args.ckpt or latest_model(args.runs, {"EVENT", "ACTOR"})
+        args.modality = args.modality or latest_modality_model(args.runs)
+        if args.linking == "roles":
+            args.roles = args.roles or latest_role_model(args.runs)
+        res = evaluate(args)["results"]["records_heldout"]
+        for key in ("events", "links_actor", "links_recipient", "links", "records"):
+            print(f"{key:16s} P {res[key]['precision']:.4f} R {res[key]['recall']:.4f} F1 {res[key]['f1']:.4f}")
+        for key in ("mode_on_gold_events", "mode_on_found_events"):
+            print(
+                f"{key:22s} accuracy {res[key]['accuracy']:.4f} macro-F1 {res[key]['macro_f1']:.4f} (n={res[key]['n']})"
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

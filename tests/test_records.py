@@ -1,0 +1,219 @@
+"""Event records: modality labels and loss, linking actors to events, scoring against gold."""
+
+import json
+from pathlib import Path
+
+import pytest
+import torch
+
+from data.document import Span
+from data.errors import DatelineError
+from data.text import document_from_text
+from eval.records import mode_scores, read_gold_records, score_records
+from training.modality import MODES, marked_words, mode_of_meantime, partial_label_loss
+from training.records import Found, document_records
+
+GOLD = Path(__file__).parent / "data" / "tass_putin_trump_apec.records.jsonl"
+ARTICLE = Path(__file__).resolve().parents[2] / "shared" / "heldout" / "tass_putin_trump_apec.txt"
+
+
+@pytest.mark.parametrize(
+    "attrs, mode",
+    [
+        ({"polarity": "NEG", "time": "FUTURE"}, "negated"),
+        ({"polarity": "POS", "time": "FUTURE", "certainty": "PROBABLE"}, "planned"),
+        ({"polarity": "POS", "time": "NON_FUTURE", "certainty": "POSSIBLE"}, "uncertain"),
+        ({"polarity": "POS", "time": "NON_FUTURE", "certainty": "CERTAIN"}, "asserted"),
+        ({}, "asserted"),
+    ],
+)
+def test_meantime_attributes_give_one_mode(attrs, mode):
+    assert mode_of_meantime(attrs) == mode
+
+
+def test_partial_label_loss_is_cross_entropy_for_one_mode_and_set_mass_for_several():
+    logits = torch.tensor([[2.0, 0.5, -1.0, 0.0]])
+    one = torch.tensor([[0.0, 1.0, 0.0, 0.0]])
+    assert partial_label_loss(logits, one).item() == pytest.approx(
+        torch.nn.functional.cross_entropy(logits, torch.tensor([1])).item(), abs=1e-6
+    )
+    not_negated = torch.tensor([[1.0, 0.0, 1.0, 1.0]])
+    p = torch.softmax(logits, -1)[0]
+    assert partial_label_loss(logits, not_negated).item() == pytest.approx(
+        -torch.log(p[0] + p[2] + p[3]).item(), abs=1e-6
+    )
+
+
+def test_event_is_marked_with_its_context_cut_to_a_window():
+    words = [f"w{i}" for i in range(100)]
+    marked = marked_words(words, 50, 52)
+    assert marked[24:28] == ["<<", "w50", "w51", ">>"] and marked[0] == "w26" and marked[-1] == "w75"
+
+
+def article():
+    text = "North Korea fired missiles at Japan. Putin and Trump are likely to meet."
+    return document_from_text("a", text)
+
+
+def span(doc, text: str, label: str) -> Found:
+    start = doc.text.index(text)
+    toks = [i for i, t in enumerate(doc.tokens) if start <= t.start < start + len(text)]
+    return Found(Span(toks[0], toks[-1] + 1, label), 0.9)
+
+
+def test_roles_link_sources_before_the_event_and_targets_after_it():
+    doc = article()
+    spans = [span(doc, *x) for x in [("North Korea", "ACTOR"), ("fired", "EVENT"), ("Japan", "ACTOR")]]
+    spans += [span(doc, *x) for x in [("Putin", "ACTOR"), ("Trump", "ACTOR"), ("meet", "EVENT")]]
+    roles = [span(doc, "North Korea", "SOURCE"), span(doc, "at Japan", "TARGET"), span(doc, "Putin and Trump", "JOINT")]
+    modes = {spans[5].span: ("planned", 0.8)}
+    fired, meet = document_records(doc, spans, roles, modes)
+    assert (fired["event_text"], [a["text"] for a in fired["actor"]], [a["text"] for a in fired["recipient"]]) == (
+        "fired",
+        ["North Korea"],
+        ["Japan"],
+    )
+    assert fired["mode"] == "asserted" and meet["mode"] == "planned"
+    assert [a["text"] for a in meet["actor"]] == ["Putin", "Trump"] and meet["recipient"] == []
+    assert doc.text[fired["event_start"] : fired["event_end"]] == "fired" and meet["sentence"].startswith("Putin")
+    nearest = document_records(doc, spans, [], modes, linking="nearest")
+    assert [a["text"] for a in nearest[1]["actor"]] == ["Trump"]
+
+
+def test_scores_count_events_links_modes_and_whole_records():
+    gold = [
+        {"event_start": 0, "event_end": 5, "mode": "asserted", "actor": [{"start": 10, "end": 12}], "recipient": []},
+        {"event_start": 20, "event_end": 25, "mode": "planned", "actor": [], "recipient": [{"start": 30, "end": 33}]},
+    ]
+    pred = [
+        {"event_start": 0, "event_end": 5, "mode": "asserted", "actor": [{"start": 10, "end": 12}], "recipient": []},
+        {"event_start": 20, "event_end": 25, "mode": "asserted", "actor": [{"start": 30, "end": 33}], "recipient": []},
+        {"event_start": 40, "event_end": 44, "mode": "asserted", "actor": [], "recipient": []},
+    ]
+    s = score_records(gold, pred)
+    assert (s["events"]["tp"], s["events"]["pred"], s["events"]["gold"]) == (2, 3, 2)
+    assert s["links_actor"]["tp"] == 1 and s["links_recipient"]["recall"] == 0.0 and s["links"]["precision"] == 0.5
+    assert (s["records"]["tp"], s["records"]["precision"], s["records"]["recall"]) == (1, pytest.approx(1 / 3), 0.5)
+    assert s["mode_on_found_events"]["accuracy"] == 0.5
+    m = mode_scores(["asserted", "planned", "negated"], ["asserted", "asserted", "negated"])
+    assert m["per_mode"]["planned"]["recall"] == 0.0 and m["macro_f1"] == pytest.approx((2 / 3 + 0 + 1) / 3)
+    assert set(m["per_mode"]) == set(MODES)
+
+
+@pytest.mark.skipif(not ARTICLE.is_file(), reason="needs ../shared/heldout")
+def test_gold_records_of_the_users_article_match_its_text_and_brat_events():
+    text = ARTICLE.read_text(encoding="utf-8")
+    gold = read_gold_records(GOLD, text)
+    events = {
+        (int(a), int(b))
+        for line in ARTICLE.with_suffix(".ann").read_text().splitlines()
+        for _, lab, _ in [line.split("\t")]
+        for kind, a, b in [lab.split()]
+        if kind == "EVENT"
+    }
+    assert {(r["event_start"], r["event_end"]) for r in gold} == events
+    by_text = {r["event_text"]: r for r in gold}
+    assert by_text["determined"]["mode"] == "negated"
+    fired = by_text["fired"]
+    assert [a["text"] for a in fired["actor"]] == ["North Korea"]
+
+
+@pytest.mark.parametrize(
+    "edit, problem",
+    [
+        (lambda r: r.update(mode="maybe"), "mode in"),
+        (lambda r: r.update(event_end=10**6), "not inside"),
+        (lambda r: r.update(event_text="x"), "differs"),
+        (lambda r: r.update(actor="Putin"), "'actor' must be a list"),
+    ],
+)
+def test_malformed_gold_record_is_refused_with_file_and_line(tmp_path: Path, edit, problem):
+    text = "Putin will meet Trump."
+    rec = {"event_start": 11, "event_end": 15, "event_text": "meet", "mode": "planned", "actor": [], "recipient": []}
+    path = tmp_path / "g.jsonl"
+    edit(rec)
+    path.write_text("\n" + json.dumps(rec) + "\n")
+    with pytest.raises(DatelineError) as err:
+        read_gold_records(path, text)
+    assert str(path) in str(err.value) and "line 2" in str(err.value) and problem in str(err.value)
+
+
+def tiny_encoder(path: Path) -> Path:
+    """A tiny random BERT with MiniLM's vocabulary, saved as a pretrained encoder (offline)."""
+    from transformers import AutoConfig, AutoModel, AutoTokenizer
+
+    from training.model import minilm_path
+
+    cfg = AutoConfig.for_model(
+        "bert", vocab_size=30522, hidden_size=32, num_hidden_layers=2, num_attention_heads=2, intermediate_size=64
+    )
+    AutoModel.from_config(cfg).save_pretrained(path)
+    AutoTokenizer.from_pretrained(minilm_path()).save_pretrained(path)
+    return path
+
+
+@pytest.mark.slow
+def test_records_from_three_tiny_models_through_predict_and_eval(corpus_dir: Path, tmp_path: Path):
+    from tests.entry import run, train_tiny
+    from tests.test_roles import make_roles_corpus, train_tiny_roles
+    from training.modality import Example, train
+
+    events = train_tiny(corpus_dir, tmp_path / "events")
+    roles_root = make_roles_corpus(tmp_path / "roles_corpora")
+    res = train_tiny_roles(roles_root, tmp_path / "roles", "evaluate.enabled=false")
+    assert res.returncode == 0, res.stderr[-3000:]
+    examples = [Example(("Putin", "will", "meet", "Trump"), 2, 3, ("planned",)), Example(("They", "met"), 1, 2)]
+    modality = tmp_path / "modality"
+    meta = train(examples * 4, modality, encoder=str(tiny_encoder(tmp_path / "enc")), epochs=1)
+    assert meta["examples_by_label"] == {"planned": 4, "asserted|negated|planned|uncertain": 4}
+
+    text = "Putin and Trump are likely to discuss North Korea, Peskov said.\nNorth Korea fired missiles over Japan.\n"
+    article = tmp_path / "article.txt"
+    article.write_text(text)
+    out = tmp_path / "out"
+    common = [f"--roles={tmp_path / 'roles' / 'model'}", f"--modality={modality}"]
+    pred = run("eval.predict", f"--ckpt={events}", f"--file={article}", f"--out={out}", "--format=records", *common)
+    assert pred.returncode == 0, pred.stderr[-3000:]
+    lines = [json.loads(x) for x in pred.stdout.splitlines()]
+    assert lines == [json.loads(x) for x in (out / "article.records.jsonl").read_text().splitlines()]
+    for rec in lines:
+        assert {"article_id", "event_text", "mode", "actor", "recipient", "sentence", "confidence"} <= set(rec)
+        assert text[rec["event_start"] : rec["event_end"]] == rec["event_text"] and rec["mode"] in MODES
+        assert all(text[a["start"] : a["end"]] == a["text"] for role in ("actor", "recipient") for a in rec[role])
+    assert (out / "article.records.html").is_file()
+    # a role model where the event tagger belongs is refused in one line
+    wrong = run(
+        "eval.predict", f"--ckpt={tmp_path / 'roles' / 'model'}", f"--file={article}", "--format=records", *common
+    )
+    assert wrong.returncode == 2 and "does not tag ACTOR, EVENT" in wrong.stderr
+
+    gold = tmp_path / "gold.jsonl"
+    start = text.index("fired")
+    gold.write_text(
+        json.dumps(
+            {
+                "event_start": start,
+                "event_end": start + 5,
+                "event_text": "fired",
+                "mode": "asserted",
+                "actor": [{"start": 38 + 26, "end": 38 + 37, "text": "North Korea"}],
+                "recipient": [],
+            }
+        )
+        + "\n"
+    )
+    assert text[64:75] == "North Korea"
+    ev = run(
+        "eval.records",
+        f"--ckpt={events}",
+        *common,
+        f"--text={article}",
+        f"--gold={gold}",
+        f"--out={tmp_path / 'rec_eval'}",
+        f"--leaderboard={tmp_path / 'board'}",
+    )
+    assert ev.returncode == 0, ev.stderr[-3000:]
+    result = json.loads((tmp_path / "rec_eval" / "results.json").read_text())["results"]["records_heldout"]
+    assert {"events", "links_actor", "links_recipient", "records", "mode_on_gold_events"} <= set(result)
+    assert result["mode_on_gold_events"]["n"] == 1
+    assert "records_heldout" in (tmp_path / "board" / "leaderboard.csv").read_text()

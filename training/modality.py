@@ -1,0 +1,273 @@
+"""Modality of an event mention: asserted, negated, planned (future) or uncertain (hypothetical).
+
+Learnt where the data has it:
+- MEANTIME's `EVENT_MENTION` attributes give all four: polarity NEG -> negated; else time
+  FUTURE -> planned; else certainty POSSIBLE/PROBABLE -> uncertain; else asserted. (So *likely
+  to discuss*, a probable future event, is planned: an event-data coder wants it as not yet
+  happened, which is what `planned` says.)
+- ECB+ says only negated or not: `NEG_ACTION_*` -> negated; an `ACTION_*` is "not negated",
+  a *partial* label (asserted, planned or uncertain), trained by maximising the probability of
+  the allowed set (a partial-label loss), so ECB+'s future events are not taught as asserted.
+
+The classifier reads the sentence around the event with the event between ` << ` and ` >> `
+markers (the encoder's own words, no new vocabulary) and classifies its [CLS] vector: a
+sequence classifier trained with the HF `Trainer`. `python -m training.modality --out <dir>`
+writes a model directory (`save_pretrained` + `modality.json`); `ModalityClassifier` reads it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import time
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from data.corpora import default_corpora_dir
+from data.errors import DatelineError, reported_as_one_line
+from data.labels import contiguous_runs
+
+MODES = ("asserted", "negated", "planned", "uncertain")
+NOT_NEGATED = ("asserted", "planned", "uncertain")
+META = "modality.json"
+CONTEXT_WORDS = 24  # words kept on each side of the event: its clause, and room under max_length
+MAX_LENGTH = 128
+
+
+@dataclass(frozen=True)
+class Example:
+    """One event in its sentence: words, the event's word range [start, end), allowed modes."""
+
+    words: tuple[str, ...]
+    start: int
+    end: int
+    allowed: tuple[str, ...] = MODES
+    source: str = ""
+
+
+def mode_of_meantime(attrs: dict) -> str:
+    if attrs.get("polarity") == "NEG":
+        return "negated"
+    if attrs.get("time") == "FUTURE":
+        return "planned"
+    if attrs.get("certainty") in ("POSSIBLE", "PROBABLE"):
+        return "uncertain"
+    return "asserted"
+
+
+def sentence_of(doc, token: int) -> tuple[int, int]:
+    return next((a, b) for a, b in doc.sentences if a <= token < b)
+
+
+def meantime_examples(corpora: str | Path, topics: Iterable[str] | None = None) -> list[Example]:
+    """Every EVENT of MEANTIME's annotated heads (of the given topic folders), with its mode."""
+    from data.meantime import iter_documents
+
+    wanted = None if topics is None else set(topics)
+    out = []
+    for doc in iter_documents(Path(corpora)):
+        if wanted is not None and doc.meta["topic"] not in wanted:
+            continue
+        for (a, b), attrs in sorted(doc.meta["modality"].items()):
+            s, e = sentence_of(doc, a)
+            out.append(Example(tuple(doc.words[s:e]), a - s, b - s, (mode_of_meantime(attrs),), f"{doc.id}@{a}"))
+    return out
+
+
+def ecbplus_examples(corpora: str | Path, limit: int | None = 3000, seed: int = 0) -> list[Example]:
+    """ECB+ events of the training and dev topics (test topics untouched): every NEG_ACTION as
+    negated, a seeded sample of `limit` ACTIONs as not negated (a partial label)."""
+    from data.ecbplus import DEV_TOPICS, TEST_TOPICS, iter_documents
+
+    negated, others = [], []
+    topics = [t for t in range(1, 46) if t not in TEST_TOPICS or t in DEV_TOPICS]
+    for doc in iter_documents(Path(corpora), topics):
+        for m in doc.meta["mentions"]:
+            neg = m.tag.startswith("NEG_ACTION_")
+            if not (neg or m.tag.startswith("ACTION_")):
+                continue
+            a, b = contiguous_runs(m.tokens)[0]
+            s, e = sentence_of(doc, a)
+            b = min(b, e)
+            ex = Example(tuple(doc.words[s:e]), a - s, b - s, ("negated",) if neg else NOT_NEGATED, f"{doc.id}@{a}")
+            (negated if neg else others).append(ex)
+    if limit is not None and limit < len(others):
+        others = random.Random(seed).sample(others, limit)
+    return negated + others
+
+
+def marked_words(words: Iterable[str], start: int, end: int) -> list[str]:
+    """The event between markers, with at most CONTEXT_WORDS words on each side."""
+    words = list(words)
+    left = words[max(0, start - CONTEXT_WORDS) : start]
+    return left + ["<<"] + words[start:end] + [">>"] + words[end : end + CONTEXT_WORDS]
+
+
+def encode(examples: list[Example], tokenizer) -> dict:
+    enc = tokenizer(
+        [marked_words(x.words, x.start, x.end) for x in examples],
+        is_split_into_words=True,
+        truncation=True,
+        max_length=MAX_LENGTH,
+    )
+    enc["labels"] = [[float(m in x.allowed) for m in MODES] for x in examples]
+    return enc
+
+
+def partial_label_loss(logits: torch.Tensor, allowed: torch.Tensor) -> torch.Tensor:
+    """-log P(mode in allowed set): cross-entropy when one mode is allowed, and for a partial
+    label (ECB+'s "not negated") the probability mass of the allowed modes together."""
+    logp = torch.log_softmax(logits.float(), dim=-1)
+    return -(logp + torch.log(allowed.clamp_min(1e-12))).logsumexp(dim=-1).mean()
+
+
+def train(
+    examples: list[Example],
+    out_dir: Path,
+    encoder: str | None = None,
+    epochs: int = 3,
+    learning_rate: float = 5e-5,
+    batch_size: int = 32,
+    seed: int = 0,
+) -> dict:
+    """Fine-tune a sequence classifier on `examples`; write the model directory; return its meta."""
+    import datasets
+    from transformers import (
+        AutoModelForSequenceClassification,
+        AutoTokenizer,
+        DataCollatorWithPadding,
+        Trainer,
+        TrainingArguments,
+        set_seed,
+    )
+
+    from training.model import TRAIN_DTYPE, minilm_path
+    from training.precision import default_device, resolve
+
+    if not examples:
+        raise DatelineError("no modality examples to train on (is the corpora folder right?)")
+    encoder = encoder or minilm_path()
+    set_seed(seed)
+    tokenizer = AutoTokenizer.from_pretrained(encoder)
+    ds = datasets.Dataset.from_dict(dict(encode(examples, tokenizer)))
+    model = AutoModelForSequenceClassification.from_pretrained(
+        encoder,
+        num_labels=len(MODES),
+        id2label=dict(enumerate(MODES)),
+        label2id={m: i for i, m in enumerate(MODES)},
+        dtype=TRAIN_DTYPE,
+    )
+    device = default_device()
+    precision = resolve("auto", device)
+
+    class PartialLabelTrainer(Trainer):
+        def compute_loss(self, model, inputs, return_outputs=False, **kwargs):
+            allowed = inputs.pop("labels")
+            outputs = model(**inputs)
+            loss = partial_label_loss(outputs.logits, allowed)
+            return (loss, outputs) if return_outputs else loss
+
+    args = TrainingArguments(
+        output_dir=str(out_dir / "checkpoints"),
+        num_train_epochs=epochs,
+        learning_rate=learning_rate,
+        per_device_train_batch_size=batch_size,
+        warmup_steps=0.1,
+        weight_decay=0.01,
+        save_strategy="no",
+        logging_strategy="epoch",
+        report_to=[],
+        seed=seed,
+        data_seed=seed,
+        bf16=precision == "bf16",
+        use_cpu=device == "cpu",
+        train_sampling_strategy="group_by_length",
+        disable_tqdm=True,
+    )
+    started = time.time()
+    trainer = PartialLabelTrainer(
+        model=model, args=args, train_dataset=ds, data_collator=DataCollatorWithPadding(tokenizer)
+    )
+    trainer.train()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    trainer.save_model(str(out_dir))
+    tokenizer.save_pretrained(out_dir)
+    meta = {
+        "modes": list(MODES),
+        "encoder": encoder,
+        "seed": seed,
+        "epochs": epochs,
+        "learning_rate": learning_rate,
+        "training_precision": precision,
+        "train_seconds": round(time.time() - started, 1),
+        "examples": len(examples),
+        "examples_by_label": dict(Counter("|".join(x.allowed) for x in examples)),
+    }
+    (out_dir / META).write_text(json.dumps(meta, indent=2))
+    return meta
+
+
+class ModalityClassifier:
+    """A trained modality model directory: modes and probabilities of events in their sentences."""
+
+    def __init__(self, model_dir: str | Path, batch_size: int = 64):
+        from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+        self.model_dir = Path(model_dir)
+        if not (self.model_dir / META).is_file():
+            raise DatelineError(f"not a modality model directory (no {META}; `make modality` writes one)", model_dir)
+        self.meta = json.loads((self.model_dir / META).read_text())
+        self.tokenizer = AutoTokenizer.from_pretrained(self.model_dir)
+        self.model = AutoModelForSequenceClassification.from_pretrained(self.model_dir).eval()
+        self.batch_size = batch_size
+
+    def probabilities(self, events: list[tuple[list[str], int, int]]) -> np.ndarray:
+        """(words, start, end) per event -> an [n, 4] array of mode probabilities (MODES order)."""
+        from transformers import DataCollatorWithPadding
+
+        collate = DataCollatorWithPadding(self.tokenizer)
+        out = []
+        for i in range(0, len(events), self.batch_size):
+            chunk = [Example(tuple(w), a, b) for w, a, b in events[i : i + self.batch_size]]
+            enc = encode(chunk, self.tokenizer)
+            del enc["labels"]
+            batch = collate([{k: enc[k][j] for k in enc} for j in range(len(chunk))])
+            with torch.inference_mode():
+                out.append(torch.softmax(self.model(**batch).logits.float(), dim=-1).numpy())
+        return np.concatenate(out) if out else np.zeros((0, len(MODES)))
+
+    def classify(self, events: list[tuple[list[str], int, int]]) -> list[tuple[str, float]]:
+        probs = self.probabilities(events)
+        return [(MODES[int(p.argmax())], float(p.max())) for p in probs]
+
+
+def training_examples(
+    corpora: str | Path, meantime_topics: Iterable[str] | None, ecb_limit: int, seed: int
+) -> list[Example]:
+    return meantime_examples(corpora, meantime_topics) + ecbplus_examples(corpora, ecb_limit, seed)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--out", required=True, help="model directory to write")
+    parser.add_argument("--corpora", default=default_corpora_dir())
+    parser.add_argument("--meantime-topics", nargs="*", default=None, help="MEANTIME topic folders (default: all)")
+    parser.add_argument("--ecb-limit", type=int, default=3000, help="ECB+ not-negated events sampled")
+    parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args(argv)
+    with reported_as_one_line():
+        examples = training_examples(args.corpora, args.meantime_topics, args.ecb_limit, args.seed)
+        meta = train(examples, Path(args.out), epochs=args.epochs, seed=args.seed)
+        print(json.dumps(meta, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

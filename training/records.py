@@ -1,0 +1,136 @@
+"""Event records — who did what to whom, and whether it happened — from three trained models.
+
+A documented pipeline (README "Event records"), per sentence:
+1. the event tagger (`make train`) finds EVENT and ACTOR spans;
+2. the role tagger (`make train EXP=roles`, trained on cameo_roles) marks SOURCE, TARGET and
+   JOINT actor phrases;
+3. each ACTOR span takes the role of the role phrase it overlaps (an ACTOR no role phrase
+   covers has none; a role phrase with no ACTOR inside is dropped: the records keep the event
+   tagger's minimal names, as the ECB+ guideline writes them);
+4. each EVENT gets as `actor` the SOURCE/JOINT actors of its sentence that stand before it —
+   the ones after it when none does — and as `recipient` the TARGET actors after it;
+   `linking="nearest"` is the role-free baseline: the nearest ACTOR before the event, no
+   recipient;
+5. the modality classifier (`training/modality.py`) gives each event its `mode`.
+
+Field names follow the PLOVER event-data conventions where they apply (`actor`, `recipient`,
+`event_text`, `mode`); offsets index the article's text exactly as given.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from data.document import Document, Span
+
+ROLE_OF = {"SOURCE": "actor", "JOINT": "actor", "TARGET": "recipient"}
+LINKINGS = ("roles", "nearest")
+
+
+@dataclass(frozen=True)
+class Found:
+    """A predicted span on a document's tokens with its confidence."""
+
+    span: Span
+    confidence: float
+
+
+def overlaps(a: Span, b: Span) -> bool:
+    return a.start < b.end and b.start < a.end
+
+
+def actor_roles(actors: list[Found], roles: list[Found]) -> dict[Span, str]:
+    """ACTOR span -> 'actor' or 'recipient', from the role phrase it overlaps most."""
+    out = {}
+    for act in actors:
+        best = max(
+            (r for r in roles if overlaps(act.span, r.span)),
+            key=lambda r: min(act.span.end, r.span.end) - max(act.span.start, r.span.start),
+            default=None,
+        )
+        if best is not None and best.span.label in ROLE_OF:
+            out[act.span] = ROLE_OF[best.span.label]
+    return out
+
+
+def link(event: Span, actors: list[Found], roles: dict[Span, str], linking: str) -> tuple[list[Found], list[Found]]:
+    """(actors, recipients) of one event among its sentence's ACTOR spans."""
+    if linking == "nearest":
+        before = [a for a in actors if a.span.end <= event.start]
+        return (before[-1:], [])
+    doers = [a for a in actors if roles.get(a.span) == "actor"]
+    left = [a for a in doers if a.span.end <= event.start]
+    chosen = left or [a for a in doers if a.span.start >= event.end]
+    recipients = [a for a in actors if roles.get(a.span) == "recipient" and a.span.start >= event.end]
+    return chosen, recipients
+
+
+def char_item(doc: Document, found: Found) -> dict:
+    start, end = found.span.char_span(doc)
+    return {"text": doc.text[start:end], "start": start, "end": end, "confidence": round(found.confidence, 4)}
+
+
+def document_records(
+    doc: Document,
+    spans: list[Found],
+    role_spans: list[Found],
+    modes: dict[Span, tuple[str, float]],
+    linking: str = "roles",
+) -> list[dict]:
+    """The records of one document from its predicted spans (EVENT/ACTOR), role phrases and
+    event modes."""
+    if linking not in LINKINGS:
+        raise ValueError(f"linking must be one of {LINKINGS}, not {linking!r}")
+    records = []
+    for a, b in doc.sentences:
+        inside = [f for f in spans if a <= f.span.start < b]
+        actors = [f for f in inside if f.span.label == "ACTOR"]
+        roles = actor_roles(actors, [r for r in role_spans if a <= r.span.start < b])
+        for ev in (f for f in inside if f.span.label == "EVENT"):
+            doers, recipients = link(ev.span, actors, roles, linking)
+            item = char_item(doc, ev)
+            s_start, s_end = doc.tokens[a].start, doc.tokens[b - 1].end
+            mode, mode_conf = modes.get(ev.span, ("asserted", 0.0))
+            records.append(
+                {
+                    "article_id": doc.id,
+                    "event_text": item["text"],
+                    "event_start": item["start"],
+                    "event_end": item["end"],
+                    "mode": mode,
+                    "mode_confidence": round(mode_conf, 4),
+                    "actor": [char_item(doc, x) for x in doers],
+                    "recipient": [char_item(doc, x) for x in recipients],
+                    "sentence": doc.text[s_start:s_end],
+                    "sentence_start": s_start,
+                    "confidence": item["confidence"],
+                }
+            )
+    return records
+
+
+class RecordTagger:
+    """Event tagger + role tagger + modality classifier -> records on documents."""
+
+    def __init__(self, events, roles, modality, linking: str = "roles"):
+        self.events, self.roles, self.modality, self.linking = events, roles, modality, linking
+
+    def records(self, docs: list[Document]) -> list[list[dict]]:
+        preds = self.events.tag_documents(docs)
+        role_preds = self.roles.tag_documents(docs) if self.linking == "roles" else [None] * len(docs)
+        out = []
+        for doc, pred, role_pred in zip(docs, preds, role_preds):
+            spans = [Found(s, c) for s, c in pred.spans()]
+            role_spans = [Found(s, c) for s, c in role_pred.spans()] if role_pred is not None else []
+            out.append(document_records(doc, spans, role_spans, self.modes(doc, spans), self.linking))
+        return out
+
+    def modes(self, doc: Document, spans: list[Found]) -> dict[Span, tuple[str, float]]:
+        events = [f.span for f in spans if f.span.label == "EVENT"]
+        return dict(zip(events, self.modality.classify([event_in_sentence(doc, e) for e in events])))
+
+
+def event_in_sentence(doc: Document, event: Span) -> tuple[list[str], int, int]:
+    """(sentence words, start, end) of an event span: what the modality classifier reads."""
+    a, b = next((a, b) for a, b in doc.sentences if a <= event.start < b)
+    return doc.words[a:b], event.start - a, min(event.end, b) - a
