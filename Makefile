@@ -54,7 +54,7 @@ eval: $(STAMP) ## Evaluate CKPT=<model dir> (default: latest run) on all tasks; 
 	$(PY) -m eval.evaluate $(if $(CKPT),ckpt=$(CKPT)) $(if $(ARTICLES),$(WITH_ARTICLES) articles=$(abspath $(ARTICLES))) $(ARGS)
 
 predict: $(STAMP) ## Tag FILE=<article.txt|.jsonl> (or stdin) with CKPT=<model dir>; FORMAT=json prints JSON, FORMAT=records event records (ROLES=, MODALITY=)
-	$(PY) -m eval.predict $(if $(CKPT),--ckpt $(CKPT)) $(if $(FILE),--file $(FILE)) --out $(OUT) --format $(FORMAT) $(if $(ROLES),--roles $(ROLES)) $(if $(MODALITY),--modality $(MODALITY))
+	$(PY) -m eval.predict $(if $(CKPT),--ckpt $(CKPT)) $(if $(FILE),--file $(FILE)) --out $(OUT) --format $(FORMAT) $(if $(ROLES),--roles $(ROLES)) $(if $(MODALITY),--modality $(MODALITY)) $(if $(filter records,$(FORMAT)),--linking $(LINKING))
 
 modality: $(STAMP) ## Train the event-modality classifier (MEANTIME + ECB+) -> runs/modality/<time>
 	$(PY) -m training.modality --out runs/modality/$$(date +%Y-%m-%d_%H-%M-%S) $(ARGS)

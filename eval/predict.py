@@ -84,19 +84,19 @@ def latest_modality_model(runs_root: Path) -> Path:
 
 
 def record_results(
-    tagger, docs: list[Document], roles: Path | None, modality: Path | None, runs_root: Path
+    tagger, docs: list[Document], roles: Path | None, modality: Path | None, runs_root: Path, linking: str = "roles"
 ) -> list[dict]:
     """Per document: its spans (EVENT/ACTOR) and its event records."""
     from training.modality import ModalityClassifier
     from training.records import RecordTagger
     from training.tagger import Tagger
 
-    role_tagger = Tagger(roles or latest_role_model(runs_root))
+    role_tagger = Tagger(roles or latest_role_model(runs_root)) if linking != "nearest" else None
     for t, want, hint in ((tagger, EVENT_TYPES, "make train"), (role_tagger, ROLE_TYPES, "make train EXP=roles")):
-        if not want <= set(t.entity_types):
+        if t is not None and not want <= set(t.entity_types):
             raise DatelineError(f"this model does not tag {', '.join(sorted(want))} ({hint} trains one)", t.model_dir)
     classifier = ModalityClassifier(modality or latest_modality_model(runs_root))
-    records = RecordTagger(tagger, role_tagger, classifier).records(docs)
+    records = RecordTagger(tagger, role_tagger, classifier, linking).records(docs)
     out = predict_documents(tagger, docs)
     for result, recs in zip(out, records):
         result["records"] = recs
@@ -113,6 +113,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--format", choices=["text", "json", "records"], default="text", help="what to print on stdout")
     parser.add_argument("--roles", type=Path, help="role model for FORMAT=records (default: the latest)")
     parser.add_argument("--modality", type=Path, help="modality model for FORMAT=records (default: the latest)")
+    parser.add_argument(
+        "--linking",
+        choices=["roles", "roles_on_actors", "nearest"],
+        default="roles",
+        help="records: training/records.py",
+    )
     parser.add_argument("--runs", type=Path, default=Path("runs"), help="where to look for the latest models")
     parser.add_argument("--precision", choices=["auto", "bf16", "fp32"], default="auto", help="auto: bf16 where native")
     args = parser.parse_args(argv)
@@ -131,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
             docs = [document_from_text("stdin", text)]
         name = Path(args.file).stem if args.file else "stdin"
         if args.format == "records":
-            results = record_results(tagger, docs, args.roles, args.modality, args.runs)
+            results = record_results(tagger, docs, args.roles, args.modality, args.runs, args.linking)
             lines = "".join(json.dumps(rec, ensure_ascii=False) + "\n" for r in results for rec in r["records"])
             if args.out:
                 write_text_atomic(args.out / f"{name}.records.jsonl", lines)

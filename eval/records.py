@@ -27,6 +27,7 @@ from pathlib import Path
 from data.errors import DatelineError, reported_as_one_line
 from data.io import jsonl_objects, write_json_atomic, write_text_atomic
 from training.modality import MODES
+from training.records import LINKINGS
 
 ROLES = ("actor", "recipient")
 DEFAULT_ARTICLE = "tass_putin_trump_apec"
@@ -133,7 +134,7 @@ def evaluate(args) -> dict:
     gold = read_gold_records(args.gold, text)
     doc = document_from_text(args.text.stem, text)
     events, modality = Tagger(args.ckpt), ModalityClassifier(args.modality)
-    roles = Tagger(args.roles) if args.linking == "roles" else None
+    roles = Tagger(args.roles) if args.linking != "nearest" else None
     pred = RecordTagger(events, roles, modality, args.linking).records([doc])[0]
     result = score_records(gold, pred)
     # modality alone: every gold event classified in its sentence
@@ -177,7 +178,7 @@ def leaderboard_row(record: dict, args) -> dict:
     res, ev = record["results"]["records_heldout"], record["evaluation"]
     return {
         "date": ev["end_time"],
-        "model": f"{args.ckpt} + {args.roles if args.linking == 'roles' else 'nearest'} + {args.modality}",
+        "model": f"{args.ckpt} + {args.roles if args.linking != 'nearest' else 'nearest'} + {args.modality}",
         "run": Path(args.ckpt).parent.name,
         "labels": f"records ({args.linking})",
         "task": "records_heldout",
@@ -206,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--roles", type=Path, help="role tagger model directory (default: the latest EXP=roles run's)")
     parser.add_argument("--modality", type=Path, help="modality model directory (default: the latest `make modality`)")
     parser.add_argument("--runs", type=Path, default=PROJECT_ROOT / "runs", help="where to look for the latest models")
-    parser.add_argument("--linking", choices=["roles", "nearest"], default="roles")
+    parser.add_argument("--linking", choices=list(LINKINGS), default="roles")
     parser.add_argument("--text", type=Path, default=Path(default_heldout_dir()) / f"{DEFAULT_ARTICLE}.txt")
     parser.add_argument(
         "--gold", type=Path, default=PROJECT_ROOT / "tests" / "data" / f"{DEFAULT_ARTICLE}.records.jsonl"
@@ -221,7 +222,7 @@ def main(argv: list[str] | None = None) -> int:
 
         args.ckpt = args.ckpt or latest_model(args.runs, {"EVENT", "ACTOR"})
         args.modality = args.modality or latest_modality_model(args.runs)
-        if args.linking == "roles":
+        if args.linking != "nearest":
             args.roles = args.roles or latest_role_model(args.runs)
         res = evaluate(args)["results"]["records_heldout"]
         for key in ("events", "links_actor", "links_recipient", "links", "records"):

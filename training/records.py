@@ -5,8 +5,9 @@ A documented pipeline (README "Event records"), per sentence:
 2. the role tagger (`make train EXP=roles`, trained on cameo_roles) marks SOURCE, TARGET and
    JOINT actor phrases;
 3. each ACTOR span takes the role of the role phrase it overlaps (an ACTOR no role phrase
-   covers has none; a role phrase with no ACTOR inside is dropped: the records keep the event
-   tagger's minimal names, as the ECB+ guideline writes them);
+   covers has none); a role phrase with no ACTOR inside becomes an actor of its own under
+   `linking="roles"` (an actor the event tagger missed still gets into the record) and is
+   dropped under `linking="roles_on_actors"` (records keep the event tagger's names only);
 4. each EVENT gets as `actor` the SOURCE/JOINT actors of its sentence that stand before it —
    the ones after it when none does — and as `recipient` the TARGET actors after it;
    `linking="nearest"` is the role-free baseline: the nearest ACTOR before the event, no
@@ -24,7 +25,7 @@ from dataclasses import dataclass
 from data.document import Document, Span
 
 ROLE_OF = {"SOURCE": "actor", "JOINT": "actor", "TARGET": "recipient"}
-LINKINGS = ("roles", "nearest")
+LINKINGS = ("roles", "roles_on_actors", "nearest")
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,15 @@ def document_records(
     for a, b in doc.sentences:
         inside = [f for f in spans if a <= f.span.start < b]
         actors = [f for f in inside if f.span.label == "ACTOR"]
-        roles = actor_roles(actors, [r for r in role_spans if a <= r.span.start < b])
+        phrases = [r for r in role_spans if a <= r.span.start < b]
+        if linking == "roles":
+            actors += [
+                Found(Span(r.span.start, r.span.end, "ACTOR"), r.confidence)
+                for r in phrases
+                if not any(overlaps(r.span, x.span) for x in actors)
+            ]
+            actors.sort(key=lambda f: f.span.start)
+        roles = actor_roles(actors, phrases)
         for ev in (f for f in inside if f.span.label == "EVENT"):
             doers, recipients = link(ev.span, actors, roles, linking)
             item = char_item(doc, ev)
@@ -117,7 +126,7 @@ class RecordTagger:
 
     def records(self, docs: list[Document]) -> list[list[dict]]:
         preds = self.events.tag_documents(docs)
-        role_preds = self.roles.tag_documents(docs) if self.linking == "roles" else [None] * len(docs)
+        role_preds = self.roles.tag_documents(docs) if self.linking != "nearest" else [None] * len(docs)
         out = []
         for doc, pred, role_pred in zip(docs, preds, role_preds):
             spans = [Found(s, c) for s, c in pred.spans()]
