@@ -222,3 +222,19 @@ def test_records_from_three_tiny_models_through_predict_and_eval(corpus_dir: Pat
     assert {"events", "links_actor", "links_recipient", "records", "mode_on_gold_events"} <= set(result)
     assert result["mode_on_gold_events"]["n"] == 1
     assert "records_heldout" in (tmp_path / "board" / "leaderboard.csv").read_text()
+
+
+def test_encoding_points_at_the_events_first_subword_even_far_into_a_sentence():
+    from transformers import AutoTokenizer
+
+    from training.modality import Example, encode
+    from training.model import minilm_path
+
+    tok = AutoTokenizer.from_pretrained(minilm_path())
+    words = tuple(f"word{i}" for i in range(40)) + ("skyrocketed", "today")
+    enc = encode([Example(words, 40, 41), Example(("They", "skyrocketed"), 1, 2, ("planned",))], tok, {"planned": 2.0})
+    for i in range(2):
+        ids = enc["input_ids"][i]
+        assert tok.convert_ids_to_tokens(ids[enc["event_index"][i]]) == tok.tokenize("skyrocketed")[0]
+        assert tok.convert_ids_to_tokens(ids[enc["event_index"][i] - 1]) == "<"  # the end of the "<<" marker
+    assert enc["weight"] == [1.0, 2.0] and enc["labels"][1] == [0.0, 0.0, 1.0, 0.0]

@@ -10,9 +10,14 @@ Learnt where the data has it:
   the allowed set (a partial-label loss), so ECB+'s future events are not taught as asserted.
 
 The classifier reads the sentence around the event with the event between ` << ` and ` >> `
-markers (the encoder's own words, no new vocabulary) and classifies its [CLS] vector: a
-sequence classifier trained with the HF `Trainer`. `python -m training.modality --out <dir>`
-writes a model directory (`save_pretrained` + `modality.json`); `ModalityClassifier` reads it.
+markers (the encoder's own words, no new vocabulary) and classifies the encoder's vector of
+the event's first subword (a token-classification head read at that one position: the event
+in its context, where *will*, *likely to* and *not* act on it). A first version classified the
+[CLS] vector of a sequence classifier, unweighted, and never predicted `planned` on MEANTIME
+(README "Event records"). Examples are weighted by how rare their mode is (the square root of
+the inverse frequency, at most 5; partial labels weigh 1), and the HF `Trainer` trains it.
+`python -m training.modality --out <dir>` writes a model directory (`save_pretrained` +
+`modality.json`); `ModalityClassifier` reads it.
 """
 
 from __future__ import annotations
@@ -109,29 +114,57 @@ def marked_words(words: Iterable[str], start: int, end: int) -> list[str]:
     return left + ["<<"] + words[start:end] + [">>"] + words[end : end + CONTEXT_WORDS]
 
 
-def encode(examples: list[Example], tokenizer) -> dict:
+def mode_weights(examples: list[Example], cap: float = 5.0) -> dict[str, float]:
+    """Per mode, sqrt(most frequent count / its count) over the single-mode examples, at most `cap`."""
+    counts = Counter(x.allowed[0] for x in examples if len(x.allowed) == 1)
+    top = max(counts.values(), default=1)
+    return {m: min(cap, (top / counts[m]) ** 0.5) if counts[m] else 1.0 for m in MODES}
+
+
+def encode(examples: list[Example], tokenizer, weights: dict[str, float] | None = None) -> dict:
+    """Token ids of each marked event, the position of the event's first subword, and (for
+    training) the allowed modes as a 0/1 vector and the example's weight."""
     enc = tokenizer(
         [marked_words(x.words, x.start, x.end) for x in examples],
         is_split_into_words=True,
         truncation=True,
         max_length=MAX_LENGTH,
     )
+    positions = []
+    for i, x in enumerate(examples):
+        word_ids = enc.word_ids(i)
+        event_word = min(x.start, CONTEXT_WORDS) + 1  # the word after the "<<" marker
+        positions.append(next((j for j, w in enumerate(word_ids) if w == event_word), 0))
+    enc["event_index"] = positions
     enc["labels"] = [[float(m in x.allowed) for m in MODES] for x in examples]
+    weights = weights or {}
+    enc["weight"] = [weights.get(x.allowed[0], 1.0) if len(x.allowed) == 1 else 1.0 for x in examples]
     return enc
 
 
-def partial_label_loss(logits: torch.Tensor, allowed: torch.Tensor) -> torch.Tensor:
+def event_logits(model, inputs: dict) -> torch.Tensor:
+    """The mode logits read at each example's event position."""
+    index = inputs.pop("event_index")
+    logits = model(**inputs).logits
+    return logits[torch.arange(logits.shape[0]), index]
+
+
+def partial_label_loss(logits: torch.Tensor, allowed: torch.Tensor, weight: torch.Tensor | None = None) -> torch.Tensor:
     """-log P(mode in allowed set): cross-entropy when one mode is allowed, and for a partial
-    label (ECB+'s "not negated") the probability mass of the allowed modes together."""
+    label (ECB+'s "not negated") the probability mass of the allowed modes together; a
+    weighted mean over the examples."""
     logp = torch.log_softmax(logits.float(), dim=-1)
-    return -(logp + torch.log(allowed.clamp_min(1e-12))).logsumexp(dim=-1).mean()
+    losses = -(logp + torch.log(allowed.clamp_min(1e-12))).logsumexp(dim=-1)
+    if weight is None:
+        return losses.mean()
+    return (losses * weight).sum() / weight.sum()
 
 
 def train(
     examples: list[Example],
     out_dir: Path,
     encoder: str | None = None,
-    epochs: int = 3,
+    epochs: int = 5,
     learning_rate: float = 5e-5,
     batch_size: int = 32,
     seed: int = 0,
@@ -139,7 +172,7 @@ def train(
     """Fine-tune a sequence classifier on `examples`; write the model directory; return its meta."""
     import datasets
     from transformers import (
-        AutoModelForSequenceClassification,
+        AutoModelForTokenClassification,
         AutoTokenizer,
         DataCollatorWithPadding,
         Trainer,
@@ -155,8 +188,9 @@ def train(
     encoder = encoder or minilm_path()
     set_seed(seed)
     tokenizer = AutoTokenizer.from_pretrained(encoder)
-    ds = datasets.Dataset.from_dict(dict(encode(examples, tokenizer)))
-    model = AutoModelForSequenceClassification.from_pretrained(
+    weights = mode_weights(examples)
+    ds = datasets.Dataset.from_dict(dict(encode(examples, tokenizer, weights)))
+    model = AutoModelForTokenClassification.from_pretrained(
         encoder,
         num_labels=len(MODES),
         id2label=dict(enumerate(MODES)),
@@ -168,10 +202,10 @@ def train(
 
     class PartialLabelTrainer(Trainer):
         def compute_loss(self, model, inputs, return_outputs=False, **kwargs):
-            allowed = inputs.pop("labels")
-            outputs = model(**inputs)
-            loss = partial_label_loss(outputs.logits, allowed)
-            return (loss, outputs) if return_outputs else loss
+            allowed, weight = inputs.pop("labels"), inputs.pop("weight")
+            logits = event_logits(model, inputs)
+            loss = partial_label_loss(logits, allowed, weight)
+            return (loss, logits) if return_outputs else loss
 
     args = TrainingArguments(
         output_dir=str(out_dir / "checkpoints"),
@@ -188,6 +222,7 @@ def train(
         bf16=precision == "bf16",
         use_cpu=device == "cpu",
         train_sampling_strategy="group_by_length",
+        remove_unused_columns=False,  # event_index and weight are read by compute_loss
         disable_tqdm=True,
     )
     started = time.time()
@@ -207,6 +242,7 @@ def train(
         "training_precision": precision,
         "train_seconds": round(time.time() - started, 1),
         "examples": len(examples),
+        "mode_weights": weights,
         "examples_by_label": dict(Counter("|".join(x.allowed) for x in examples)),
     }
     (out_dir / META).write_text(json.dumps(meta, indent=2))
@@ -217,14 +253,14 @@ class ModalityClassifier:
     """A trained modality model directory: modes and probabilities of events in their sentences."""
 
     def __init__(self, model_dir: str | Path, batch_size: int = 64):
-        from transformers import AutoModelForSequenceClassification, AutoTokenizer
+        from transformers import AutoModelForTokenClassification, AutoTokenizer
 
         self.model_dir = Path(model_dir)
         if not (self.model_dir / META).is_file():
             raise DatelineError(f"not a modality model directory (no {META}; `make modality` writes one)", model_dir)
         self.meta = json.loads((self.model_dir / META).read_text())
         self.tokenizer = AutoTokenizer.from_pretrained(self.model_dir)
-        self.model = AutoModelForSequenceClassification.from_pretrained(self.model_dir).eval()
+        self.model = AutoModelForTokenClassification.from_pretrained(self.model_dir).eval()
         self.batch_size = batch_size
 
     def probabilities(self, events: list[tuple[list[str], int, int]]) -> np.ndarray:
@@ -236,10 +272,10 @@ class ModalityClassifier:
         for i in range(0, len(events), self.batch_size):
             chunk = [Example(tuple(w), a, b) for w, a, b in events[i : i + self.batch_size]]
             enc = encode(chunk, self.tokenizer)
-            del enc["labels"]
+            del enc["labels"], enc["weight"]
             batch = collate([{k: enc[k][j] for k in enc} for j in range(len(chunk))])
             with torch.inference_mode():
-                out.append(torch.softmax(self.model(**batch).logits.float(), dim=-1).numpy())
+                out.append(torch.softmax(event_logits(self.model, dict(batch)).float(), dim=-1).numpy())
         return np.concatenate(out) if out else np.zeros((0, len(MODES)))
 
     def classify(self, events: list[tuple[list[str], int, int]]) -> list[tuple[str, float]]:
@@ -259,7 +295,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpora", default=default_corpora_dir())
     parser.add_argument("--meantime-topics", nargs="*", default=None, help="MEANTIME topic folders (default: all)")
     parser.add_argument("--ecb-limit", type=int, default=3000, help="ECB+ not-negated events sampled")
-    parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--epochs", type=int, default=5)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
     with reported_as_one_line():
