@@ -28,7 +28,8 @@ PSEUDO ?= runs/pseudo/pseudo.jsonl
 LIMIT ?=
 ROLES ?=
 MODALITY ?=
-LINKING ?= roles
+LINKING ?= phrase
+PHRASE_ACTORS ?= 1
 
 .PHONY: help venv train eval predict modality modality-cv eval-records ensemble pseudo sweep compare bench bench-micro test test-fast lint format data clean
 
@@ -54,7 +55,7 @@ eval: $(STAMP) ## Evaluate CKPT=<model dir> (default: latest run) on all tasks; 
 	$(PY) -m eval.evaluate $(if $(CKPT),ckpt=$(CKPT)) $(if $(ARTICLES),$(WITH_ARTICLES) articles=$(abspath $(ARTICLES))) $(ARGS)
 
 predict: $(STAMP) ## Tag FILE=<article.txt|.jsonl> (or stdin) with CKPT=<model dir>; FORMAT=json prints JSON, FORMAT=records event records (ROLES=, MODALITY=)
-	$(PY) -m eval.predict $(if $(CKPT),--ckpt $(CKPT)) $(if $(FILE),--file $(FILE)) --out $(OUT) --format $(FORMAT) $(if $(ROLES),--roles $(ROLES)) $(if $(MODALITY),--modality $(MODALITY)) $(if $(filter records,$(FORMAT)),--linking $(LINKING))
+	$(PY) -m eval.predict $(if $(CKPT),--ckpt $(CKPT)) $(if $(FILE),--file $(FILE)) --out $(OUT) --format $(FORMAT) $(if $(ROLES),--roles $(ROLES)) $(if $(MODALITY),--modality $(MODALITY)) $(if $(filter records,$(FORMAT)),--linking $(LINKING) $(if $(filter 0,$(PHRASE_ACTORS)),--no-phrase-actors))
 
 modality: $(STAMP) ## Train the event-modality classifier (MEANTIME + ECB+) -> runs/modality/<time>
 	$(PY) -m training.modality --out runs/modality/$$(date +%Y-%m-%d_%H-%M-%S) $(ARGS)
@@ -62,8 +63,8 @@ modality: $(STAMP) ## Train the event-modality classifier (MEANTIME + ECB+) -> r
 modality-cv: $(STAMP) ## Modality on MEANTIME cross-validated by topic -> results/modality_cv (+ leaderboard row)
 	$(PY) -m eval.modality_cv --out results/modality_cv $(ARGS)
 
-eval-records: $(STAMP) ## Event records on the user's article vs its gold records: CKPT=, ROLES=, MODALITY=, LINKING=roles|nearest
-	$(PY) -m eval.records $(if $(CKPT),--ckpt $(CKPT)) $(if $(ROLES),--roles $(ROLES)) $(if $(MODALITY),--modality $(MODALITY)) --linking $(LINKING) --out $(OUT)/records_eval $(ARGS)
+eval-records: $(STAMP) ## Event records on the user's article vs its gold records: CKPT=, ROLES=, MODALITY=, LINKING=phrase|sentence|nearest, PHRASE_ACTORS=0|1
+	$(PY) -m eval.records $(if $(CKPT),--ckpt $(CKPT)) $(if $(ROLES),--roles $(ROLES)) $(if $(MODALITY),--modality $(MODALITY)) --linking $(LINKING) $(if $(filter 0,$(PHRASE_ACTORS)),--no-phrase-actors) --out $(OUT)/records_eval $(ARGS)
 
 ensemble: $(STAMP) ## One model directory ENSEMBLE=<dir> averaging MODELS="<model dir> <model dir> ..." (then make eval CKPT=<dir>)
 	$(PY) -m training.ensemble --out $(ENSEMBLE) $(MODELS)

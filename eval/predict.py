@@ -20,6 +20,7 @@ from data.errors import DatelineError, reported_as_one_line
 from data.io import write_json_atomic, write_text_atomic
 from data.text import document_from_text
 from eval.report import page, records_html, render_spans
+from training.records import LINKINGS
 
 ANSI = {"EVENT": "43", "ACTOR": "46", "LOCATION": "42", "TIME": "45", "OBJECT": "44"}
 
@@ -84,7 +85,13 @@ def latest_modality_model(runs_root: Path) -> Path:
 
 
 def record_results(
-    tagger, docs: list[Document], roles: Path | None, modality: Path | None, runs_root: Path, linking: str = "roles"
+    tagger,
+    docs: list[Document],
+    roles: Path | None,
+    modality: Path | None,
+    runs_root: Path,
+    linking: str = "phrase",
+    phrase_actors: bool = True,
 ) -> list[dict]:
     """Per document: its spans (EVENT/ACTOR) and its event records."""
     from training.modality import ModalityClassifier
@@ -96,7 +103,7 @@ def record_results(
         if t is not None and not want <= set(t.entity_types):
             raise DatelineError(f"this model does not tag {', '.join(sorted(want))} ({hint} trains one)", t.model_dir)
     classifier = ModalityClassifier(modality or latest_modality_model(runs_root))
-    records = RecordTagger(tagger, role_tagger, classifier, linking).records(docs)
+    records = RecordTagger(tagger, role_tagger, classifier, linking, phrase_actors).records(docs)
     out = predict_documents(tagger, docs)
     for result, recs in zip(out, records):
         result["records"] = recs
@@ -115,9 +122,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--modality", type=Path, help="modality model for FORMAT=records (default: the latest)")
     parser.add_argument(
         "--linking",
-        choices=["roles", "roles_on_actors", "nearest"],
-        default="roles",
-        help="records: training/records.py",
+        choices=list(LINKINGS),
+        default="phrase",
+        help="records: how events get actors (training/records.py)",
+    )
+    parser.add_argument(
+        "--phrase-actors",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="records: role phrases over no ACTOR are actors",
     )
     parser.add_argument("--runs", type=Path, default=Path("runs"), help="where to look for the latest models")
     parser.add_argument("--precision", choices=["auto", "bf16", "fp32"], default="auto", help="auto: bf16 where native")
@@ -137,7 +150,9 @@ def main(argv: list[str] | None = None) -> int:
             docs = [document_from_text("stdin", text)]
         name = Path(args.file).stem if args.file else "stdin"
         if args.format == "records":
-            results = record_results(tagger, docs, args.roles, args.modality, args.runs, args.linking)
+            results = record_results(
+                tagger, docs, args.roles, args.modality, args.runs, args.linking, args.phrase_actors
+            )
             lines = "".join(json.dumps(rec, ensure_ascii=False) + "\n" for r in results for rec in r["records"])
             if args.out:
                 write_text_atomic(args.out / f"{name}.records.jsonl", lines)

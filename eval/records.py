@@ -135,13 +135,14 @@ def evaluate(args) -> dict:
     doc = document_from_text(args.text.stem, text)
     events, modality = Tagger(args.ckpt), ModalityClassifier(args.modality)
     roles = Tagger(args.roles) if args.linking != "nearest" else None
-    pred = RecordTagger(events, roles, modality, args.linking).records([doc])[0]
+    pred = RecordTagger(events, roles, modality, args.linking, args.phrase_actors).records([doc])[0]
     result = score_records(gold, pred)
     # modality alone: every gold event classified in its sentence
     spans = [doc_span(doc, r["event_start"], r["event_end"]) for r in gold]
     modes = [m for m, _ in modality.classify([event_in_sentence(doc, s) for s in spans])]
     result["mode_on_gold_events"] = mode_scores([r["mode"] for r in gold], modes)
     result["linking"] = args.linking
+    result["phrase_actors"] = args.phrase_actors
     record = {
         "results": {"records_heldout": result},
         "evaluation": {
@@ -180,7 +181,7 @@ def leaderboard_row(record: dict, args) -> dict:
         "date": ev["end_time"],
         "model": f"{args.ckpt} + {args.roles if args.linking != 'nearest' else 'nearest'} + {args.modality}",
         "run": Path(args.ckpt).parent.name,
-        "labels": f"records ({args.linking})",
+        "labels": f"records ({args.linking}{', phrase actors' if args.phrase_actors else ''})",
         "task": "records_heldout",
         "task_version": 1,
         "strict_f1": round(res["records"]["f1"], 4),
@@ -207,7 +208,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--roles", type=Path, help="role tagger model directory (default: the latest EXP=roles run's)")
     parser.add_argument("--modality", type=Path, help="modality model directory (default: the latest `make modality`)")
     parser.add_argument("--runs", type=Path, default=PROJECT_ROOT / "runs", help="where to look for the latest models")
-    parser.add_argument("--linking", choices=list(LINKINGS), default="roles")
+    parser.add_argument("--linking", choices=list(LINKINGS), default="phrase")
+    parser.add_argument(
+        "--phrase-actors",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="role phrases over no ACTOR are actors",
+    )
     parser.add_argument("--text", type=Path, default=Path(default_heldout_dir()) / f"{DEFAULT_ARTICLE}.txt")
     parser.add_argument(
         "--gold", type=Path, default=PROJECT_ROOT / "tests" / "data" / f"{DEFAULT_ARTICLE}.records.jsonl"

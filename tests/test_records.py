@@ -76,11 +76,11 @@ def test_roles_link_sources_before_the_event_and_targets_after_it():
     assert fired["mode"] == "asserted" and meet["mode"] == "planned"
     assert [a["text"] for a in meet["actor"]] == ["Putin", "Trump"] and meet["recipient"] == []
     assert doc.text[fired["event_start"] : fired["event_end"]] == "fired" and meet["sentence"].startswith("Putin")
-    # a role phrase over no ACTOR span: an actor of its own under "roles", dropped under "roles_on_actors"
+    # a role phrase over no ACTOR span: an actor of its own, unless phrase_actors is off
     no_korea = [f for f in spans if doc.span_text(f.span) != "North Korea"]
     fired = document_records(doc, no_korea, roles, modes)[0]
     assert [a["text"] for a in fired["actor"]] == ["North Korea"]
-    assert document_records(doc, no_korea, roles, modes, linking="roles_on_actors")[0]["actor"] == []
+    assert document_records(doc, no_korea, roles, modes, phrase_actors=False)[0]["actor"] == []
     nearest = document_records(doc, spans, [], modes, linking="nearest")
     assert [a["text"] for a in nearest[1]["actor"]] == ["Trump"]
 

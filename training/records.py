@@ -5,13 +5,13 @@ A documented pipeline (README "Event records"), per sentence:
 2. the role tagger (`make train EXP=roles`, trained on cameo_roles) marks SOURCE, TARGET and
    JOINT actor phrases;
 3. each ACTOR span takes the role of the role phrase it overlaps (an ACTOR no role phrase
-   covers has none); a role phrase with no ACTOR inside becomes an actor of its own under
-   `linking="roles"` (an actor the event tagger missed still gets into the record) and is
-   dropped under `linking="roles_on_actors"` (records keep the event tagger's names only);
-4. each EVENT gets as `actor` the SOURCE/JOINT actors of its sentence that stand before it —
-   the ones after it when none does — and as `recipient` the TARGET actors after it;
-   `linking="nearest"` is the role-free baseline: the nearest ACTOR before the event, no
-   recipient;
+   covers has none); with `phrase_actors` (on by default) a role phrase over no ACTOR span is
+   an actor of its own, so an actor the event tagger missed still gets into the record;
+4. `linking="phrase"`: an event's `actor` are the actors of the SOURCE/JOINT phrase nearest
+   before it (after it when none is before), its `recipient` those of the TARGET phrase
+   nearest after it; `"sentence"`: all SOURCE/JOINT actors of the sentence before it (else
+   after) and all TARGET actors after it; `"nearest"`, the role-free baseline: the nearest
+   ACTOR before the event, no recipient (README "Event records" gives the measured choice);
 5. the modality classifier (`training/modality.py`) gives each event its `mode`.
 
 Field names follow the PLOVER event-data conventions where they apply (`actor`, `recipient`,
@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from data.document import Document, Span
 
 ROLE_OF = {"SOURCE": "actor", "JOINT": "actor", "TARGET": "recipient"}
-LINKINGS = ("roles", "roles_on_actors", "nearest")
+LINKINGS = ("phrase", "sentence", "nearest")
 
 
 @dataclass(frozen=True)
@@ -40,8 +40,8 @@ def overlaps(a: Span, b: Span) -> bool:
     return a.start < b.end and b.start < a.end
 
 
-def actor_roles(actors: list[Found], roles: list[Found]) -> dict[Span, str]:
-    """ACTOR span -> 'actor' or 'recipient', from the role phrase it overlaps most."""
+def actor_roles(actors: list[Found], roles: list[Found]) -> dict[Span, tuple[str, Span]]:
+    """ACTOR span -> ('actor' or 'recipient', the role phrase), from the phrase it overlaps most."""
     out = {}
     for act in actors:
         best = max(
@@ -50,20 +50,36 @@ def actor_roles(actors: list[Found], roles: list[Found]) -> dict[Span, str]:
             default=None,
         )
         if best is not None and best.span.label in ROLE_OF:
-            out[act.span] = ROLE_OF[best.span.label]
+            out[act.span] = (ROLE_OF[best.span.label], best.span)
     return out
 
 
-def link(event: Span, actors: list[Found], roles: dict[Span, str], linking: str) -> tuple[list[Found], list[Found]]:
-    """(actors, recipients) of one event among its sentence's ACTOR spans."""
+def nearest_group(cands: list[Found], phrase_of: dict[Span, Span], before: bool, event: Span) -> list[Found]:
+    """The candidates of the one role phrase nearest to the event on one side of it."""
+    side = [c for c in cands if (c.span.end <= event.start if before else c.span.start >= event.end)]
+    if not side:
+        return []
+    pick = max if before else min
+    phrase = pick((phrase_of[c.span] for c in side), key=lambda p: p.start)
+    return [c for c in side if phrase_of[c.span] == phrase]
+
+
+def link(
+    event: Span, actors: list[Found], roles: dict[Span, tuple[str, Span]], linking: str
+) -> tuple[list[Found], list[Found]]:
+    """(actors, recipients) of one event among its sentence's actors."""
     if linking == "nearest":
         before = [a for a in actors if a.span.end <= event.start]
         return (before[-1:], [])
-    doers = [a for a in actors if roles.get(a.span) == "actor"]
+    doers = [a for a in actors if roles.get(a.span, ("",))[0] == "actor"]
+    targets = [a for a in actors if roles.get(a.span, ("",))[0] == "recipient"]
+    if linking == "phrase":
+        phrase_of = {a: p for a, (_, p) in roles.items()}
+        chosen = nearest_group(doers, phrase_of, True, event) or nearest_group(doers, phrase_of, False, event)
+        return chosen, nearest_group(targets, phrase_of, False, event)
     left = [a for a in doers if a.span.end <= event.start]
     chosen = left or [a for a in doers if a.span.start >= event.end]
-    recipients = [a for a in actors if roles.get(a.span) == "recipient" and a.span.start >= event.end]
-    return chosen, recipients
+    return chosen, [a for a in targets if a.span.start >= event.end]
 
 
 def char_item(doc: Document, found: Found) -> dict:
@@ -76,7 +92,8 @@ def document_records(
     spans: list[Found],
     role_spans: list[Found],
     modes: dict[Span, tuple[str, float]],
-    linking: str = "roles",
+    linking: str = "phrase",
+    phrase_actors: bool = True,
 ) -> list[dict]:
     """The records of one document from its predicted spans (EVENT/ACTOR), role phrases and
     event modes."""
@@ -87,7 +104,7 @@ def document_records(
         inside = [f for f in spans if a <= f.span.start < b]
         actors = [f for f in inside if f.span.label == "ACTOR"]
         phrases = [r for r in role_spans if a <= r.span.start < b]
-        if linking == "roles":
+        if phrase_actors and linking != "nearest":
             actors += [
                 Found(Span(r.span.start, r.span.end, "ACTOR"), r.confidence)
                 for r in phrases
@@ -121,8 +138,9 @@ def document_records(
 class RecordTagger:
     """Event tagger + role tagger + modality classifier -> records on documents."""
 
-    def __init__(self, events, roles, modality, linking: str = "roles"):
-        self.events, self.roles, self.modality, self.linking = events, roles, modality, linking
+    def __init__(self, events, roles, modality, linking: str = "phrase", phrase_actors: bool = True):
+        self.events, self.roles, self.modality = events, roles, modality
+        self.linking, self.phrase_actors = linking, phrase_actors
 
     def records(self, docs: list[Document]) -> list[list[dict]]:
         preds = self.events.tag_documents(docs)
@@ -131,7 +149,8 @@ class RecordTagger:
         for doc, pred, role_pred in zip(docs, preds, role_preds):
             spans = [Found(s, c) for s, c in pred.spans()]
             role_spans = [Found(s, c) for s, c in role_pred.spans()] if role_pred is not None else []
-            out.append(document_records(doc, spans, role_spans, self.modes(doc, spans), self.linking))
+            modes = self.modes(doc, spans)
+            out.append(document_records(doc, spans, role_spans, modes, self.linking, self.phrase_actors))
         return out
 
     def modes(self, doc: Document, spans: list[Found]) -> dict[Span, tuple[str, float]]:
