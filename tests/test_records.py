@@ -81,8 +81,13 @@ def test_roles_link_sources_before_the_event_and_targets_after_it():
     fired = document_records(doc, no_korea, roles, modes)[0]
     assert [a["text"] for a in fired["actor"]] == ["North Korea"]
     assert document_records(doc, no_korea, roles, modes, phrase_actors=False)[0]["actor"] == []
+    # the role-free baseline: the nearest actor before, with those coordinated with it
     nearest = document_records(doc, spans, [], modes, linking="nearest")
-    assert [a["text"] for a in nearest[1]["actor"]] == ["Trump"]
+    assert [a["text"] for a in nearest[1]["actor"]] == ["Putin", "Trump"] and nearest[0]["recipient"] == []
+    # hybrid: TARGET actors between the event and the next one are its recipients
+    hybrid = document_records(doc, spans, roles, modes, linking="hybrid")
+    assert [a["text"] for a in hybrid[0]["recipient"]] == ["Japan"]
+    assert [a["text"] for a in hybrid[0]["actor"]] == ["North Korea"]
 
 
 def test_scores_count_events_links_modes_and_whole_records():

@@ -11,7 +11,9 @@ A documented pipeline (README "Event records"), per sentence:
    before it (after it when none is before), its `recipient` those of the TARGET phrase
    nearest after it; `"sentence"`: all SOURCE/JOINT actors of the sentence before it (else
    after) and all TARGET actors after it; `"nearest"`, the role-free baseline: the nearest
-   ACTOR before the event, no recipient (README "Event records" gives the measured choice);
+   ACTOR before the event with those coordinated with it (*Putin and Trump*), no recipient;
+   `"hybrid"`: the recipients are the TARGET actors between the event and the sentence's next
+   event, the actor as in `"nearest"` among the others (README "Event records": measured);
 5. the modality classifier (`training/modality.py`) gives each event its `mode`.
 
 Field names follow the PLOVER event-data conventions where they apply (`actor`, `recipient`,
@@ -25,7 +27,7 @@ from dataclasses import dataclass
 from data.document import Document, Span
 
 ROLE_OF = {"SOURCE": "actor", "JOINT": "actor", "TARGET": "recipient"}
-LINKINGS = ("phrase", "sentence", "nearest")
+LINKINGS = ("phrase", "sentence", "hybrid", "nearest")
 
 
 @dataclass(frozen=True)
@@ -64,13 +66,37 @@ def nearest_group(cands: list[Found], phrase_of: dict[Span, Span], before: bool,
     return [c for c in side if phrase_of[c.span] == phrase]
 
 
+COORDINATORS = {",", "and", "or", "&"}
+
+
+def nearest_before(event: Span, actors: list[Found], words: list[str]) -> list[Found]:
+    """The ACTOR nearest before the event and those coordinated with it (*Putin and Trump*,
+    *the United States, Japan and South Korea*): ACTORs joined by commas, and, or."""
+    before = [a for a in actors if a.span.end <= event.start]
+    group = before[-1:]
+    for prev in reversed(before[:-1]):
+        gap = words[prev.span.end : group[0].span.start]
+        if not gap or not all(w.lower() in COORDINATORS for w in gap):
+            break
+        group.insert(0, prev)
+    return group
+
+
 def link(
-    event: Span, actors: list[Found], roles: dict[Span, tuple[str, Span]], linking: str
+    event: Span,
+    actors: list[Found],
+    roles: dict[Span, tuple[str, Span]],
+    linking: str,
+    words: list[str],
+    next_event: int,
 ) -> tuple[list[Found], list[Found]]:
-    """(actors, recipients) of one event among its sentence's actors."""
-    if linking == "nearest":
-        before = [a for a in actors if a.span.end <= event.start]
-        return (before[-1:], [])
+    """(actors, recipients) of one event among its sentence's actors; `next_event` is where the
+    sentence's next event starts (its end when none follows)."""
+    if linking in ("nearest", "hybrid"):
+        targets = [a for a in actors if roles.get(a.span, ("",))[0] == "recipient"]
+        recipients = [a for a in targets if event.end <= a.span.start < next_event] if linking == "hybrid" else []
+        doers = [a for a in actors if a not in recipients]
+        return nearest_before(event, doers, words), recipients
     doers = [a for a in actors if roles.get(a.span, ("",))[0] == "actor"]
     targets = [a for a in actors if roles.get(a.span, ("",))[0] == "recipient"]
     if linking == "phrase":
@@ -112,8 +138,10 @@ def document_records(
             ]
             actors.sort(key=lambda f: f.span.start)
         roles = actor_roles(actors, phrases)
-        for ev in (f for f in inside if f.span.label == "EVENT"):
-            doers, recipients = link(ev.span, actors, roles, linking)
+        events = [f for f in inside if f.span.label == "EVENT"]
+        for k, ev in enumerate(events):
+            next_event = events[k + 1].span.start if k + 1 < len(events) else b
+            doers, recipients = link(ev.span, actors, roles, linking, doc.words, next_event)
             item = char_item(doc, ev)
             s_start, s_end = doc.tokens[a].start, doc.tokens[b - 1].end
             mode, mode_conf = modes.get(ev.span, ("asserted", 0.0))
@@ -144,7 +172,7 @@ class RecordTagger:
 
     def records(self, docs: list[Document]) -> list[list[dict]]:
         preds = self.events.tag_documents(docs)
-        role_preds = self.roles.tag_documents(docs) if self.linking != "nearest" else [None] * len(docs)
+        role_preds = self.roles.tag_documents(docs) if self.roles is not None else [None] * len(docs)
         out = []
         for doc, pred, role_pred in zip(docs, preds, role_preds):
             spans = [Found(s, c) for s, c in pred.spans()]

@@ -18,14 +18,9 @@ KEYS = ("events", "links_actor", "links_recipient", "links", "records")
 
 def run(linking: str, events: str, modality: str, roles: Path | None, out: Path) -> dict:
     if not (out / "results.json").is_file():
-        cmd = [
-            sys.executable,
-            "-m",
-            "eval.records",
-            f"--ckpt={events}",
-            f"--modality={modality}",
-            f"--linking={linking}",
-        ]
+        linking, _, no_phrases = linking.partition(" ")
+        cmd = [sys.executable, "-m", "eval.records", f"--ckpt={events}", f"--modality={modality}"]
+        cmd += [f"--linking={linking}"] + (["--no-phrase-actors"] if no_phrases else [])
         cmd += [f"--out={out}", "--leaderboard="] + ([f"--roles={roles / 'model'}"] if roles else [])
         subprocess.run(cmd, cwd=ROOT, check=True)
     return json.loads((out / "results.json").read_text())["results"]["records_heldout"]
@@ -35,10 +30,16 @@ def main() -> None:
     events, modality = sys.argv[1], sys.argv[2]
     work = ROOT / "runs" / "records_study"
     rows = {"nearest": [run("nearest", events, modality, None, work / "nearest")]}
-    for linking in ("roles_on_actors", "roles"):
-        rows[linking] = [
-            run(linking, events, modality, r, work / f"{linking}_{r.name.split('=')[-1]}") for r in ROLE_RUNS
-        ]
+    for linking in (
+        "sentence no-phrase-actors",
+        "sentence",
+        "phrase no-phrase-actors",
+        "phrase",
+        "hybrid no-phrase-actors",
+        "hybrid",
+    ):
+        name = linking.replace(" ", "_")
+        rows[linking] = [run(linking, events, modality, r, work / f"{name}_{r.name.split('=')[-1]}") for r in ROLE_RUNS]
     lines = [
         "# Event records on tass_putin_trump_apec: linking, measured",
         "",
