@@ -68,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--corpora", default=default_corpora_dir())
     parser.add_argument("--ecb-limit", type=int, default=3000)
-    parser.add_argument("--epochs", type=int, default=5)
+    parser.add_argument("--epochs", type=int, default=8)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--leaderboard", type=Path, default=PROJECT_ROOT / "results", help="folder; '' for none")
     args = parser.parse_args(argv)

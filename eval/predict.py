@@ -90,7 +90,7 @@ def record_results(
     roles: Path | None,
     modality: Path | None,
     runs_root: Path,
-    linking: str = "phrase",
+    linking: str = "nearest",
     phrase_actors: bool = True,
 ) -> list[dict]:
     """Per document: its spans (EVENT/ACTOR) and its event records."""
@@ -123,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--linking",
         choices=list(LINKINGS),
-        default="phrase",
+        default="nearest",
         help="records: how events get actors (training/records.py)",
     )
     parser.add_argument(

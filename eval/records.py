@@ -208,7 +208,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--roles", type=Path, help="role tagger model directory (default: the latest EXP=roles run's)")
     parser.add_argument("--modality", type=Path, help="modality model directory (default: the latest `make modality`)")
     parser.add_argument("--runs", type=Path, default=PROJECT_ROOT / "runs", help="where to look for the latest models")
-    parser.add_argument("--linking", choices=list(LINKINGS), default="phrase")
+    parser.add_argument("--linking", choices=list(LINKINGS), default="nearest")
     parser.add_argument(
         "--phrase-actors",
         action=argparse.BooleanOptionalAction,

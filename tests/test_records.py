@@ -67,7 +67,7 @@ def test_roles_link_sources_before_the_event_and_targets_after_it():
     spans += [span(doc, *x) for x in [("Putin", "ACTOR"), ("Trump", "ACTOR"), ("meet", "EVENT")]]
     roles = [span(doc, "North Korea", "SOURCE"), span(doc, "at Japan", "TARGET"), span(doc, "Putin and Trump", "JOINT")]
     modes = {spans[5].span: ("planned", 0.8)}
-    fired, meet = document_records(doc, spans, roles, modes)
+    fired, meet = document_records(doc, spans, roles, modes, linking="phrase")
     assert (fired["event_text"], [a["text"] for a in fired["actor"]], [a["text"] for a in fired["recipient"]]) == (
         "fired",
         ["North Korea"],
@@ -78,9 +78,10 @@ def test_roles_link_sources_before_the_event_and_targets_after_it():
     assert doc.text[fired["event_start"] : fired["event_end"]] == "fired" and meet["sentence"].startswith("Putin")
     # a role phrase over no ACTOR span: an actor of its own, unless phrase_actors is off
     no_korea = [f for f in spans if doc.span_text(f.span) != "North Korea"]
-    fired = document_records(doc, no_korea, roles, modes)[0]
+    fired = document_records(doc, no_korea, roles, modes, linking="phrase")[0]
     assert [a["text"] for a in fired["actor"]] == ["North Korea"]
-    assert document_records(doc, no_korea, roles, modes, phrase_actors=False)[0]["actor"] == []
+    assert document_records(doc, no_korea, roles, modes, linking="phrase", phrase_actors=False)[0]["actor"] == []
+    assert document_records(doc, spans, roles, modes, linking="sentence")[0]["recipient"][0]["text"] == "Japan"
     # the role-free baseline: the nearest actor before, with those coordinated with it
     nearest = document_records(doc, spans, [], modes, linking="nearest")
     assert [a["text"] for a in nearest[1]["actor"]] == ["Putin", "Trump"] and nearest[0]["recipient"] == []
@@ -182,7 +183,15 @@ def test_records_from_three_tiny_models_through_predict_and_eval(corpus_dir: Pat
     article.write_text(text)
     out = tmp_path / "out"
     common = [f"--roles={tmp_path / 'roles' / 'model'}", f"--modality={modality}"]
-    pred = run("eval.predict", f"--ckpt={events}", f"--file={article}", f"--out={out}", "--format=records", *common)
+    pred = run(
+        "eval.predict",
+        f"--ckpt={events}",
+        f"--file={article}",
+        f"--out={out}",
+        "--format=records",
+        "--linking=hybrid",
+        *common,
+    )
     assert pred.returncode == 0, pred.stderr[-3000:]
     lines = [json.loads(x) for x in pred.stdout.splitlines()]
     assert lines == [json.loads(x) for x in (out / "article.records.jsonl").read_text().splitlines()]

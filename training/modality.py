@@ -164,7 +164,7 @@ def train(
     examples: list[Example],
     out_dir: Path,
     encoder: str | None = None,
-    epochs: int = 5,
+    epochs: int = 8,
     learning_rate: float = 5e-5,
     batch_size: int = 32,
     seed: int = 0,
@@ -295,7 +295,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpora", default=default_corpora_dir())
     parser.add_argument("--meantime-topics", nargs="*", default=None, help="MEANTIME topic folders (default: all)")
     parser.add_argument("--ecb-limit", type=int, default=3000, help="ECB+ not-negated events sampled")
-    parser.add_argument("--epochs", type=int, default=5)
+    parser.add_argument("--epochs", type=int, default=8)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
     with reported_as_one_line():

@@ -1,20 +1,19 @@
-"""Event records — who did what to whom, and whether it happened — from three trained models.
+"""Event records — who did what to whom, and whether it happened — from trained models.
 
 A documented pipeline (README "Event records"), per sentence:
 1. the event tagger (`make train`) finds EVENT and ACTOR spans;
-2. the role tagger (`make train EXP=roles`, trained on cameo_roles) marks SOURCE, TARGET and
-   JOINT actor phrases;
-3. each ACTOR span takes the role of the role phrase it overlaps (an ACTOR no role phrase
-   covers has none); with `phrase_actors` (on by default) a role phrase over no ACTOR span is
-   an actor of its own, so an actor the event tagger missed still gets into the record;
-4. `linking="phrase"`: an event's `actor` are the actors of the SOURCE/JOINT phrase nearest
-   before it (after it when none is before), its `recipient` those of the TARGET phrase
-   nearest after it; `"sentence"`: all SOURCE/JOINT actors of the sentence before it (else
-   after) and all TARGET actors after it; `"nearest"`, the role-free baseline: the nearest
-   ACTOR before the event with those coordinated with it (*Putin and Trump*), no recipient;
-   `"hybrid"`: the recipients are the TARGET actors between the event and the sentence's next
-   event, the actor as in `"nearest"` among the others (README "Event records": measured);
-5. the modality classifier (`training/modality.py`) gives each event its `mode`.
+2. each event gets its actors by a linking rule, chosen by measurement on the user's article
+   (results/records/study.md): `linking="nearest"` (the default) takes the ACTOR nearest
+   before the event with those coordinated with it (*Putin and Trump*), and no recipient;
+   the other rules read a role tagger trained on cameo_roles (`make train EXP=roles`: SOURCE,
+   TARGET and JOINT phrases; each ACTOR span takes the role of the phrase it overlaps, and with
+   `phrase_actors` a role phrase over no ACTOR is an actor of its own):
+   `"hybrid"`: recipients are the TARGET actors between the event and the sentence's next
+   event, the actor as in `"nearest"` among the others; `"phrase"`: the actors of the
+   SOURCE/JOINT phrase nearest before the event (after it when none is before), the recipients
+   of the TARGET phrase nearest after it; `"sentence"`: all SOURCE/JOINT actors of the
+   sentence before the event (else after) and all TARGET actors after it;
+3. the modality classifier (`training/modality.py`) gives each event its `mode`.
 
 Field names follow the PLOVER event-data conventions where they apply (`actor`, `recipient`,
 `event_text`, `mode`); offsets index the article's text exactly as given.
@@ -118,7 +117,7 @@ def document_records(
     spans: list[Found],
     role_spans: list[Found],
     modes: dict[Span, tuple[str, float]],
-    linking: str = "phrase",
+    linking: str = "nearest",
     phrase_actors: bool = True,
 ) -> list[dict]:
     """The records of one document from its predicted spans (EVENT/ACTOR), role phrases and
@@ -166,7 +165,7 @@ def document_records(
 class RecordTagger:
     """Event tagger + role tagger + modality classifier -> records on documents."""
 
-    def __init__(self, events, roles, modality, linking: str = "phrase", phrase_actors: bool = True):
+    def __init__(self, events, roles, modality, linking: str = "nearest", phrase_actors: bool = True):
         self.events, self.roles, self.modality = events, roles, modality
         self.linking, self.phrase_actors = linking, phrase_actors
 
