@@ -67,14 +67,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--corpora", default=default_corpora_dir())
+    parser.add_argument(
+        "--work", default=str(PROJECT_ROOT / "runs" / "modality_cv"), help="where the fold models go (not --out)"
+    )
     parser.add_argument("--ecb-limit", type=int, default=3000)
     parser.add_argument("--epochs", type=int, default=8)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--leaderboard", type=Path, default=PROJECT_ROOT / "results", help="folder; '' for none")
+    parser.add_argument("--leaderboard", default=str(PROJECT_ROOT / "results"), help="folder; '' for none")
     args = parser.parse_args(argv)
     with reported_as_one_line():
         started = time.time()
-        res = cross_validate(args.corpora, args.out / "models", args.ecb_limit, args.epochs, args.seed)
+        res = cross_validate(args.corpora, Path(args.work), args.ecb_limit, args.epochs, args.seed)
         record = {
             "results": {"modality_meantime_cv": res},
             "config": {k: str(v) for k, v in vars(args).items()},
@@ -82,14 +85,14 @@ def main(argv: list[str] | None = None) -> int:
         }
         write_json_atomic(args.out / "results.json", record)
         write_text_atomic(args.out / "results.md", markdown(res))
-        if str(args.leaderboard):
+        if args.leaderboard:
             pooled = res["pooled"]
             append_leaderboard(
-                args.leaderboard,
+                Path(args.leaderboard),
                 [
                     {
                         "date": record["evaluation"]["end_time"],
-                        "model": str(args.out / "models"),
+                        "model": str(Path(args.work)),
                         "run": args.out.name,
                         "labels": "modality",
                         "seed": args.seed,

@@ -220,9 +220,9 @@ def main(argv: list[str] | None = None) -> int:
         "--gold", type=Path, default=PROJECT_ROOT / "tests" / "data" / f"{DEFAULT_ARTICLE}.records.jsonl"
     )
     parser.add_argument("--out", type=Path, required=True)
-    parser.add_argument("--leaderboard", type=Path, default=PROJECT_ROOT / "results", help="folder; '' for none")
+    parser.add_argument("--leaderboard", default=str(PROJECT_ROOT / "results"), help="folder; '' for none")
     args = parser.parse_args(argv)
-    args.leaderboard = args.leaderboard if str(args.leaderboard) else None
+    args.leaderboard = Path(args.leaderboard) if args.leaderboard else None
     with reported_as_one_line():
         from eval.evaluate import latest_model
         from eval.predict import latest_modality_model, latest_role_model

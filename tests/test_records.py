@@ -236,6 +236,19 @@ def test_records_from_three_tiny_models_through_predict_and_eval(corpus_dir: Pat
     assert {"events", "links_actor", "links_recipient", "records", "mode_on_gold_events"} <= set(result)
     assert result["mode_on_gold_events"]["n"] == 1
     assert "records_heldout" in (tmp_path / "board" / "leaderboard.csv").read_text()
+    # --leaderboard= (empty) writes no leaderboard anywhere, the working directory included
+    quiet = run(
+        "eval.records",
+        f"--ckpt={events}",
+        *common,
+        f"--text={article}",
+        f"--gold={gold}",
+        f"--out={tmp_path / 'rec_eval2'}",
+        "--leaderboard=",
+        cwd=tmp_path,
+    )
+    assert quiet.returncode == 0, quiet.stderr[-3000:]
+    assert not list(tmp_path.glob("leaderboard.*")) and (tmp_path / "rec_eval2" / "results.json").is_file()
 
 
 def test_encoding_points_at_the_events_first_subword_even_far_into_a_sentence():
