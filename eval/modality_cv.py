@@ -4,7 +4,9 @@ events no modality model was trained on.
 MEANTIME is the only corpus here with all four modes, so it must both teach and test: each of
 its two topics (corpus_airbus, corpus_apple) is scored by a model trained on the other topic
 plus the ECB+ events (training/modality.py); the two folds' predictions are pooled. Against it,
-the majority baseline (every event asserted). `python -m eval.modality_cv --out <dir>`
+the majority baseline (every event asserted). With `--seeds 0 1 2` each seed is scored alone
+and their ensemble (probabilities averaged); fold models are kept under `--work` and reused.
+`python -m eval.modality_cv --out <dir>`
 (`make modality-cv`) writes `results.json`, `results.md` and a leaderboard row.
 """
 
@@ -15,34 +17,50 @@ import json
 import time
 from pathlib import Path
 
+import numpy as np
+
 from data.corpora import PROJECT_ROOT, default_corpora_dir
 from data.errors import reported_as_one_line
 from data.io import write_json_atomic, write_text_atomic
 from eval.records import mode_scores
-from training.modality import MODES, ModalityClassifier, ecbplus_examples, meantime_examples, train
+from training.modality import META, MODES, ModalityClassifier, ecbplus_examples, meantime_examples, train
 
 TOPICS = ("corpus_airbus", "corpus_apple")
 
 
-def cross_validate(corpora: str, work: Path, ecb_limit: int, epochs: int, seed: int) -> dict:
-    ecb = ecbplus_examples(corpora, ecb_limit, seed)
-    gold, pred, folds = [], [], {}
+def cross_validate(corpora: str, work: Path, ecb_limit: int, epochs: int, seeds: list[int]) -> dict:
+    """Per topic and seed, a model trained without that topic (kept in `work` and reused when
+    already there); the seeds' probabilities averaged are the ensemble's."""
+    gold, probs = [], {s: [] for s in seeds}
+    folds, seconds = {}, {}
     for held in TOPICS:
         train_topics = [t for t in TOPICS if t != held]
-        model_dir = work / f"without_{held}"
-        meta = train(meantime_examples(corpora, train_topics) + ecb, model_dir, epochs=epochs, seed=seed)
         test = meantime_examples(corpora, [held])
-        modes = [m for m, _ in ModalityClassifier(model_dir).classify([(list(x.words), x.start, x.end) for x in test])]
+        events = [(list(x.words), x.start, x.end) for x in test]
+        fold_probs = []
+        for seed in seeds:
+            model_dir = work / f"without_{held}_seed{seed}"
+            if not (model_dir / META).is_file():
+                examples = meantime_examples(corpora, train_topics) + ecbplus_examples(corpora, ecb_limit, seed)
+                seconds[f"{held}/{seed}"] = train(examples, model_dir, epochs=epochs, seed=seed)["train_seconds"]
+            fold_probs.append(ModalityClassifier(model_dir).probabilities(events))
+            probs[seed].append(fold_probs[-1])
         fold_gold = [x.allowed[0] for x in test]
-        folds[held] = {**mode_scores(fold_gold, modes), "train_seconds": meta["train_seconds"]}
+        folds[held] = mode_scores(fold_gold, modes_of(np.mean(fold_probs, axis=0)))
         gold += fold_gold
-        pred += modes
-    return {
-        "pooled": mode_scores(gold, pred),
+    res = {
+        "pooled": mode_scores(gold, modes_of(np.mean([np.concatenate(probs[s]) for s in seeds], axis=0))),
+        "per_seed": {str(s): mode_scores(gold, modes_of(np.concatenate(probs[s]))) for s in seeds},
         "majority_baseline": mode_scores(gold, ["asserted"] * len(gold)),
         "folds": folds,
-        "ecb_examples": len(ecb),
+        "seeds": seeds,
+        "train_seconds": seconds,
     }
+    return res
+
+
+def modes_of(probs: np.ndarray) -> list[str]:
+    return [MODES[int(i)] for i in probs.argmax(axis=1)]
 
 
 def markdown(res: dict) -> str:
@@ -51,8 +69,16 @@ def markdown(res: dict) -> str:
         "| system | accuracy | macro-F1 | " + " | ".join(f"{m} F1" for m in MODES) + " |",
         "|---" * (3 + len(MODES)) + "|",
     ]
-    for name, key in (("modality classifier", "pooled"), ("majority (asserted)", "majority_baseline")):
-        s = res[key]
+    rows = [
+        (
+            f"modality classifier, seeds {res['seeds']}" if len(res["seeds"]) > 1 else "modality classifier",
+            res["pooled"],
+        )
+    ]
+    if len(res["seeds"]) > 1:
+        rows += [(f"seed {k} alone", v) for k, v in res["per_seed"].items()]
+    rows.append(("majority (asserted)", res["majority_baseline"]))
+    for name, s in rows:
         per = " | ".join(f"{s['per_mode'][m]['f1']:.4f}" for m in MODES)
         lines.append(f"| {name} | {s['accuracy']:.4f} | {s['macro_f1']:.4f} | {per} |")
     counts = {m: res["pooled"]["per_mode"][m]["gold"] for m in MODES}
@@ -72,12 +98,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--ecb-limit", type=int, default=3000)
     parser.add_argument("--epochs", type=int, default=8)
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0], help="more than one: their ensemble is scored")
     parser.add_argument("--leaderboard", default=str(PROJECT_ROOT / "results"), help="folder; '' for none")
     args = parser.parse_args(argv)
     with reported_as_one_line():
         started = time.time()
-        res = cross_validate(args.corpora, Path(args.work), args.ecb_limit, args.epochs, args.seed)
+        res = cross_validate(args.corpora, Path(args.work), args.ecb_limit, args.epochs, args.seeds)
         record = {
             "results": {"modality_meantime_cv": res},
             "config": {k: str(v) for k, v in vars(args).items()},
@@ -95,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
                         "model": str(Path(args.work)),
                         "run": args.out.name,
                         "labels": "modality",
-                        "seed": args.seed,
+                        "seed": " ".join(map(str, args.seeds)),
                         "task": "modality_meantime_cv",
                         "task_version": 1,
                         "strict_f1": round(pooled["macro_f1"], 4),

@@ -178,6 +178,17 @@ def test_records_from_three_tiny_models_through_predict_and_eval(corpus_dir: Pat
     meta = train(examples * 4, modality, encoder=str(tiny_encoder(tmp_path / "enc")), epochs=1)
     assert meta["examples_by_label"] == {"planned": 4, "asserted|negated|planned|uncertain": 4}
 
+    # an ensemble directory averages its members' probabilities
+    from training.modality import ModalityClassifier
+
+    ensemble = tmp_path / "modality_ensemble"
+    ensemble.mkdir()
+    (ensemble / "modality.json").write_text(json.dumps({"members": ["../modality", "../modality"]}))
+    events_in = [(["Putin", "will", "meet", "Trump"], 2, 3), (["They", "met"], 1, 2)]
+    single = ModalityClassifier(modality).probabilities(events_in)
+    assert single.shape == (2, 4) and abs(single.sum(axis=1) - 1).max() < 1e-5
+    assert abs(ModalityClassifier(ensemble).probabilities(events_in) - single).max() < 1e-6
+
     text = "Putin and Trump are likely to discuss North Korea, Peskov said.\nNorth Korea fired missiles over Japan.\n"
     article = tmp_path / "article.txt"
     article.write_text(text)
@@ -200,6 +211,10 @@ def test_records_from_three_tiny_models_through_predict_and_eval(corpus_dir: Pat
         assert text[rec["event_start"] : rec["event_end"]] == rec["event_text"] and rec["mode"] in MODES
         assert all(text[a["start"] : a["end"]] == a["text"] for role in ("actor", "recipient") for a in rec[role])
     assert (out / "article.records.html").is_file()
+    # the default linking (nearest) needs no role model
+    plain = run("eval.predict", f"--ckpt={events}", f"--file={article}", "--format=records", f"--modality={modality}")
+    assert plain.returncode == 0, plain.stderr[-3000:]
+    assert all(r["recipient"] == [] for r in map(json.loads, plain.stdout.splitlines()))
     # a role model where the event tagger belongs is refused in one line
     wrong = run(
         "eval.predict", f"--ckpt={tmp_path / 'roles' / 'model'}", f"--file={article}", "--format=records", *common

@@ -259,13 +259,19 @@ class ModalityClassifier:
         if not (self.model_dir / META).is_file():
             raise DatelineError(f"not a modality model directory (no {META}; `make modality` writes one)", model_dir)
         self.meta = json.loads((self.model_dir / META).read_text())
-        self.tokenizer = AutoTokenizer.from_pretrained(self.model_dir)
-        self.model = AutoModelForTokenClassification.from_pretrained(self.model_dir).eval()
         self.batch_size = batch_size
+        # an ensemble (`make modality ARGS="--seeds 0 1 2"`): members' probabilities are averaged
+        self.members = [ModalityClassifier(self.model_dir / m, batch_size) for m in self.meta.get("members", [])]
+        if not self.members:
+            self.tokenizer = AutoTokenizer.from_pretrained(self.model_dir)
+            self.model = AutoModelForTokenClassification.from_pretrained(self.model_dir).eval()
 
     def probabilities(self, events: list[tuple[list[str], int, int]]) -> np.ndarray:
         """(words, start, end) per event -> an [n, 4] array of mode probabilities (MODES order)."""
         from transformers import DataCollatorWithPadding
+
+        if self.members:
+            return np.mean([m.probabilities(events) for m in self.members], axis=0)
 
         collate = DataCollatorWithPadding(self.tokenizer)
         out = []
@@ -296,12 +302,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--meantime-topics", nargs="*", default=None, help="MEANTIME topic folders (default: all)")
     parser.add_argument("--ecb-limit", type=int, default=3000, help="ECB+ not-negated events sampled")
     parser.add_argument("--epochs", type=int, default=8)
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0], help="more than one: an ensemble of them")
     args = parser.parse_args(argv)
     with reported_as_one_line():
-        examples = training_examples(args.corpora, args.meantime_topics, args.ecb_limit, args.seed)
-        meta = train(examples, Path(args.out), epochs=args.epochs, seed=args.seed)
-        print(json.dumps(meta, indent=2))
+        out = Path(args.out)
+        for seed in args.seeds:
+            examples = training_examples(args.corpora, args.meantime_topics, args.ecb_limit, seed)
+            where = out if len(args.seeds) == 1 else out / f"seed_{seed}"
+            print(json.dumps(train(examples, where, epochs=args.epochs, seed=seed), indent=2))
+        if len(args.seeds) > 1:
+            members = [f"seed_{s}" for s in args.seeds]
+            (out / META).write_text(
+                json.dumps({"modes": list(MODES), "members": members, "seeds": args.seeds}, indent=2)
+            )
     return 0
 
 
