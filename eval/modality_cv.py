@@ -89,6 +89,7 @@ def markdown(res: dict) -> str:
 def main(argv: list[str] | None = None) -> int:
     from eval.provenance import provenance
     from eval.publish import append_leaderboard
+    from training.precision import default_device
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out", type=Path, required=True)
@@ -107,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
         record = {
             "results": {"modality_meantime_cv": res},
             "config": {k: str(v) for k, v in vars(args).items()},
-            "evaluation": provenance(started, "cpu"),
+            "evaluation": provenance(started, default_device()),
         }
         write_json_atomic(args.out / "results.json", record)
         write_text_atomic(args.out / "results.md", markdown(res))

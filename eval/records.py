@@ -151,7 +151,7 @@ def evaluate(args) -> dict:
             "modality_model": str(args.modality),
             "gold": str(args.gold),
             "article": str(args.text),
-            **provenance(started, "cpu"),
+            **provenance(started, events.device),
         },
     }
     args.out.mkdir(parents=True, exist_ok=True)
