@@ -4,8 +4,9 @@ text exactly as given) and as a highlighted rendering in the terminal and a stan
 
 `FORMAT=records` writes event records instead (training/records.py), one JSON line per event:
 its text and offsets, mode, actors and recipients, sentence, article id and confidence; the
-HTML page draws the links. They need a role model (`make train EXP=roles`) and a modality
-model (`make modality`): `ROLES=` / `MODALITY=`, by default the latest of each under runs/."""
+HTML page draws the links. They need a modality model (`make modality`) and, for the role
+linkings (`LINKING=hybrid|phrase|sentence`), a role model (`make train EXP=roles`):
+`MODALITY=` / `ROLES=`, by default the latest of each under runs/."""
 
 from __future__ import annotations
 
@@ -25,9 +26,10 @@ from training.records import LINKINGS
 ANSI = {"EVENT": "43", "ACTOR": "46", "LOCATION": "42", "TIME": "45", "OBJECT": "44"}
 
 
-def predict_documents(tagger, docs: list[Document]) -> list[dict]:
+def predict_documents(tagger, docs: list[Document], preds: list | None = None) -> list[dict]:
+    """Spans per document as JSON-ready dicts (from `preds` when the documents are tagged already)."""
     out = []
-    for doc, pred in zip(docs, tagger.tag_documents(docs)):
+    for doc, pred in zip(docs, preds if preds is not None else tagger.tag_documents(docs)):
         spans = []
         for span, conf in pred.spans():
             c = doc.to_char_span(span)
@@ -103,8 +105,9 @@ def record_results(
         if t is not None and not want <= set(t.entity_types):
             raise DatelineError(f"this model does not tag {', '.join(sorted(want))} ({hint} trains one)", t.model_dir)
     classifier = ModalityClassifier(modality or latest_modality_model(runs_root))
-    records = RecordTagger(tagger, role_tagger, classifier, linking, phrase_actors).records(docs)
-    out = predict_documents(tagger, docs)
+    preds = tagger.tag_documents(docs)  # once, for the spans and the records
+    records = RecordTagger(tagger, role_tagger, classifier, linking, phrase_actors).records(docs, preds)
+    out = predict_documents(tagger, docs, preds)
     for result, recs in zip(out, records):
         result["records"] = recs
     return out

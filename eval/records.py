@@ -23,6 +23,7 @@ import json
 import time
 from collections.abc import Iterable
 from pathlib import Path
+from types import SimpleNamespace
 
 from data.errors import DatelineError, reported_as_one_line
 from data.io import jsonl_objects, write_json_atomic, write_text_atomic
@@ -125,6 +126,7 @@ def evaluate(args) -> dict:
     from data.text import document_from_text
     from eval.provenance import provenance
     from eval.publish import append_leaderboard
+    from eval.tasks import fingerprint
     from training.modality import ModalityClassifier
     from training.records import RecordTagger, event_in_sentence
     from training.tagger import Tagger
@@ -143,8 +145,11 @@ def evaluate(args) -> dict:
     result["mode_on_gold_events"] = mode_scores([r["mode"] for r in gold], modes)
     result["linking"] = args.linking
     result["phrase_actors"] = args.phrase_actors
+    inputs = SimpleNamespace(files=lambda: [args.text, args.gold])
     record = {
         "results": {"records_heldout": result},
+        "versions": {"records_heldout": 1},
+        "data_fingerprints": {"records_heldout": fingerprint(inputs)},
         "evaluation": {
             "event_model": str(args.ckpt),
             "role_model": str(args.roles) if roles else None,
@@ -183,7 +188,8 @@ def leaderboard_row(record: dict, args) -> dict:
         "run": Path(args.ckpt).parent.name,
         "labels": f"records ({args.linking}{', phrase actors' if args.phrase_actors else ''})",
         "task": "records_heldout",
-        "task_version": 1,
+        "task_version": record["versions"]["records_heldout"],
+        "data_hash": record["data_fingerprints"]["records_heldout"],
         "strict_f1": round(res["records"]["f1"], 4),
         "per_type_strict_f1": json.dumps(
             {

@@ -250,6 +250,8 @@ def test_records_from_three_tiny_models_through_predict_and_eval(corpus_dir: Pat
     result = json.loads((tmp_path / "rec_eval" / "results.json").read_text())["results"]["records_heldout"]
     assert {"events", "links_actor", "links_recipient", "records", "mode_on_gold_events"} <= set(result)
     assert result["mode_on_gold_events"]["n"] == 1
+    saved = json.loads((tmp_path / "rec_eval" / "results.json").read_text())
+    assert saved["versions"] == {"records_heldout": 1} and len(saved["data_fingerprints"]["records_heldout"]) == 16
     assert "records_heldout" in (tmp_path / "board" / "leaderboard.csv").read_text()
     # --leaderboard= (empty) writes no leaderboard anywhere, the working directory included
     quiet = run(

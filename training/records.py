@@ -169,8 +169,9 @@ class RecordTagger:
         self.events, self.roles, self.modality = events, roles, modality
         self.linking, self.phrase_actors = linking, phrase_actors
 
-    def records(self, docs: list[Document]) -> list[list[dict]]:
-        preds = self.events.tag_documents(docs)
+    def records(self, docs: list[Document], preds: list | None = None) -> list[list[dict]]:
+        """Records per document; `preds`: the event tagger's predictions when already made."""
+        preds = preds if preds is not None else self.events.tag_documents(docs)
         role_preds = self.roles.tag_documents(docs) if self.roles is not None else [None] * len(docs)
         out = []
         for doc, pred, role_pred in zip(docs, preds, role_preds):
