@@ -69,6 +69,10 @@ class Document:
         start, end = span.char_span(self)
         return self.text[start:end]
 
+    def sentence_of(self, token: int) -> tuple[int, int]:
+        """The [start, end) token range of the sentence that holds `token`."""
+        return next((a, b) for a, b in self.sentences if a <= token < b)
+
     def gold_sentences(self) -> list[tuple[int, int]]:
         return [s for s, g in zip(self.sentences, self.gold) if g]
 

@@ -23,7 +23,7 @@ from data.corpora import PROJECT_ROOT, default_corpora_dir
 from data.errors import reported_as_one_line
 from data.io import write_json_atomic, write_text_atomic
 from eval.records import mode_scores
-from training.modality import META, MODES, ModalityClassifier, ecbplus_examples, meantime_examples, train
+from training.modality import META, MODES, ModalityClassifier, meantime_examples, train, training_examples
 
 TOPICS = ("corpus_airbus", "corpus_apple")
 
@@ -41,7 +41,7 @@ def cross_validate(corpora: str, work: Path, ecb_limit: int, epochs: int, seeds:
         for seed in seeds:
             model_dir = work / f"without_{held}_seed{seed}"
             if not (model_dir / META).is_file():
-                examples = meantime_examples(corpora, train_topics) + ecbplus_examples(corpora, ecb_limit, seed)
+                examples = training_examples(corpora, train_topics, ecb_limit, seed)
                 seconds[f"{held}/{seed}"] = train(examples, model_dir, epochs=epochs, seed=seed)["train_seconds"]
             fold_probs.append(ModalityClassifier(model_dir).probabilities(events))
             probs[seed].append(fold_probs[-1])

@@ -66,10 +66,6 @@ def mode_of_meantime(attrs: dict) -> str:
     return "asserted"
 
 
-def sentence_of(doc, token: int) -> tuple[int, int]:
-    return next((a, b) for a, b in doc.sentences if a <= token < b)
-
-
 def meantime_examples(corpora: str | Path, topics: Iterable[str] | None = None) -> list[Example]:
     """Every EVENT of MEANTIME's annotated heads (of the given topic folders), with its mode."""
     from data.meantime import iter_documents
@@ -80,7 +76,7 @@ def meantime_examples(corpora: str | Path, topics: Iterable[str] | None = None) 
         if wanted is not None and doc.meta["topic"] not in wanted:
             continue
         for (a, b), attrs in sorted(doc.meta["modality"].items()):
-            s, e = sentence_of(doc, a)
+            s, e = doc.sentence_of(a)
             out.append(Example(tuple(doc.words[s:e]), a - s, b - s, (mode_of_meantime(attrs),), f"{doc.id}@{a}"))
     return out
 
@@ -98,7 +94,7 @@ def ecbplus_examples(corpora: str | Path, limit: int | None = 3000, seed: int = 
             if not (neg or m.tag.startswith("ACTION_")):
                 continue
             a, b = contiguous_runs(m.tokens)[0]
-            s, e = sentence_of(doc, a)
+            s, e = doc.sentence_of(a)
             b = min(b, e)
             ex = Example(tuple(doc.words[s:e]), a - s, b - s, ("negated",) if neg else NOT_NEGATED, f"{doc.id}@{a}")
             (negated if neg else others).append(ex)
@@ -169,7 +165,8 @@ def train(
     batch_size: int = 32,
     seed: int = 0,
 ) -> dict:
-    """Fine-tune a sequence classifier on `examples`; write the model directory; return its meta."""
+    """Fine-tune the encoder with a mode head read at each event's first subword on `examples`;
+    write the model directory; return its meta."""
     import datasets
     from transformers import (
         AutoModelForTokenClassification,

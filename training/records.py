@@ -91,13 +91,11 @@ def link(
 ) -> tuple[list[Found], list[Found]]:
     """(actors, recipients) of one event among its sentence's actors; `next_event` is where the
     sentence's next event starts (its end when none follows)."""
-    if linking in ("nearest", "hybrid"):
-        targets = [a for a in actors if roles.get(a.span, ("",))[0] == "recipient"]
-        recipients = [a for a in targets if event.end <= a.span.start < next_event] if linking == "hybrid" else []
-        doers = [a for a in actors if a not in recipients]
-        return nearest_before(event, doers, words), recipients
     doers = [a for a in actors if roles.get(a.span, ("",))[0] == "actor"]
     targets = [a for a in actors if roles.get(a.span, ("",))[0] == "recipient"]
+    if linking in ("nearest", "hybrid"):
+        recipients = [a for a in targets if event.end <= a.span.start < next_event] if linking == "hybrid" else []
+        return nearest_before(event, [a for a in actors if a not in recipients], words), recipients
     if linking == "phrase":
         phrase_of = {a: p for a, (_, p) in roles.items()}
         chosen = nearest_group(doers, phrase_of, True, event) or nearest_group(doers, phrase_of, False, event)
@@ -188,5 +186,5 @@ class RecordTagger:
 
 def event_in_sentence(doc: Document, event: Span) -> tuple[list[str], int, int]:
     """(sentence words, start, end) of an event span: what the modality classifier reads."""
-    a, b = next((a, b) for a, b in doc.sentences if a <= event.start < b)
+    a, b = doc.sentence_of(event.start)
     return doc.words[a:b], event.start - a, min(event.end, b) - a
