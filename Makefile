@@ -28,7 +28,7 @@ PSEUDO ?= runs/pseudo/pseudo.jsonl
 LIMIT ?=
 ROLES ?=
 MODALITY ?=
-LINKING ?= nearest
+LINKING ?= position
 PHRASE_ACTORS ?= 1
 
 .PHONY: help venv train eval predict modality modality-cv eval-records ensemble pseudo sweep compare bench bench-micro test test-fast lint format data clean
@@ -63,7 +63,7 @@ modality: $(STAMP) ## Train the event-modality classifier (MEANTIME + ECB+) -> r
 modality-cv: $(STAMP) ## Modality on MEANTIME cross-validated by topic -> results/modality_cv (+ leaderboard row)
 	$(PY) -m eval.modality_cv --out results/modality_cv $(ARGS)
 
-eval-records: $(STAMP) ## Event records on the user's article vs its gold records: CKPT=, ROLES=, MODALITY=, LINKING=nearest|hybrid|phrase|sentence, PHRASE_ACTORS=0|1
+eval-records: $(STAMP) ## Event records on the user's article vs its gold records: CKPT=, ROLES=, MODALITY=, LINKING=nearest|position|hybrid|phrase|sentence, PHRASE_ACTORS=0|1
 	$(PY) -m eval.records $(if $(CKPT),--ckpt $(CKPT)) $(if $(ROLES),--roles $(ROLES)) $(if $(MODALITY),--modality $(MODALITY)) --linking $(LINKING) $(if $(filter 0,$(PHRASE_ACTORS)),--no-phrase-actors) --out $(OUT)/records_eval $(ARGS)
 
 ensemble: $(STAMP) ## One model directory ENSEMBLE=<dir> averaging MODELS="<model dir> <model dir> ..." (then make eval CKPT=<dir>)

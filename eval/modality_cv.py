@@ -23,14 +23,17 @@ from data.corpora import PROJECT_ROOT, default_corpora_dir
 from data.errors import reported_as_one_line
 from data.io import write_json_atomic, write_text_atomic
 from eval.records import mode_scores
-from training.modality import META, MODES, ModalityClassifier, meantime_examples, train, training_examples
+from training.modality import META, MODES, NOT_NEGATED, ModalityClassifier, meantime_examples, train, training_examples
 
 TOPICS = ("corpus_airbus", "corpus_apple")
 
 
-def cross_validate(corpora: str, work: Path, ecb_limit: int, epochs: int, seeds: list[int]) -> dict:
+def cross_validate(
+    corpora: str, work: Path, ecb_limit: int, epochs: int, seeds: list[int], weight_power: float = 1.0
+) -> dict:
     """Per topic and seed, a model trained without that topic (kept in `work` and reused when
-    already there); the seeds' probabilities averaged are the ensemble's."""
+    one trained with the same settings is there); the seeds' probabilities averaged are the
+    ensemble's."""
     gold, probs = [], {s: [] for s in seeds}
     folds, seconds = {}, {}
     for held in TOPICS:
@@ -40,9 +43,11 @@ def cross_validate(corpora: str, work: Path, ecb_limit: int, epochs: int, seeds:
         fold_probs = []
         for seed in seeds:
             model_dir = work / f"without_{held}_seed{seed}"
-            if not (model_dir / META).is_file():
+            if not trained_alike(model_dir, epochs, weight_power, ecb_limit):
                 examples = training_examples(corpora, train_topics, ecb_limit, seed)
-                seconds[f"{held}/{seed}"] = train(examples, model_dir, epochs=epochs, seed=seed)["train_seconds"]
+                seconds[f"{held}/{seed}"] = train(
+                    examples, model_dir, epochs=epochs, seed=seed, weight_power=weight_power
+                )["train_seconds"]
             fold_probs.append(ModalityClassifier(model_dir).probabilities(events))
             probs[seed].append(fold_probs[-1])
         fold_gold = [x.allowed[0] for x in test]
@@ -57,6 +62,16 @@ def cross_validate(corpora: str, work: Path, ecb_limit: int, epochs: int, seeds:
         "train_seconds": seconds,
     }
     return res
+
+
+def trained_alike(model_dir: Path, epochs: int, weight_power: float, ecb_limit: int) -> bool:
+    """Whether `model_dir` holds a fold model trained with these settings (models from before
+    the weight power was recorded were trained with 0.5)."""
+    if not (model_dir / META).is_file():
+        return False
+    meta = json.loads((model_dir / META).read_text())
+    partial = meta.get("examples_by_label", {}).get("|".join(NOT_NEGATED), 0)
+    return (meta.get("epochs"), meta.get("weight_power", 0.5), partial) == (epochs, weight_power, ecb_limit)
 
 
 def modes_of(probs: np.ndarray) -> list[str]:
@@ -99,12 +114,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--ecb-limit", type=int, default=3000)
     parser.add_argument("--epochs", type=int, default=8)
+    parser.add_argument("--weight-power", type=float, default=1.0, help="rare modes weigh (top/count)**power")
     parser.add_argument("--seeds", type=int, nargs="+", default=[0], help="more than one: their ensemble is scored")
     parser.add_argument("--leaderboard", default=str(PROJECT_ROOT / "results"), help="folder; '' for none")
     args = parser.parse_args(argv)
     with reported_as_one_line():
         started = time.time()
-        res = cross_validate(args.corpora, Path(args.work), args.ecb_limit, args.epochs, args.seeds)
+        res = cross_validate(args.corpora, Path(args.work), args.ecb_limit, args.epochs, args.seeds, args.weight_power)
         record = {
             "results": {"modality_meantime_cv": res},
             "config": {k: str(v) for k, v in vars(args).items()},

@@ -21,7 +21,7 @@ from data.errors import DatelineError, reported_as_one_line
 from data.io import write_json_atomic, write_text_atomic
 from data.text import document_from_text
 from eval.report import page, records_html, render_spans
-from training.records import LINKINGS
+from training.records import DEFAULT_LINKING, LINKINGS, ROLE_FREE
 
 ANSI = {"EVENT": "43", "ACTOR": "46", "LOCATION": "42", "TIME": "45", "OBJECT": "44"}
 
@@ -92,7 +92,7 @@ def record_results(
     roles: Path | None,
     modality: Path | None,
     runs_root: Path,
-    linking: str = "nearest",
+    linking: str = DEFAULT_LINKING,
     phrase_actors: bool = True,
 ) -> list[dict]:
     """Per document: its spans (EVENT/ACTOR) and its event records."""
@@ -100,7 +100,7 @@ def record_results(
     from training.records import RecordTagger
     from training.tagger import Tagger
 
-    role_tagger = Tagger(roles or latest_role_model(runs_root)) if linking != "nearest" else None
+    role_tagger = Tagger(roles or latest_role_model(runs_root)) if linking not in ROLE_FREE else None
     for t, want, hint in ((tagger, EVENT_TYPES, "make train"), (role_tagger, ROLE_TYPES, "make train EXP=roles")):
         if t is not None and not want <= set(t.entity_types):
             raise DatelineError(f"this model does not tag {', '.join(sorted(want))} ({hint} trains one)", t.model_dir)
@@ -126,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--linking",
         choices=list(LINKINGS),
-        default="nearest",
+        default=DEFAULT_LINKING,
         help="records: how events get actors (training/records.py)",
     )
     parser.add_argument(

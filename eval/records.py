@@ -28,7 +28,7 @@ from types import SimpleNamespace
 from data.errors import DatelineError, reported_as_one_line
 from data.io import jsonl_objects, write_json_atomic, write_text_atomic
 from training.modality import MODES
-from training.records import LINKINGS
+from training.records import DEFAULT_LINKING, LINKINGS, ROLE_FREE
 
 ROLES = ("actor", "recipient")
 DEFAULT_ARTICLE = "tass_putin_trump_apec"
@@ -136,7 +136,7 @@ def evaluate(args) -> dict:
     gold = read_gold_records(args.gold, text)
     doc = document_from_text(args.text.stem, text)
     events, modality = Tagger(args.ckpt), ModalityClassifier(args.modality)
-    roles = Tagger(args.roles) if args.linking != "nearest" else None
+    roles = Tagger(args.roles) if args.linking not in ROLE_FREE else None
     pred = RecordTagger(events, roles, modality, args.linking, args.phrase_actors).records([doc])[0]
     result = score_records(gold, pred)
     # modality alone: every gold event classified in its sentence
@@ -184,9 +184,9 @@ def leaderboard_row(record: dict, args) -> dict:
     res, ev = record["results"]["records_heldout"], record["evaluation"]
     return {
         "date": ev["end_time"],
-        "model": f"{args.ckpt} + {args.roles if args.linking != 'nearest' else 'nearest'} + {args.modality}",
+        "model": f"{args.ckpt} + {args.roles if args.linking not in ROLE_FREE else args.linking} + {args.modality}",
         "run": Path(args.ckpt).parent.name,
-        "labels": f"records ({args.linking}{', phrase actors' if args.phrase_actors else ''})",
+        "labels": f"records ({args.linking}{', phrase actors' if args.phrase_actors and args.linking not in ROLE_FREE else ''})",
         "task": "records_heldout",
         "task_version": record["versions"]["records_heldout"],
         "data_hash": record["data_fingerprints"]["records_heldout"],
@@ -214,7 +214,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--roles", type=Path, help="role tagger model directory (default: the latest EXP=roles run's)")
     parser.add_argument("--modality", type=Path, help="modality model directory (default: the latest `make modality`)")
     parser.add_argument("--runs", type=Path, default=PROJECT_ROOT / "runs", help="where to look for the latest models")
-    parser.add_argument("--linking", choices=list(LINKINGS), default="nearest")
+    parser.add_argument("--linking", choices=list(LINKINGS), default=DEFAULT_LINKING)
     parser.add_argument(
         "--phrase-actors",
         action=argparse.BooleanOptionalAction,
@@ -235,7 +235,7 @@ def main(argv: list[str] | None = None) -> int:
 
         args.ckpt = args.ckpt or latest_model(args.runs, {"EVENT", "ACTOR"})
         args.modality = args.modality or latest_modality_model(args.runs)
-        if args.linking != "nearest":
+        if args.linking not in ROLE_FREE:
             args.roles = args.roles or latest_role_model(args.runs)
         res = evaluate(args)["results"]["records_heldout"]
         for key in ("events", "links_actor", "links_recipient", "links", "records"):

@@ -9,8 +9,9 @@ import torch
 from data.document import Span
 from data.errors import DatelineError
 from data.text import document_from_text
+from eval.modality_cv import trained_alike
 from eval.records import mode_scores, read_gold_records, score_records
-from training.modality import MODES, marked_words, mode_of_meantime, partial_label_loss
+from training.modality import MODES, Example, marked_words, mode_of_meantime, mode_weights, partial_label_loss
 from training.records import Found, document_records
 
 GOLD = Path(__file__).parent / "data" / "tass_putin_trump_apec.records.jsonl"
@@ -42,6 +43,23 @@ def test_partial_label_loss_is_cross_entropy_for_one_mode_and_set_mass_for_sever
     assert partial_label_loss(logits, not_negated).item() == pytest.approx(
         -torch.log(p[0] + p[2] + p[3]).item(), abs=1e-6
     )
+
+
+def test_rare_modes_weigh_by_inverse_frequency_capped_and_partial_labels_do_not_count():
+    ex = [Example(("w",), 0, 1, (m,)) for m in ["asserted"] * 40 + ["planned"] * 10 + ["negated"] * 2]
+    ex += [Example(("w",), 0, 1, ("asserted", "planned", "uncertain"))] * 100
+    assert mode_weights(ex, power=1.0) == {"asserted": 1.0, "planned": 4.0, "negated": 5.0, "uncertain": 1.0}
+    assert mode_weights(ex, power=0.5)["planned"] == pytest.approx(2.0)
+
+
+def test_cross_validation_reuses_a_fold_model_only_when_trained_alike(tmp_path: Path):
+    assert not trained_alike(tmp_path, 8, 1.0, 3000)
+    meta = {"epochs": 8, "examples_by_label": {"asserted": 5, "asserted|planned|uncertain": 3000}}
+    (tmp_path / "modality.json").write_text(json.dumps(meta))
+    assert trained_alike(tmp_path, 8, 0.5, 3000)  # recorded before the weight power was: 0.5
+    assert not trained_alike(tmp_path, 8, 1.0, 3000) and not trained_alike(tmp_path, 5, 0.5, 3000)
+    (tmp_path / "modality.json").write_text(json.dumps(meta | {"weight_power": 1.0}))
+    assert trained_alike(tmp_path, 8, 1.0, 3000) and not trained_alike(tmp_path, 8, 1.0, 1000)
 
 
 def test_event_is_marked_with_its_context_cut_to_a_window():
@@ -89,6 +107,25 @@ def test_roles_link_sources_before_the_event_and_targets_after_it():
     hybrid = document_records(doc, spans, roles, modes, linking="hybrid")
     assert [a["text"] for a in hybrid[0]["recipient"]] == ["Japan"]
     assert [a["text"] for a in hybrid[0]["actor"]] == ["North Korea"]
+
+
+def test_position_rule_takes_the_actor_right_after_the_event_as_its_recipient():
+    doc = document_from_text(
+        "b",
+        "North Korea provoked the United States, Japan and South Korea. Peskov said on Tuesday that Moscow would wait.",
+    )
+    names = ["North Korea", "United States", "Japan", "South Korea", "Peskov", "Moscow"]
+    spans = [span(doc, n, "ACTOR") for n in names] + [span(doc, e, "EVENT") for e in ("provoked", "said", "wait")]
+    spans.sort(key=lambda f: f.span.start)
+    provoked, said, wait = document_records(doc, spans, [], {}, linking="position")
+    assert [a["text"] for a in provoked["actor"]] == ["North Korea"]
+    assert [a["text"] for a in provoked["recipient"]] == ["United States", "Japan", "South Korea"]
+    # between "said" and Moscow stand words that are no determiner or preposition: no recipient;
+    # and no actor follows "wait"
+    assert said["recipient"] == [] and [a["text"] for a in said["actor"]] == ["Peskov"]
+    assert wait["recipient"] == [] and [a["text"] for a in wait["actor"]] == ["Moscow"]
+    # the default links no recipient
+    assert document_records(doc, spans, [], {}, linking="nearest")[0]["recipient"] == []
 
 
 def test_scores_count_events_links_modes_and_whole_records():
@@ -211,10 +248,23 @@ def test_records_from_three_tiny_models_through_predict_and_eval(corpus_dir: Pat
         assert text[rec["event_start"] : rec["event_end"]] == rec["event_text"] and rec["mode"] in MODES
         assert all(text[a["start"] : a["end"]] == a["text"] for role in ("actor", "recipient") for a in rec[role])
     assert (out / "article.records.html").is_file()
-    # the default linking (nearest) needs no role model
+    # the default linking (position) and nearest need no role model; nearest links no recipient
+    # and position's recipients come after their event, its actors before it
     plain = run("eval.predict", f"--ckpt={events}", f"--file={article}", "--format=records", f"--modality={modality}")
     assert plain.returncode == 0, plain.stderr[-3000:]
-    assert all(r["recipient"] == [] for r in map(json.loads, plain.stdout.splitlines()))
+    for rec in map(json.loads, plain.stdout.splitlines()):
+        assert all(a["end"] <= rec["event_start"] for a in rec["actor"])
+        assert all(a["start"] >= rec["event_end"] for a in rec["recipient"])
+    nearest = run(
+        "eval.predict",
+        f"--ckpt={events}",
+        f"--file={article}",
+        "--format=records",
+        f"--modality={modality}",
+        "--linking=nearest",
+    )
+    assert nearest.returncode == 0, nearest.stderr[-3000:]
+    assert all(r["recipient"] == [] for r in map(json.loads, nearest.stdout.splitlines()))
     # a role model where the event tagger belongs is refused in one line
     wrong = run(
         "eval.predict", f"--ckpt={tmp_path / 'roles' / 'model'}", f"--file={article}", "--format=records", *common

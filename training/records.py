@@ -2,9 +2,14 @@
 
 A documented pipeline (README "Event records"), per sentence:
 1. the event tagger (`make train`) finds EVENT and ACTOR spans;
-2. each event gets its actors by a linking rule, chosen by measurement on the user's article
-   (results/records/study.md): `linking="nearest"` (the default) takes the ACTOR nearest
-   before the event with those coordinated with it (*Putin and Trump*), and no recipient;
+2. each event gets its actors by a linking rule, chosen by measurement (README "Event
+   records"; results/records/study.md on the user's article, results/records/
+   cameo_positions.py on cameo_roles test, which no rule was written from):
+   `linking="position"` (the default) takes as actors the ACTOR nearest before the event with
+   those coordinated with it (*Putin and Trump*), and as recipients the ACTOR right after it,
+   over at most three determiners or prepositions (*told reporters*, *provoked the United
+   States, Japan and South Korea*), with those coordinated with it; `"nearest"`: the same
+   actors and no recipient;
    the other rules read a role tagger trained on cameo_roles (`make train EXP=roles`: SOURCE,
    TARGET and JOINT phrases; each ACTOR span takes the role of the phrase it overlaps, and with
    `phrase_actors` a role phrase over no ACTOR is an actor of its own):
@@ -26,7 +31,9 @@ from dataclasses import dataclass
 from data.document import Document, Span
 
 ROLE_OF = {"SOURCE": "actor", "JOINT": "actor", "TARGET": "recipient"}
-LINKINGS = ("phrase", "sentence", "hybrid", "nearest")
+LINKINGS = ("phrase", "sentence", "hybrid", "nearest", "position")
+ROLE_FREE = ("nearest", "position")  # linkings that need no role tagger
+DEFAULT_LINKING = "position"
 
 
 @dataclass(frozen=True)
@@ -81,6 +88,44 @@ def nearest_before(event: Span, actors: list[Found], words: list[str]) -> list[F
     return group
 
 
+RECIPIENT_MAX_GAP = 3
+RECIPIENT_GAP = {
+    "the",
+    "a",
+    "an",
+    "its",
+    "their",
+    "his",
+    "her",
+    "with",
+    "to",
+    "against",
+    "on",
+    "at",
+    "toward",
+    "towards",
+}
+
+
+def nearest_after(event: Span, actors: list[Found], words: list[str], next_event: int) -> list[Found]:
+    """The ACTOR right after the event, before the sentence's next event and reached over at
+    most three determiners or prepositions of a target (*told reporters*, *talks with the
+    leadership*, *provoked the United States, Japan and South Korea*), with those coordinated
+    with it."""
+    after = [a for a in actors if event.end <= a.span.start < next_event]
+    if not after or after[0].span.start - event.end > RECIPIENT_MAX_GAP:
+        return []
+    if not all(w.lower() in RECIPIENT_GAP for w in words[event.end : after[0].span.start]):
+        return []
+    group = after[:1]
+    for nxt in after[1:]:
+        gap = words[group[-1].span.end : nxt.span.start]
+        if not gap or not all(w.lower() in COORDINATORS for w in gap):
+            break
+        group.append(nxt)
+    return group
+
+
 def link(
     event: Span,
     actors: list[Found],
@@ -93,6 +138,8 @@ def link(
     sentence's next event starts (its end when none follows)."""
     doers = [a for a in actors if roles.get(a.span, ("",))[0] == "actor"]
     targets = [a for a in actors if roles.get(a.span, ("",))[0] == "recipient"]
+    if linking == "position":
+        return nearest_before(event, actors, words), nearest_after(event, actors, words, next_event)
     if linking in ("nearest", "hybrid"):
         recipients = [a for a in targets if event.end <= a.span.start < next_event] if linking == "hybrid" else []
         return nearest_before(event, [a for a in actors if a not in recipients], words), recipients
@@ -115,7 +162,7 @@ def document_records(
     spans: list[Found],
     role_spans: list[Found],
     modes: dict[Span, tuple[str, float]],
-    linking: str = "nearest",
+    linking: str = DEFAULT_LINKING,
     phrase_actors: bool = True,
 ) -> list[dict]:
     """The records of one document from its predicted spans (EVENT/ACTOR), role phrases and
@@ -127,7 +174,7 @@ def document_records(
         inside = [f for f in spans if a <= f.span.start < b]
         actors = [f for f in inside if f.span.label == "ACTOR"]
         phrases = [r for r in role_spans if a <= r.span.start < b]
-        if phrase_actors and linking != "nearest":
+        if phrase_actors and linking not in ROLE_FREE:
             actors += [
                 Found(Span(r.span.start, r.span.end, "ACTOR"), r.confidence)
                 for r in phrases
@@ -163,7 +210,7 @@ def document_records(
 class RecordTagger:
     """Event tagger + role tagger + modality classifier -> records on documents."""
 
-    def __init__(self, events, roles, modality, linking: str = "nearest", phrase_actors: bool = True):
+    def __init__(self, events, roles, modality, linking: str = DEFAULT_LINKING, phrase_actors: bool = True):
         self.events, self.roles, self.modality = events, roles, modality
         self.linking, self.phrase_actors = linking, phrase_actors
 

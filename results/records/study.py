@@ -1,6 +1,6 @@
 """Records on the user's article: which linking, measured. Runs `eval.records` for each role
 model of the cameo_roles sweep (5 seeds) under linking=phrase and sentence, each with and
-without phrase actors, and once for the role-free baseline (nearest), with one event tagger
+without phrase actors, and once for each role-free rule (position, nearest), with one event tagger
 and one modality model; writes study.md. Usage: .venv/bin/python results/records/study.py <event model> <modality model>"""
 
 from __future__ import annotations
@@ -28,8 +28,8 @@ def run(linking: str, events: str, modality: str, roles: Path | None, out: Path)
 
 def main() -> None:
     events, modality = sys.argv[1], sys.argv[2]
-    work = ROOT / "runs" / "records_study"
-    rows = {"nearest": [run("nearest", events, modality, None, work / "nearest")]}
+    work = ROOT / "runs" / "records_study" / f"{Path(events).parent.name}+{Path(modality).name}"
+    rows = {k: [run(k, events, modality, None, work / k)] for k in ("position", "nearest")}
     for linking in (
         "sentence no-phrase-actors",
         "sentence",
@@ -44,7 +44,7 @@ def main() -> None:
         "# Event records on tass_putin_trump_apec: linking, measured",
         "",
         f"Event tagger `{events}`, modality model `{modality}`; role models: the {len(ROLE_RUNS)} seeds of "
-        "`experiment=roles` (mean ± std over them; nearest needs none). Strict F1 (precision / recall).",
+        "`experiment=roles` (mean ± std over them; position and nearest need none). Strict F1 (precision / recall).",
         "",
         "| linking | " + " | ".join(KEYS) + " | mode acc. (gold events) | mode acc. (found events) |",
         "|---" * (len(KEYS) + 3) + "|",
@@ -59,7 +59,7 @@ def main() -> None:
         gold_acc = res[0]["mode_on_gold_events"]["accuracy"]
         found_acc = statistics.fmean(r["mode_on_found_events"]["accuracy"] for r in res)
         lines.append(f"| {linking} | " + " | ".join(cells) + f" | {gold_acc:.4f} | {found_acc:.4f} |")
-    mode = rows["nearest"][0]["mode_on_gold_events"]
+    mode = rows["position"][0]["mode_on_gold_events"]
     per = ", ".join(
         f"{m} {v['f1']:.4f} ({v['tp']}/{v['gold']} found, {v['pred']} predicted)" for m, v in mode["per_mode"].items()
     )

@@ -1,0 +1,63 @@
+"""Do the position rules of the records pipeline find actors and recipients the way news coders
+mark them? Measured on the cameo_roles test sentences, which no part of the rules was written
+from: the event tagger finds EVENT and ACTOR spans in each sentence, the linking rule gives each
+event its actors and recipients, and each linked ACTOR is checked against the sentence's gold
+role phrases (S source, R joint: an actor; T target: a recipient). A linked ACTOR counts as
+right when it overlaps a gold phrase of its role, wrong when it overlaps only phrases of the
+other role, and is left out when it overlaps none (the ACTOR is not the coded event's);
+recall is the share of gold phrases of a role overlapped by some ACTOR linked in that role.
+Usage: .venv/bin/python results/records/cameo_positions.py <event model> [linking ...]"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from data.conll import iter_documents  # noqa: E402
+from data.corpora import default_corpora_dir  # noqa: E402
+from training.records import Found, document_records  # noqa: E402
+from training.tagger import Tagger  # noqa: E402
+
+GOLD_ROLE = {"S": "actor", "R": "actor", "T": "recipient"}
+
+
+def main() -> None:
+    model, linkings = sys.argv[1], sys.argv[2:] or ["nearest", "position"]
+    docs = list(iter_documents(Path(default_corpora_dir()), "cameo_roles", "test"))
+    preds = Tagger(model).tag_documents(docs)
+    out = {}
+    for linking in linkings:
+        counts = {r: {"right": 0, "wrong": 0, "unmatched": 0, "gold": 0, "found": 0} for r in ("actor", "recipient")}
+        for doc, pred in zip(docs, preds):
+            spans = [Found(s, c) for s, c in pred.spans()]
+            gold = [(GOLD_ROLE[m.tag], m.tokens[0], m.tokens[-1] + 1) for m in doc.meta["mentions"]]
+            linked = {"actor": set(), "recipient": set()}
+            for rec in document_records(doc, spans, [], {}, linking):
+                for role in linked:
+                    for item in rec[role]:
+                        linked[role].add(
+                            next(f.span for f in spans if f.span.char_span(doc) == (item["start"], item["end"]))
+                        )
+            for role, found in linked.items():
+                c = counts[role]
+                for span in found:
+                    hit = {g for g, a, b in gold if span.start < b and a < span.end}
+                    c["right" if role in hit else "wrong" if hit else "unmatched"] += 1
+                for g, a, b in gold:
+                    if g == role:
+                        c["gold"] += 1
+                        c["found"] += any(span.start < b and a < span.end for span in found)
+        for c in counts.values():
+            judged = c["right"] + c["wrong"]
+            c["precision"] = round(c["right"] / judged, 4) if judged else 0.0
+            c["recall"] = round(c["found"] / c["gold"], 4) if c["gold"] else 0.0
+        out[linking] = counts
+    print(json.dumps({"model": model, "sentences": len(docs), "linkings": out}, indent=2))
+
+
+if __name__ == "__main__":
+    main()
