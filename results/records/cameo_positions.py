@@ -6,10 +6,11 @@ role phrases (S source, R joint: an actor; T target: a recipient). A linked ACTO
 right when it overlaps a gold phrase of its role, wrong when it overlaps only phrases of the
 other role, and is left out when it overlaps none (the ACTOR is not the coded event's);
 recall is the share of gold phrases of a role overlapped by some ACTOR linked in that role.
-Usage: .venv/bin/python results/records/cameo_positions.py <event model> [linking ...]"""
+Usage: .venv/bin/python results/records/cameo_positions.py <event model> [linking ...] [--split dev]"""
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from pathlib import Path
@@ -26,8 +27,13 @@ GOLD_ROLE = {"S": "actor", "R": "actor", "T": "recipient"}
 
 
 def main() -> None:
-    model, linkings = sys.argv[1], sys.argv[2:] or ["nearest", "position"]
-    docs = list(iter_documents(Path(default_corpora_dir()), "cameo_roles", "test"))
+    parser = argparse.ArgumentParser()
+    parser.add_argument("model")
+    parser.add_argument("linkings", nargs="*", default=["nearest", "position"])
+    parser.add_argument("--split", default="test", help="dev: every 10th training sentence")
+    args = parser.parse_args()
+    model, linkings = args.model, args.linkings
+    docs = list(iter_documents(Path(default_corpora_dir()), "cameo_roles", args.split))
     preds = Tagger(model).tag_documents(docs)
     out = {}
     for linking in linkings:
@@ -56,7 +62,7 @@ def main() -> None:
             c["precision"] = round(c["right"] / judged, 4) if judged else 0.0
             c["recall"] = round(c["found"] / c["gold"], 4) if c["gold"] else 0.0
         out[linking] = counts
-    print(json.dumps({"model": model, "sentences": len(docs), "linkings": out}, indent=2))
+    print(json.dumps({"model": model, "split": args.split, "sentences": len(docs), "linkings": out}, indent=2))
 
 
 if __name__ == "__main__":
