@@ -112,7 +112,7 @@ def marked_words(words: Iterable[str], start: int, end: int) -> list[str]:
     return left + ["<<"] + words[start:end] + [">>"] + words[end : end + CONTEXT_WORDS]
 
 
-def mode_weights(examples: list[Example], cap: float = 5.0, power: float = 0.5) -> dict[str, float]:
+def mode_weights(examples: list[Example], cap: float = 5.0, power: float = 1.0) -> dict[str, float]:
     """Per mode, (most frequent count / its count) ** power over the single-mode examples, at
     most `cap`: power 0.5 is the square root, 1 the inverse frequency."""
     counts = Counter(x.allowed[0] for x in examples if len(x.allowed) == 1)

@@ -75,17 +75,27 @@ def nearest_group(cands: list[Found], phrase_of: dict[Span, Span], before: bool,
 COORDINATORS = {",", "and", "or", "&"}
 
 
+def joined(a: Found, b: Found, words: list[str]) -> bool:
+    """Whether ACTOR `a`, before `b`, is coordinated with it: only commas, and, or between."""
+    gap = words[a.span.end : b.span.start]
+    return bool(gap) and all(w.lower() in COORDINATORS for w in gap)
+
+
+def coordinated(first: Found, rest: list[Found], words: list[str], forward: bool) -> list[Found]:
+    """`first` and the ACTORs of `rest` (in order away from it) coordinated with it in a row."""
+    group = [first]
+    for other in rest:
+        if not (joined(group[-1], other, words) if forward else joined(other, group[0], words)):
+            break
+        group = group + [other] if forward else [other] + group
+    return group
+
+
 def nearest_before(event: Span, actors: list[Found], words: list[str]) -> list[Found]:
     """The ACTOR nearest before the event and those coordinated with it (*Putin and Trump*,
     *the United States, Japan and South Korea*): ACTORs joined by commas, and, or."""
     before = [a for a in actors if a.span.end <= event.start]
-    group = before[-1:]
-    for prev in reversed(before[:-1]):
-        gap = words[prev.span.end : group[0].span.start]
-        if not gap or not all(w.lower() in COORDINATORS for w in gap):
-            break
-        group.insert(0, prev)
-    return group
+    return coordinated(before[-1], before[-2::-1], words, forward=False) if before else []
 
 
 RECIPIENT_MAX_GAP = 3
@@ -117,13 +127,7 @@ def nearest_after(event: Span, actors: list[Found], words: list[str], next_event
         return []
     if not all(w.lower() in RECIPIENT_GAP for w in words[event.end : after[0].span.start]):
         return []
-    group = after[:1]
-    for nxt in after[1:]:
-        gap = words[group[-1].span.end : nxt.span.start]
-        if not gap or not all(w.lower() in COORDINATORS for w in gap):
-            break
-        group.append(nxt)
-    return group
+    return coordinated(after[0], after[1:], words, forward=True)
 
 
 def link(
