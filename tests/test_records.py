@@ -124,7 +124,7 @@ def test_position_rule_takes_the_actor_right_after_the_event_as_its_recipient():
     # and no actor follows "wait"
     assert said["recipient"] == [] and [a["text"] for a in said["actor"]] == ["Peskov"]
     assert wait["recipient"] == [] and [a["text"] for a in wait["actor"]] == ["Moscow"]
-    # the default links no recipient
+    # nearest, the same actors, links no recipient
     assert document_records(doc, spans, [], {}, linking="nearest")[0]["recipient"] == []
 
 

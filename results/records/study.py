@@ -1,5 +1,5 @@
 """Records on the user's article: which linking, measured. Runs `eval.records` for each role
-model of the cameo_roles sweep (5 seeds) under linking=phrase and sentence, each with and
+model of the cameo_roles sweep (5 seeds) under linking=phrase, sentence and hybrid, each with and
 without phrase actors, and once for each role-free rule (position, nearest), with one event tagger
 and one modality model; writes study.md. Usage: .venv/bin/python results/records/study.py <event model> <modality model>"""
 
