@@ -40,23 +40,24 @@ def main() -> None:
         counts = {r: {"right": 0, "wrong": 0, "unmatched": 0, "gold": 0, "found": 0} for r in ("actor", "recipient")}
         for doc, pred in zip(docs, preds):
             spans = [Found(s, c) for s, c in pred.spans()]
-            gold = [(GOLD_ROLE[m.tag], m.tokens[0], m.tokens[-1] + 1) for m in doc.meta["mentions"]]
+            # gold phrases and linked ACTORs compared on character offsets, as the records give them
+            gold = [
+                (GOLD_ROLE[m.tag], doc.tokens[m.tokens[0]].start, doc.tokens[m.tokens[-1]].end)
+                for m in doc.meta["mentions"]
+            ]
             linked = {"actor": set(), "recipient": set()}
             for rec in document_records(doc, spans, [], {}, linking):
                 for role in linked:
-                    for item in rec[role]:
-                        linked[role].add(
-                            next(f.span for f in spans if f.span.char_span(doc) == (item["start"], item["end"]))
-                        )
+                    linked[role].update((item["start"], item["end"]) for item in rec[role])
             for role, found in linked.items():
                 c = counts[role]
-                for span in found:
-                    hit = {g for g, a, b in gold if span.start < b and a < span.end}
+                for start, end in found:
+                    hit = {g for g, a, b in gold if start < b and a < end}
                     c["right" if role in hit else "wrong" if hit else "unmatched"] += 1
                 for g, a, b in gold:
                     if g == role:
                         c["gold"] += 1
-                        c["found"] += any(span.start < b and a < span.end for span in found)
+                        c["found"] += any(start < b and a < end for start, end in found)
         for c in counts.values():
             judged = c["right"] + c["wrong"]
             c["precision"] = round(c["right"] / judged, 4) if judged else 0.0
