@@ -1,4 +1,4 @@
-"""What each speed switch gives on its own: `python -m bench.micro` (also `make bench-micro`).
+"""What each speed switch gives on its own: `dateline bench-micro` (also `make bench-micro`).
 
 Training steps of MiniLM (forward, backward, clipping, fused AdamW) on random batches of 48
 subwords, with one switch changed at a time, interleaved round-robin so that every variant
@@ -17,7 +17,9 @@ from pathlib import Path
 
 import torch
 
-ROOT = Path(__file__).resolve().parents[1]
+from dateline.cli import hydra_entry
+from dateline.io import write_text_atomic
+
 TRAIN_VARIANTS = {
     "fp32, batch 16 (before)": dict(batch=16),
     "+ bf16 autocast": dict(batch=16, bf16=True),
@@ -41,8 +43,8 @@ def training_steps(rounds: int, length: int = 48) -> tuple[dict[str, float], lis
     from transformers import AutoModelForTokenClassification
     from transformers import logging as hf_logging
 
-    from training.dropout import install as install_fast_dropout
-    from training.model import minilm_path
+    from dateline.training.dropout import install as install_fast_dropout
+    from dateline.training.model import minilm_path
 
     hf_logging.set_verbosity_error()
     torch.manual_seed(0)
@@ -105,7 +107,7 @@ def matmul_ceiling(rounds: int, batch: int = 16, length: int = 48) -> dict[str, 
     """GFLOP/s of the encoder's own bf16 matmuls at the training batch, run back to back with
     nothing else (the most a training step could reach), and the peak (bench.run.matmul_peak),
     interleaved so that both see the same load."""
-    from bench.run import best_seconds, matmul_peak
+    from dateline.bench.run import best_seconds, matmul_peak
 
     shapes = encoder_gemms(batch, length)
     mats = [
@@ -131,8 +133,8 @@ def matmul_ceiling(rounds: int, batch: int = 16, length: int = 48) -> dict[str, 
 
 def tagging(model_dir: Path, rounds: int) -> dict[str, float]:
     """Articles per second of the tagger with an fp32 and a bf16 copy of the model."""
-    from bench.phases import articles
-    from training.tagger import Tagger
+    from dateline.bench.phases import articles
+    from dateline.tagging.tagger import Tagger
 
     docs = articles({})
     taggers = {p: Tagger(model_dir, precision=p) for p in ("fp32", "bf16")}
@@ -147,12 +149,9 @@ def tagging(model_dir: Path, rounds: int) -> dict[str, float]:
     return {p: statistics.median(v) for p, v in rates.items()}
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--rounds", type=int, default=8)
-    parser.add_argument("--model", type=Path, default=ROOT / "bench" / "work" / "harness_s1" / "model")
-    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "micro.md")
-    args = parser.parse_args(argv)
+@hydra_entry("bench_micro")
+def main(cfg) -> None:
+    args = argparse.Namespace(rounds=cfg.rounds, model=Path(cfg.model), out=Path(cfg.out))
     train, shares = training_steps(args.rounds)
     base = next(iter(train.values()))
     lines = ["| training step (MiniLM, 48 subwords) | subwords/s | vs before |", "|---|---|---|"]
@@ -175,12 +174,9 @@ def main(argv: list[str] | None = None) -> int:
         lines += ["", "| tagger (bench articles) | articles/s | vs fp32 |", "|---|---|---|"]
         lines += [f"| {p} model copy | {rate:.2f} | {rate / tag['fp32']:.2f}x |" for p, rate in tag.items()]
     md = "\n".join(lines) + "\n"
-    from data.io import write_text_atomic
-
     write_text_atomic(args.out, "# bench.micro: one switch at a time\n\n" + md)
     print(md)
-    return 0
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    main()

@@ -1,4 +1,4 @@
-"""One measured phase of `make bench`, run in its own process: python -m bench.phases NAME ARGS_JSON.
+"""One measured phase of `dateline bench`, run in its own process: python -m dateline.bench.phases NAME ARGS_JSON.
 Prints one JSON line; peak RSS is this process's (or its training child's) own."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ SCHEME = {"EVENT": ["ACTION_*", "NEG_ACTION_*", "EVENT"], "ACTOR": ["HUMAN_PART*
 
 
 def corpora(args: dict) -> str:
-    from data.corpora import default_corpora_dir
+    from dateline.paths import default_corpora_dir
 
     return args.get("corpora") or default_corpora_dir()
 
@@ -27,10 +27,10 @@ def rss_mib(who=resource.RUSAGE_SELF) -> float:
 
 def strict_f1(model_dir: Path, args: dict, split: str, decoding: str, precision: str = "fp32") -> float:
     """Strict micro-F1 on the ECB+ gold sentences of a split, scored the same way for both."""
-    from data.dataset import gold_sentences, load_split
-    from data.labels import LabelScheme
-    from eval.metrics import strict_scores
-    from training.tagger import Tagger
+    from dateline.data.dataset import gold_sentences, load_split
+    from dateline.data.labels import LabelScheme
+    from dateline.eval.metrics import strict_scores
+    from dateline.tagging.tagger import Tagger
 
     tagger = Tagger(model_dir, decoding=decoding, precision=precision)
     words, gold = gold_sentences(load_split(corpora(args), LabelScheme.from_config("events_actors", SCHEME), split))
@@ -41,13 +41,13 @@ def strict_f1(model_dir: Path, args: dict, split: str, decoding: str, precision:
 def train_recipe(args: dict) -> dict:
     from transformers import AutoConfig
 
-    from bench.recipe import train_recipe as run
-    from data.dataset import build_dataset
-    from data.labels import LabelScheme
-    from training.model import minilm_path
+    from dateline.bench.recipe import train_recipe as run
+    from dateline.data.dataset import build_dataset
+    from dateline.data.labels import LabelScheme
+    from dateline.training.model import minilm_path
 
     scheme = LabelScheme.from_config("events_actors", SCHEME)
-    rows = build_dataset(corpora(args), scheme, "train", "sentence", "none", cache_dir=f"{args['work']}/cache")
+    rows = build_dataset(corpora(args), scheme, "train", "none", cache_dir=f"{args['work']}/cache")
     out = Path(args["work"]) / f"recipe_s{args['seed']}"
     model, tokenizer, seconds = run(
         minilm_path(), rows, scheme.bio_labels, str(out / "checkpoints"), args["epochs"], args["seed"]
@@ -69,7 +69,7 @@ def train_recipe(args: dict) -> dict:
 
 
 def encoder_flops(config, seq_len: float) -> float:
-    from bench.run import encoder_flops_per_token
+    from dateline.bench.run import encoder_flops_per_token
 
     return encoder_flops_per_token(config, seq_len)
 
@@ -77,20 +77,20 @@ def encoder_flops(config, seq_len: float) -> float:
 def train_harness(args: dict) -> dict:
     from transformers import AutoConfig
 
-    from training.model import minilm_path
+    from dateline.training.model import minilm_path
 
     run_dir = Path(args["work"]).resolve() / f"harness_s{args['seed']}"
     cmd = [
         sys.executable,
         "-m",
-        "training.train",
+        "dateline.training.train",
         "data.extra=none",
         "evaluate.enabled=false",
         f"trainer.args.num_train_epochs={args['epochs']}",
         f"seed={args['seed']}",
         f"hydra.run.dir={run_dir}",
         f"cache_dir={Path(args['work']).resolve() / 'cache'}",
-        *args["harness_args"].split(),
+        *args["harness_args"],
     ]
     if args.get("corpora"):
         cmd.append(f"corpora={args['corpora']}")
@@ -117,10 +117,10 @@ def train_harness(args: dict) -> dict:
 
 def articles(args: dict):
     """Raw articles to tag: the MEANTIME Wikinews texts and the held-out articles, as plain text."""
-    from data.articles import read_brat_folder
-    from data.corpora import default_heldout_dir
-    from data.meantime import iter_documents
-    from data.text import document_from_text
+    from dateline.data.articles import read_brat_folder
+    from dateline.data.meantime import iter_documents
+    from dateline.data.text import document_from_text
+    from dateline.paths import default_heldout_dir
 
     texts = [d.text.replace(" \n", "\n") for d in iter_documents(Path(corpora(args)))]
     texts += [d.text for d in read_brat_folder(Path(default_heldout_dir()))]
@@ -163,7 +163,7 @@ def tag_recipe(args: dict) -> dict:
 
 
 def harness_tagger(args: dict):
-    from training.tagger import Tagger
+    from dateline.tagging.tagger import Tagger
 
     return Tagger(Path(args["work"]).resolve() / f"harness_s{args['seed']}" / "model", precision=args["precision"])
 
@@ -171,7 +171,7 @@ def harness_tagger(args: dict):
 def from_raw_text(tagger):
     """The harness's whole path from raw text, as the recipe's pipeline gets it: words and
     sentences (with their offsets) first, then one batched call of the tagger."""
-    from data.text import document_from_text
+    from dateline.data.text import document_from_text
 
     return lambda docs: tagger.tag_documents([document_from_text(d.id, d.text) for d in docs])
 
@@ -184,8 +184,8 @@ def tag_harness(args: dict) -> dict:
 
 def tag_long(args: dict) -> dict:
     """One article of `args["words"]` words: throughput and peak memory (bounded by the batch)."""
-    from bench.synthetic import news_like_text
-    from data.text import document_from_text
+    from dateline.bench.synthetic import news_like_text
+    from dateline.data.text import document_from_text
 
     tagger = harness_tagger(args)
     doc = document_from_text("long", news_like_text(args["words"]))

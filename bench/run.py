@@ -1,4 +1,4 @@
-"""`make bench`: the plain recipe (bench/recipe.py) and the harness default, measured side by
+"""`dateline bench` (`make bench`): the plain recipe (bench/recipe.py) and the harness default, measured side by
 side in one run on this machine. Each phase runs in its own process so its peak RSS is its own.
 
 Both sides train once per seed (default 1, 2, 3; interleaved so both see the same load): speed
@@ -28,8 +28,10 @@ import time
 from functools import partial
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-
+from dateline.cli import hydra_entry
+from dateline.errors import DatelineError
+from dateline.io import write_json_atomic, write_text_atomic
+from dateline.paths import PROJECT_ROOT as ROOT
 
 # (m, k, n) of the matmuls whose best speed is taken as the peak: large squares, and the
 # encoder's feed-forward shapes at a 4096-token batch. AMX's speed depends on the shape (what
@@ -72,19 +74,19 @@ def encoder_flops_per_token(config, seq_len: float) -> float:
 def phase(name: str, args: argparse.Namespace, **extra) -> dict:
     """Run one phase in a child process and return its JSON result (which holds its own peak RSS)."""
     res = subprocess.run(
-        [sys.executable, "-m", "bench.phases", name, json.dumps({**vars(args), **extra}, default=str)],
+        [sys.executable, "-m", "dateline.bench.phases", name, json.dumps({**vars(args), **extra}, default=str)],
         cwd=ROOT,
         capture_output=True,
         text=True,
     )
     if res.returncode != 0:
-        raise SystemExit(f"bench phase {name} failed:\n{res.stderr[-3000:]}")
+        raise DatelineError(f"bench phase {name} failed:\n{res.stderr[-3000:]}")
     return json.loads(res.stdout.strip().splitlines()[-1])
 
 
 def summarise(runs: list[dict]) -> dict:
     """Medians of the speed figures and mean +- std of the F1s over the seeds' runs."""
-    from eval.compare import mean_std
+    from dateline.eval.compare import mean_std
 
     out = {k: statistics.median(r[k] for r in runs) for k in ("seconds", "gold_tokens_per_s", "gflops", "peak_rss_mib")}
     for k in ("dev_f1", "test_f1", "test_f1_fp32_tagging"):
@@ -116,7 +118,8 @@ def table(r: dict) -> str:
     lines = [
         "| | plain recipe | harness default | ratio |",
         "|---|---|---|---|",
-        f"| training: gold tokens/s (median of {n} seeds) | {rec['gold_tokens_per_s']:.0f} | {har['gold_tokens_per_s']:.0f} | {r['train_speedup']:.2f}x |",
+        f"| training: gold tokens/s (median of {n} seeds; ratio: median of the per-seed ratios) | {rec['gold_tokens_per_s']:.0f} | {har['gold_tokens_per_s']:.0f} | {r['train_speedup']:.2f}x |",
+        f"| training: speed-up per seed | | | {', '.join(f'{x:.2f}x' for x in r['train_speedup_per_seed'])} |",
         f"| training: wall time (s) | {rec['seconds']:.0f} | {har['seconds']:.0f} | |",
         f"| training: peak RSS (MiB) | {rec['peak_rss_mib']:.0f} | {har['peak_rss_mib']:.0f} | |",
         f"| training: precision | {rec['precision']} | {har['precision']} | |",
@@ -124,7 +127,7 @@ def table(r: dict) -> str:
         f"| dev strict F1 (mean ± std, {n} seeds) | {f1_cell(rec, 'dev_f1')} | {f1_cell(har, 'dev_f1')} | |",
         f"| test strict F1 | {f1_cell(rec, 'test_f1')} | {f1_cell(har, 'test_f1')} | {r['test_f1_delta']:+.2f} pts |",
         f"| test strict F1, harness tagging in fp32 | | {f1_cell(har, 'test_f1_fp32_tagging')} | |",
-        f"| tagging: articles/s ({trec['articles']} articles, median of {len(trec['articles_per_s_per_round'])} rounds) | {trec['articles_per_s']:.2f} | {thar['articles_per_s']:.2f} ({thar['precision']}) | {r['tag_speedup']:.2f}x |",
+        f"| tagging: articles/s ({trec['articles']} articles, median of {len(trec['articles_per_s_per_round'])} rounds; ratio: median of the per-round ratios) | {trec['articles_per_s']:.2f} | {thar['articles_per_s']:.2f} ({thar['precision']}) | {r['tag_speedup']:.2f}x |",
         f"| tagging: articles/s, harness in fp32 | | {t32['articles_per_s']:.2f} | {t32['articles_per_s'] / trec['articles_per_s']:.2f}x |",
         f"| tagging: speed-up per round | | | {', '.join(f'{x:.2f}x' for x in r['tag_speedup_per_round'])} |",
         f"| tagging: tokens/s | {trec['tokens_per_s']:.0f} | {thar['tokens_per_s']:.0f} | |",
@@ -143,18 +146,17 @@ def table(r: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--epochs", type=int, default=8)
-    parser.add_argument("--seeds", default="1,2,3", help="comma-separated; both sides train once per seed")
-    parser.add_argument("--corpora", default=None)
-    parser.add_argument("--out", type=Path, default=ROOT / "bench")
-    parser.add_argument("--harness-args", default="", help="extra Hydra overrides for the harness run")
-    parser.add_argument("--tag-rounds", type=int, default=3, help="tagging phases run this many times, interleaved")
-    parser.add_argument("--long-words", default="1000,10000,100000", help="lengths of the long-article check")
-    args = parser.parse_args(argv)
-    args.work = str(args.out / "work")
-    seeds = [int(x) for x in args.seeds.split(",")]
+@hydra_entry("bench")
+def main(cfg) -> None:
+    """`dateline bench`: training speed and F1 side by side over the seeds, then tagging rounds."""
+    out = Path(cfg.out)
+    args = argparse.Namespace(
+        epochs=cfg.epochs,
+        corpora=cfg.corpora,
+        work=str(out / "work"),
+        harness_args=list(cfg.harness_args),
+    )
+    seeds = [int(x) for x in cfg.seeds]
     started = time.time()
     peaks = {"fp32": matmul_peak("fp32"), "bf16": matmul_peak("bf16")}
     runs = {"recipe": [], "harness": []}
@@ -164,16 +166,14 @@ def main(argv: list[str] | None = None) -> int:
     r = {"train": {k: summarise(v) for k, v in runs.items()}}
     first = seeds[0]
     tagging = {"recipe": [], "harness": [], "harness_fp32": []}
-    for _ in range(args.tag_rounds):  # interleaved too: one process per side and round
+    for _ in range(cfg.tag_rounds):  # interleaved too: one process per side and round
         tagging["recipe"].append(phase("tag_recipe", args, seed=first))
         tagging["harness"].append(phase("tag_harness", args, seed=first, precision="auto"))
         tagging["harness_fp32"].append(phase("tag_harness", args, seed=first, precision="fp32"))
     tag_speedups = [h["articles_per_s"] / p["articles_per_s"] for h, p in zip(tagging["harness"], tagging["recipe"])]
     r["tag"] = {
         **{k: median_tagging(v) for k, v in tagging.items()},
-        "long": [
-            phase("tag_long", args, seed=first, precision="auto", words=int(w)) for w in args.long_words.split(",")
-        ],
+        "long": [phase("tag_long", args, seed=first, precision="auto", words=int(w)) for w in cfg.long_words],
     }
     # the peak is what the machine can do: the best of a measurement before and after the runs
     peaks = {k: max(v, matmul_peak(k)) for k, v in peaks.items()}
@@ -191,20 +191,17 @@ def main(argv: list[str] | None = None) -> int:
                 100 * (h["test_f1"] - p["test_f1"]) for h, p in zip(runs["harness"], runs["recipe"])
             ],
             "peak_fraction": har["gflops"] / peaks[har["precision"]],
-            "settings": {"epochs": args.epochs, "seeds": seeds, "harness_args": args.harness_args},
+            "settings": {"epochs": cfg.epochs, "seeds": seeds, "harness_args": args.harness_args},
             "machine": {"platform": platform.platform(), "python": platform.python_version()},
             "seconds": round(time.time() - started, 1),
         }
     )
-    args.out.mkdir(parents=True, exist_ok=True)
-    from data.io import write_json_atomic, write_text_atomic
-
-    write_json_atomic(args.out / "results.json", r)
+    out.mkdir(parents=True, exist_ok=True)
+    write_json_atomic(out / "results.json", r)
     md = table(r)
-    write_text_atomic(args.out / "results.md", "# make bench\n\n" + md)
+    write_text_atomic(out / "results.md", "# dateline bench\n\n" + md)
     print(md)
-    return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

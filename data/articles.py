@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from data.document import CharSpan, Document
-from data.errors import DatelineError
-from data.io import jsonl_objects
-from data.text import document_from_text
+from dateline.data.document import CharSpan, Document
+from dateline.data.text import document_from_text
+from dateline.errors import DatelineError
+from dateline.io import jsonl_objects
 
 
 def read_text(path: Path) -> str:

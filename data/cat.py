@@ -8,8 +8,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from data.document import Document, join_tokens
-from data.errors import DatelineError
+from dateline.data.document import Document, join_tokens
+from dateline.errors import DatelineError
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from data.cat import Mention
-from data.document import Document, join_tokens
-from data.errors import CorpusNotFoundError, DatelineError
-from data.labels import bio_to_spans
+from dateline.data.cat import Mention
+from dateline.data.document import Document, join_tokens
+from dateline.data.labels import bio_to_spans
+from dateline.errors import CorpusNotFoundError, DatelineError
 
 SPLIT_FILES = {"train": "train.txt", "dev": "train.txt", "test": "test.txt"}
 

@@ -1,9 +1,9 @@
 """Corpus documents (ECB+, or a CoNLL token file such as cameo_roles) -> `datasets.Dataset`
 rows of words and tags, cached by `datasets`.
 
-A row is one segment the model reads: a gold sentence (`context=sentence`) or a whole document
-(`context=document`). Tags are IOB2 strings; "" marks a token with no label (outside the gold
-sentences), which training ignores but the model still sees as context.
+A row is one labeled sentence the model reads. Tags are IOB2 strings; a teacher's rows
+(`rows_dataset`) use the same shape. (Whole documents as rows and the mentions outside the gold
+sentences as partial labels were measured and dropped: docs/studies/.)
 """
 
 from __future__ import annotations
@@ -13,13 +13,12 @@ from pathlib import Path
 
 import datasets
 
-from data.document import Document
-from data.ecbplus import DEV_TOPICS, TEST_TOPICS, corpus_files, find_corpus, iter_documents, split_of_topic
-from data.errors import DatelineError
-from data.io import jsonl_objects
-from data.labels import LabelScheme, apply_scheme, spans_to_bio
+from dateline.data.document import Document
+from dateline.data.ecbplus import DEV_TOPICS, TEST_TOPICS, corpus_files, find_corpus, iter_documents, split_of_topic
+from dateline.data.labels import LabelScheme, apply_scheme, spans_to_bio
+from dateline.errors import DatelineError
+from dateline.io import jsonl_objects
 
-CONTEXTS = ("sentence", "document")
 ROW_FEATURES = datasets.Features(
     {
         "id": datasets.Value("string"),
@@ -45,7 +44,7 @@ def load_split(
     """Documents of one split with `doc.spans` set under `scheme`: ECB+ split by topic, or a
     CoNLL corpus `folder` (data/conll.py: dev is every `dev_every`-th training sentence)."""
     if reader == "conll":
-        from data import conll
+        from dateline.data import conll
 
         found = conll.iter_documents(Path(root), folder, split, dev_every)
     elif reader == "ecbplus":
@@ -90,60 +89,37 @@ def gold_sentences(docs: list[Document]) -> tuple[list[list[str]], list[list[str
     return words, tags
 
 
-EXTRAS = ("none", "annotated", "partial")
+EXTRAS = ("none", "annotated")
 
 
-def labeled_sentences(doc: Document, extra: str = "none", types: Iterable[str] | None = None) -> list[bool]:
-    """Which sentences carry labels: the gold ones, plus (extra="annotated" or "partial") the
-    non-gold sentences that hold at least one mention (of `types`, when given: a scheme's
-    auxiliary types add labels to these sentences, not sentences of their own)."""
+def labeled_sentences(doc: Document, extra: str = "none") -> list[bool]:
+    """Which sentences carry labels: the gold ones, plus (extra="annotated") the non-gold
+    sentences that hold at least one mention, taken as complete (they are annotated as densely
+    as the gold ones)."""
+    if extra not in EXTRAS:
+        raise DatelineError(f"data.extra must be one of {', '.join(EXTRAS)}, not {extra!r}")
     flags = list(doc.gold)
-    if extra in ("annotated", "partial"):
-        starts = {s.start for s in doc.spans if types is None or s.label in types}
+    if extra == "annotated":
+        starts = {s.start for s in doc.spans}
         for i, (a, b) in enumerate(doc.sentences):
             flags[i] = flags[i] or any(a <= t < b for t in starts)
-    elif extra != "none":
-        raise ValueError(f"data.extra must be one of {EXTRAS}, not {extra!r}")
     return flags
 
 
-def sentence_tags(doc: Document, bio: list[str], i: int, extra: str) -> list[str]:
-    """The tags of sentence i. A non-gold sentence under extra="partial" keeps only its
-    annotated mentions: its other words are unknown (""), not `O`, so training ignores them."""
-    a, b = doc.sentences[i]
-    if extra == "partial" and not doc.gold[i]:
-        return [t if t != "O" else "" for t in bio[a:b]]
-    return bio[a:b]
-
-
-def segment_rows(
-    docs: list[Document], context: str, extra: str = "none", types: Iterable[str] | None = None
-) -> Iterator[dict]:
+def sentence_rows(docs: list[Document], extra: str = "none") -> Iterator[dict]:
+    """One row (id, words, IOB2 tags) per labeled sentence."""
     for doc in docs:
         bio = spans_to_bio(len(doc.tokens), doc.spans)
-        flags = labeled_sentences(doc, extra, types)
-        if context == "sentence":
-            for i, ((a, b), on) in enumerate(zip(doc.sentences, flags)):
-                if on:
-                    yield {"id": f"{doc.id}#{i}", "words": doc.words[a:b], "tags": sentence_tags(doc, bio, i, extra)}
-        elif context == "document":
-            tags = [""] * len(doc.tokens)
-            for i, ((a, b), on) in enumerate(zip(doc.sentences, flags)):
-                if on:
-                    tags[a:b] = sentence_tags(doc, bio, i, extra)
-            if any(tags):
-                yield {"id": doc.id, "words": doc.words, "tags": tags}
-        else:
-            raise ValueError(f"data.context must be one of {CONTEXTS}, not {context!r}")
+        for i, ((a, b), on) in enumerate(zip(doc.sentences, labeled_sentences(doc, extra))):
+            if on:
+                yield {"id": f"{doc.id}#{i}", "words": doc.words[a:b], "tags": bio[a:b]}
 
 
 def _generate(
     root: str,
     scheme_name: str,
     scheme_types: dict,
-    auxiliary: tuple,
     split: str,
-    context: str,
     extra: str,
     dev_topics: tuple,
     test_topics: tuple,
@@ -152,16 +128,15 @@ def _generate(
     folder: str = "",
     dev_every: int = 10,
 ) -> Iterator[dict]:
-    scheme = LabelScheme.from_config(scheme_name, scheme_types, auxiliary)
+    scheme = LabelScheme.from_config(scheme_name, scheme_types)
     docs = load_split(root, scheme, split, dev_topics, test_topics, reader, folder, dev_every)
-    yield from segment_rows(docs, context, extra, scheme.entity_types)
+    yield from sentence_rows(docs, extra)
 
 
 def build_dataset(
     root: str | Path,
     scheme: LabelScheme,
     split: str,
-    context: str = "sentence",
     extra: str = "none",
     dev_topics=DEV_TOPICS,
     test_topics=TEST_TOPICS,
@@ -171,8 +146,8 @@ def build_dataset(
     dev_every: int = 10,
 ) -> datasets.Dataset:
     """A cached Dataset for one split; the cache key covers the corpus files and every option."""
-    from data import conll
-    from data.corpora import code_fingerprint, data_fingerprint
+    from dateline.data import conll
+    from dateline.data.corpora import code_fingerprint, data_fingerprint
 
     if reader == "conll":
         corpus, files = Path(root), conll.corpus_files(Path(root), folder)
@@ -188,9 +163,7 @@ def build_dataset(
         dev_every=dev_every,
         scheme_name=scheme.name,
         scheme_types={k: list(v) for k, v in scheme.types.items()},
-        auxiliary=tuple(scheme.auxiliary),
         split=split,
-        context=context,
         extra=extra,
         dev_topics=tuple(dev_topics),
         test_topics=tuple(test_topics),
@@ -230,8 +203,8 @@ def _read_rows(path: str, labels: tuple, fingerprint: str) -> Iterator[dict]:
 
 def rows_dataset(path: str | Path, labels: Iterable[str], cache_dir: str | None = None) -> datasets.Dataset:
     """Extra training rows from a JSONL file of `{"id", "words", "tags"}` (IOB2 tags of the
-    scheme's `labels`), e.g. a teacher's pseudo-labels (`training/pseudo.py`); cached by `datasets`."""
-    from data.corpora import data_fingerprint
+    scheme's `labels`), e.g. a teacher's pseudo-labels (`tagging/pseudo.py`); cached by `datasets`."""
+    from dateline.data.corpora import data_fingerprint
 
     path = Path(path)
     if not path.is_file():

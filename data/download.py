@@ -1,4 +1,4 @@
-"""`make data`: fetch the public ECB+ release into data/corpora/ when no local copy exists.
+"""`dateline data` (`make data`): fetch the public ECB+ release into data/corpora/ when no local copy exists.
 
 The release is a zip (sometimes holding further zips); whatever its nesting, the folder that
 holds `ECBplus_coreference_sentences.csv` and `ECB+/` is moved to `data/corpora/ecbplus/`.
@@ -6,17 +6,16 @@ holds `ECBplus_coreference_sentences.csv` and `ECB+/` is moved to `data/corpora/
 
 from __future__ import annotations
 
-import argparse
 import shutil
-import sys
 import tempfile
 import urllib.request
 import zipfile
 from pathlib import Path
 
-from data.corpora import PROJECT_ROOT, candidate_dirs
-from data.ecbplus import GOLD_SENTENCES, find_corpus
-from data.errors import CorpusNotFoundError, DatelineError
+from dateline.cli import hydra_entry
+from dateline.data.ecbplus import GOLD_SENTENCES, find_corpus
+from dateline.errors import CorpusNotFoundError, DatelineError
+from dateline.paths import PROJECT_ROOT, candidate_dirs
 
 ECBPLUS_URL = "https://github.com/cltl/ecbPlus/raw/master/ECB+_LREC2014.zip"
 
@@ -80,24 +79,14 @@ def download_ecbplus(url: str = ECBPLUS_URL, dest: Path | None = None, timeout: 
     return target
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--url", default=ECBPLUS_URL)
-    parser.add_argument("--dest", type=Path, default=PROJECT_ROOT / "data" / "corpora")
-    parser.add_argument("--force", action="store_true", help="download even if a local copy exists")
-    args = parser.parse_args(argv)
-    copy = None if args.force else existing_copy()
+@hydra_entry("data_download")
+def main(cfg) -> None:
+    copy = None if cfg.force else existing_copy()
     if copy:
-        print(f"ECB+ already available at {copy}; nothing to download (use --force to fetch anyway)")
-        return 0
-    try:
-        path = download_ecbplus(args.url, args.dest)
-    except DatelineError as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 1
-    print(f"ECB+ downloaded to {path}")
-    return 0
+        print(f"ECB+ already available at {copy}; nothing to download (force=true fetches it anyway)")
+        return
+    print(f"ECB+ downloaded to {download_ecbplus(cfg.url, Path(cfg.dest))}")
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -12,9 +12,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from data.cat import read_cat
-from data.document import Document
-from data.errors import CorpusNotFoundError, DatelineError
+from dateline.data.cat import read_cat
+from dateline.data.document import Document
+from dateline.errors import CorpusNotFoundError, DatelineError
 
 GOLD_SENTENCES = "ECBplus_coreference_sentences.csv"
 DEV_TOPICS = (2, 5, 12, 18, 21, 23, 34, 35)
@@ -67,7 +67,7 @@ def find_corpus(root: Path) -> Path:
     for candidate in (root / "ecbplus", root):
         if (candidate / GOLD_SENTENCES).is_file() and (candidate / "ECB+").is_dir():
             return candidate
-    from data.corpora import candidate_dirs
+    from dateline.paths import candidate_dirs
 
     looked = [str(root)] + [str(c) for c in candidate_dirs() if c != root]
     raise CorpusNotFoundError(

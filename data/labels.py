@@ -13,51 +13,30 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 
-from data.document import Document, Span
-from data.errors import DatelineError
+from dateline.data.document import Document, Span
 
 
 @dataclass(frozen=True)
 class LabelScheme:
-    """Maps corpus tags to span types by glob patterns, in the order the types are given.
-
-    `auxiliary` types are trained on but never reported: the model learns them as a second
-    task, and the tagger turns them into `O`, so the scheme scores like its other types alone."""
+    """Maps corpus tags to span types by glob patterns, in the order the types are given."""
 
     name: str
     types: Mapping[str, Sequence[str]]
-    auxiliary: tuple[str, ...] = ()
 
     @classmethod
-    def from_config(
-        cls, name: str, types: Mapping[str, Sequence[str]] | Sequence[str], auxiliary: Sequence[str] = ()
-    ) -> LabelScheme:
+    def from_config(cls, name: str, types: Mapping[str, Sequence[str]] | Sequence[str]) -> LabelScheme:
         """`types` maps a type to its tag patterns; a plain list keeps each tag as its own type."""
         if isinstance(types, Mapping):
-            mapping = {str(k): [str(p) for p in v] for k, v in types.items()}
-        else:
-            mapping = {str(t): [str(t)] for t in types}
-        unknown = [str(t) for t in auxiliary if str(t) not in mapping]
-        if unknown or len(auxiliary) >= len(mapping):
-            raise DatelineError(
-                f"label scheme {name!r}: auxiliary types must be some, not all, of its types "
-                f"({', '.join(mapping)}); got {', '.join(map(str, auxiliary))}"
-            )
-        return cls(name, mapping, tuple(str(t) for t in auxiliary))
+            return cls(name, {str(k): [str(p) for p in v] for k, v in types.items()})
+        return cls(name, {str(t): [str(t)] for t in types})
 
     @property
     def entity_types(self) -> list[str]:
-        """The types the scheme reports (its auxiliary ones left out)."""
-        return [t for t in self.types if t not in self.auxiliary]
-
-    def reported(self) -> LabelScheme:
-        """The same scheme without its auxiliary types: what a model trained on it is scored on."""
-        return LabelScheme(self.name, {t: self.types[t] for t in self.entity_types})
+        return list(self.types)
 
     @property
     def bio_labels(self) -> list[str]:
-        """`O` then B-/I- per type, auxiliary ones included: a fixed order, so label ids never
-        depend on the data."""
+        """`O` then B-/I- per type: a fixed order, so label ids never depend on the data."""
         return ["O"] + [f"{p}-{t}" for t in self.types for p in ("B", "I")]
 
     def map(self, tag: str) -> str | None:
@@ -137,12 +116,6 @@ def apply_scheme(doc: Document, mentions: Iterable[tuple[str, Sequence[int]]], s
     for s in doc.spans:
         stats.per_type[s.label] = stats.per_type.get(s.label, 0) + 1
     return stats
-
-
-def hide_types(labels: Sequence[str], hidden: Iterable[str]) -> list[str]:
-    """IOB2 labels with those of the `hidden` types turned into `O` (auxiliary types)."""
-    hidden = set(hidden)
-    return ["O" if label[2:] in hidden else label for label in labels]
 
 
 def spans_to_bio(n_tokens: int, spans: Iterable[Span]) -> list[str]:

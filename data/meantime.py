@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from data.cat import read_cat
-from data.document import Document, Span
-from data.errors import CorpusNotFoundError
-from data.labels import contiguous_runs, resolve_spans
+from dateline.data.cat import read_cat
+from dateline.data.document import Document, Span
+from dateline.data.labels import contiguous_runs, resolve_spans
+from dateline.errors import CorpusNotFoundError
 
 ENTITY_TYPES = {"PER": "ACTOR", "ORG": "ACTOR", "LOC": "LOCATION"}
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from data.document import Document, Token
+from dateline.data.document import Document, Token
 
 ABBREVIATIONS = (
     "Mr|Mrs|Ms|Dr|Prof|Gen|Col|Lt|Sgt|Capt|Sen|Rep|Gov|Pres|St|Jr|Sr|Inc|Co|Corp|Ltd|vs|etc|No|Vol"

@@ -1,1 +1,2 @@
-"""Tasks, span metrics, results and reports. Uses `data/` and the tagger; training never calls in."""
+"""Tasks, span metrics, results, reports, comparison and significance. Uses `data/`, `training/`
+and `tagging/`; nothing upstream calls in."""

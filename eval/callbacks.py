@@ -30,8 +30,8 @@ class EvaluateAfterTraining(Callback):
             return  # already evaluated (a finished job met again when a sweep is re-run)
         from hydra import compose
 
-        from data.errors import DatelineError, reported_as_one_line
-        from eval.evaluate import evaluate_model
+        from dateline.errors import DatelineError, reported_as_one_line
+        from dateline.eval.evaluate import evaluate_model
 
         quote = lambda v: "'" + str(v).replace("\\", "\\\\").replace("'", "\\'") + "'"  # noqa: E731
         overrides = [
@@ -47,7 +47,7 @@ class EvaluateAfterTraining(Callback):
             record = evaluate_model(cfg, run_dir)
         logger = config.get("logger") or {}
         if logger.get("report_to"):
-            from eval.tracking import log_evaluation
+            from dateline.eval.tracking import log_evaluation
 
             log_evaluation(record, run_dir, list(logger.report_to), dict(logger.get("env") or {}))
         micro = {t: round(r["strict"]["micro"]["f1"], 4) for t, r in record["results"].items() if "partial" in r}

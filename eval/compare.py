@@ -1,4 +1,4 @@
-"""`make compare RUNS=...`: one table of systems x tasks over many runs.
+"""`dateline compare runs=[...]` (`make compare RUNS=...`): one table of systems x tasks over many runs.
 
 Runs whose resolved training configs are equal once the seed and paths are removed are one
 system; the table gives mean ± standard deviation over its seeds (sample std, n-1). A system
@@ -10,18 +10,18 @@ that differ between them.
 
 from __future__ import annotations
 
-import argparse
 import csv
 import glob
 import io
 import json
 import statistics
-import sys
 from pathlib import Path
 
 import yaml
 
-from data.io import write_json_atomic, write_text_atomic
+from dateline.cli import hydra_entry
+from dateline.errors import DatelineError
+from dateline.io import write_json_atomic, write_text_atomic
 
 # run settings, not part of what a system is
 IGNORED_KEYS = (
@@ -200,12 +200,12 @@ def compare(runs: list[Path], by_commit: bool = False) -> dict:
 
 def significance(result: dict, baseline: str, n: int = 10000) -> list[dict]:
     """Every other system vs the baseline on every task both have predictions for."""
-    from eval.significance import mean_counts, paired_test, seed_test, strict_counts, verdict
+    from dateline.eval.significance import mean_counts, paired_test, seed_test, strict_counts, verdict
 
     by_name = {s["system"]: s for s in result["systems"]} | {s["id"]: s for s in result["systems"]}
     if baseline not in by_name:
         names = "; ".join(f"{s['id']}: {s['system']}" for s in result["systems"])
-        raise SystemExit(f"error: no system named {baseline!r}; systems: {names}")
+        raise DatelineError(f"no system named {baseline!r}; systems: {names}")
 
     def counts(system: dict, task: str):
         runs = []
@@ -373,38 +373,30 @@ def plot(result: dict, out: Path) -> list[Path]:
 T95 = {1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365, 8: 2.306, 9: 2.262}
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("runs", nargs="+", help="run directories, globs, or folders holding runs")
-    parser.add_argument("--out", type=Path, default=Path("results/compare"))
-    parser.add_argument(
-        "--baseline", help="system (its name or id, as in the table) to test every other system against"
-    )
-    parser.add_argument(
-        "--by-commit",
-        action="store_true",
-        help="runs of one config at different git commits are different systems (before/after a code change)",
-    )
-    args = parser.parse_args(argv)
-    runs = find_runs(args.runs)
+def write_comparison(patterns: list[str], out: Path, baseline: str | None = None, by_commit: bool = False):
+    """Compare the runs found under `patterns`; write compare.md/.csv/.json and the plots to
+    `out`; return the result and its Markdown table."""
+    runs = find_runs(patterns)
     if not runs:
-        print(f"error: no results.json under {' '.join(args.runs)}", file=sys.stderr)
-        return 2
-    result = compare(runs, by_commit=args.by_commit)
+        raise DatelineError(f"no results.json under {' '.join(patterns)}")
+    result = compare(runs, by_commit=by_commit)
     rows = table_rows(result)
     md = render_markdown(rows)
-    write_text_atomic(args.out / "compare.md", md)
-    write_text_atomic(args.out / "compare.csv", render_csv(rows))
-    if args.baseline:
-        sig = significance(result, args.baseline)
-        result["significance"] = sig
-        md += "\n" + significance_markdown(sig)
-        write_text_atomic(args.out / "compare.md", md)
-    write_json_atomic(args.out / "compare.json", result)
-    plot(result, args.out)
-    print(md)
-    return 0
+    if baseline:
+        result["significance"] = significance(result, str(baseline))
+        md += "\n" + significance_markdown(result["significance"])
+    write_text_atomic(out / "compare.md", md)
+    write_text_atomic(out / "compare.csv", render_csv(rows))
+    write_json_atomic(out / "compare.json", result)
+    plot(result, out)
+    return result, md
+
+
+@hydra_entry("compare")
+def main(cfg) -> None:
+    patterns = [cfg.runs] if isinstance(cfg.runs, str) else list(cfg.runs)
+    print(write_comparison(patterns, Path(cfg.out), cfg.baseline, cfg.by_commit)[1])
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -1,4 +1,4 @@
-"""Evaluation entry: `python -m eval.evaluate ckpt=<model dir> [overrides]` (Hydra).
+"""Evaluation entry: `dateline eval ckpt=<model dir> [overrides]` (Hydra).
 
 model dir -> tagger -> every configured task -> spans on characters -> strict / exact / partial /
 type scores with bootstrap CIs (+ seqeval strict IOB2 on token corpora) -> results.json,
@@ -14,44 +14,24 @@ import time
 from collections import Counter
 from pathlib import Path
 
-import hydra
 import numpy as np
 from hydra.core.hydra_config import HydraConfig
 from hydra.utils import instantiate
 from omegaconf import DictConfig, OmegaConf
 
-from data.corpora import PROJECT_ROOT
-from data.document import Document
-from data.errors import DatelineError, reported_as_one_line
-from data.io import write_json_atomic, write_text_atomic
-from data.labels import LabelScheme, spans_to_bio
-from eval.metrics import strict_scores
-from eval.provenance import provenance
-from eval.spans import doc_counts, match, score
-from eval.tasks import fingerprint
-from training.run_dir import COMPLETE, register_resolvers
+from dateline.cli import hydra_entry
+from dateline.data.document import Document
+from dateline.data.labels import LabelScheme, spans_to_bio
+from dateline.errors import DatelineError
+from dateline.eval.metrics import strict_scores
+from dateline.eval.spans import doc_counts, match, score
+from dateline.eval.tasks import fingerprint
+from dateline.io import write_json_atomic, write_text_atomic
+from dateline.provenance import provenance
+from dateline.runs import latest_model
 
-register_resolvers()
 log = logging.getLogger("dateline.eval")
 CONTEXT_CHARS = 60
-
-
-def latest_model(
-    runs_root: Path, types: set[str] | None = None, hint: str = "`make train` or pass CKPT=<model dir>"
-) -> Path:
-    """The model of the most recent finished training run (that tags all of `types`, if given)."""
-    from training.model import META_FILE
-
-    def tags(model: Path) -> bool:
-        meta = model / META_FILE
-        return types is None or (meta.is_file() and types <= set(json.loads(meta.read_text()).get("types", {})))
-
-    done = sorted(runs_root.glob("**/" + COMPLETE), key=lambda p: p.stat().st_mtime)
-    done = [p.parent / "model" for p in done if (p.parent / "model").is_dir() and tags(p.parent / "model")]
-    if not done:
-        kind = f"tagging {', '.join(sorted(types))} " if types else ""
-        raise DatelineError(f"no finished training run {kind}found; train one with {hint}", runs_root)
-    return done[-1]
 
 
 def model_scheme(tagger, fallback: LabelScheme) -> LabelScheme:
@@ -142,17 +122,16 @@ def run_task(task, tagger, scheme: LabelScheme, out_dir: Path, n_boot: int = 100
     return result, [{"doc": d, "rows": r, "correct": c} for d, r, c in zip(docs, rows, correct)]
 
 
-@hydra.main(version_base="1.3", config_path=str(PROJECT_ROOT / "configs"), config_name="eval")
+@hydra_entry("eval")
 def main(cfg: DictConfig) -> dict:
-    with reported_as_one_line():
-        return evaluate_model(cfg, Path(HydraConfig.get().runtime.output_dir))
+    return evaluate_model(cfg, Path(HydraConfig.get().runtime.output_dir))
 
 
 def evaluate_model(cfg: DictConfig, out_dir: Path) -> dict:
     """Everything `make eval` does, writing into `out_dir` (a training run's directory when
     called after training)."""
-    from eval.publish import publish
-    from training.tagger import Tagger
+    from dateline.eval.publish import publish
+    from dateline.tagging.tagger import Tagger
 
     started = time.time()
     ckpt = Path(cfg.ckpt) if cfg.ckpt else latest_model(Path(cfg.runs_root))

@@ -4,26 +4,27 @@ events no modality model was trained on.
 MEANTIME is the only corpus here with all four modes, so it must both teach and test: each of
 its two topics (corpus_airbus, corpus_apple) is scored by a model trained on the other topic
 plus the ECB+ events (training/modality.py); the two folds' predictions are pooled. Against it,
-the majority baseline (every event asserted). With `--seeds 0 1 2` each seed is scored alone
-and their ensemble (probabilities averaged); fold models are kept under `--work` and reused.
-`python -m eval.modality_cv --out <dir>`
-(`make modality-cv`) writes `results.json`, `results.md` and a leaderboard row.
+the majority baseline (every event asserted). With `seeds=[0,1,2]` each seed is scored alone
+and their ensemble (probabilities averaged); fold models are kept under `work` and reused.
+`dateline modality-cv out=<dir>` (`make modality-cv`) writes `results.json`, `results.md` and a
+leaderboard row.
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 import time
 from pathlib import Path
 
 import numpy as np
 
-from data.corpora import PROJECT_ROOT, default_corpora_dir
-from data.errors import reported_as_one_line
-from data.io import write_json_atomic, write_text_atomic
-from eval.records import mode_scores
-from training.modality import META, MODES, NOT_NEGATED, ModalityClassifier, meantime_examples, train, training_examples
+from dateline.cli import hydra_entry
+from dateline.eval.publish import append_leaderboard, commit_fields
+from dateline.eval.records import mode_scores
+from dateline.io import write_json_atomic, write_text_atomic
+from dateline.runs import MODALITY_META as META
+from dateline.tagging.modality import ModalityClassifier
+from dateline.training.modality import MODES, NOT_NEGATED, meantime_examples, train, training_examples
 
 TOPICS = ("corpus_airbus", "corpus_apple")
 
@@ -101,59 +102,47 @@ def markdown(res: dict) -> str:
     return "\n".join(lines)
 
 
-def main(argv: list[str] | None = None) -> int:
-    from eval.provenance import provenance
-    from eval.publish import append_leaderboard
-    from training.precision import default_device
+def leaderboard_row(record: dict, res: dict, cfg) -> dict:
+    pooled = res["pooled"]
+    return {
+        "date": record["evaluation"]["end_time"],
+        "model": str(Path(cfg.work)),
+        "run": Path(cfg.out).name,
+        "labels": "modality",
+        "seed": " ".join(map(str, cfg.seeds)),
+        "task": "modality_meantime_cv",
+        "task_version": 1,
+        "strict_f1": round(pooled["macro_f1"], 4),
+        "per_type_strict_f1": json.dumps(
+            {"accuracy": round(pooled["accuracy"], 4)} | {m: round(pooled["per_mode"][m]["f1"], 4) for m in MODES},
+            sort_keys=True,
+        ),
+        **commit_fields(record["evaluation"]),
+    }
 
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--out", type=Path, required=True)
-    parser.add_argument("--corpora", default=default_corpora_dir())
-    parser.add_argument(
-        "--work", default=str(PROJECT_ROOT / "runs" / "modality_cv"), help="where the fold models go (not --out)"
-    )
-    parser.add_argument("--ecb-limit", type=int, default=3000)
-    parser.add_argument("--epochs", type=int, default=8)
-    parser.add_argument("--weight-power", type=float, default=1.0, help="rare modes weigh (top/count)**power")
-    parser.add_argument("--seeds", type=int, nargs="+", default=[0], help="more than one: their ensemble is scored")
-    parser.add_argument("--leaderboard", default=str(PROJECT_ROOT / "results"), help="folder; '' for none")
-    args = parser.parse_args(argv)
-    with reported_as_one_line():
-        started = time.time()
-        res = cross_validate(args.corpora, Path(args.work), args.ecb_limit, args.epochs, args.seeds, args.weight_power)
-        record = {
-            "results": {"modality_meantime_cv": res},
-            "config": {k: str(v) for k, v in vars(args).items()},
-            "evaluation": provenance(started, default_device()),
-        }
-        write_json_atomic(args.out / "results.json", record)
-        write_text_atomic(args.out / "results.md", markdown(res))
-        if args.leaderboard:
-            pooled = res["pooled"]
-            append_leaderboard(
-                Path(args.leaderboard),
-                [
-                    {
-                        "date": record["evaluation"]["end_time"],
-                        "model": str(Path(args.work)),
-                        "run": args.out.name,
-                        "labels": "modality",
-                        "seed": " ".join(map(str, args.seeds)),
-                        "task": "modality_meantime_cv",
-                        "task_version": 1,
-                        "strict_f1": round(pooled["macro_f1"], 4),
-                        "per_type_strict_f1": json.dumps(
-                            {"accuracy": round(pooled["accuracy"], 4)}
-                            | {m: round(pooled["per_mode"][m]["f1"], 4) for m in MODES},
-                            sort_keys=True,
-                        ),
-                        "commit": (record["evaluation"]["git"]["commit"] or "")[:10],
-                    }
-                ],
-            )
-        print(markdown(res))
-    return 0
+
+@hydra_entry("modality_cv")
+def main(cfg) -> None:
+    from omegaconf import OmegaConf
+
+    from dateline.provenance import provenance
+    from dateline.training.precision import default_device
+
+    started = time.time()
+    seeds = list(cfg.seeds)
+    res = cross_validate(cfg.corpora, Path(cfg.work), cfg.ecb_limit, cfg.epochs, seeds, cfg.weight_power)
+    record = {
+        "results": {"modality_meantime_cv": res},
+        "config": OmegaConf.to_container(cfg, resolve=True),
+        "evaluation": provenance(started, default_device()),
+    }
+    out = Path(cfg.out)
+    write_json_atomic(out / "results.json", record)
+    write_text_atomic(out / "results.md", markdown(res))
+    if cfg.leaderboard_dir:
+        append_leaderboard(Path(cfg.leaderboard_dir), [leaderboard_row(record, res, cfg)])
+    print(markdown(res))
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    main()

@@ -8,13 +8,16 @@ import csv
 import fcntl
 import io
 import json
+import logging
 from collections import Counter
 from contextlib import contextmanager
 from pathlib import Path
 
-from data.io import write_text_atomic
-from eval.report import confusion, evaluation_html, plot_task
+from dateline.eval.report import confusion, evaluation_html, plot_task
+from dateline.io import write_text_atomic
+from dateline.paths import PROJECT_ROOT
 
+log = logging.getLogger("dateline.eval")
 LEADERBOARD_COLUMNS = [
     "date",
     "model",
@@ -33,6 +36,7 @@ LEADERBOARD_COLUMNS = [
     "type_f1",
     "per_type_strict_f1",
     "commit",
+    "dirty",
 ]
 
 
@@ -93,15 +97,38 @@ def leaderboard_rows(record: dict, model_dir: Path) -> list[dict]:
                 "exact_f1": round(res["exact"]["micro"]["f1"], 4),
                 "type_f1": round(res["type"]["micro"]["f1"], 4),
                 "per_type_strict_f1": json.dumps(per_type, sort_keys=True),
-                "commit": (ev["git"]["commit"] or "")[:10],
+                **commit_fields(ev),
             }
         )
     return rows
 
 
+def commit_fields(evaluation: dict) -> dict:
+    """The git commit a result was made at and whether the tree had uncommitted changes."""
+    git = evaluation.get("git") or {}
+    dirty = git.get("dirty")
+    return {"commit": (git.get("commit") or "")[:10], "dirty": "" if dirty is None else str(bool(dirty)).lower()}
+
+
+def outside_project(folder: Path, rows: list[dict]) -> list[str]:
+    """The models of `rows` that lie outside the project, when `folder` is the project's own
+    results/: that leaderboard only lists the project's runs (a test's or a temporary model
+    belongs on a leaderboard of its own, `leaderboard_dir=<folder>`)."""
+    if Path(folder).resolve() != (PROJECT_ROOT / "results").resolve():
+        return []
+    root = str(PROJECT_ROOT.resolve())
+    return [r["model"] for r in rows if not str(Path(r["model"].split(" + ")[0]).resolve()).startswith(root)]
+
+
 def append_leaderboard(folder: Path, rows: list[dict]) -> None:
     """Read, append, rewrite both files atomically, all under one lock: two evaluations finishing
-    at once both land."""
+    at once both land. Rows of models outside the project stay off the project's leaderboard."""
+    outside = outside_project(folder, rows)
+    if outside:
+        log.warning("not added to %s/leaderboard.csv (models outside the project): %s", folder, ", ".join(outside))
+        rows = [r for r in rows if r["model"] not in outside]
+        if not rows:
+            return
     csv_path, md_path = folder / "leaderboard.csv", folder / "leaderboard.md"
     with locked(csv_path):
         existing = list(csv.DictReader(csv_path.open(encoding="utf-8"))) if csv_path.is_file() else []
@@ -122,12 +149,15 @@ def append_leaderboard(folder: Path, rows: list[dict]) -> None:
             "seed",
             "run",
             "date",
+            "commit",
+            "dirty",
         ]
         ordered = sorted(allrows, key=lambda r: (r["task"], -float(r["strict_f1"] or 0)))
         md = [
             "# Leaderboard",
             "",
-            "One row per evaluated model and task, best strict micro-F1 first.",
+            "One row per evaluated model and task, best strict micro-F1 first. `dirty`: whether the git tree",
+            "had uncommitted changes (empty for rows made before dateline 0.2 recorded it).",
             "",
             "| " + " | ".join(cols) + " |",
             "|" + "---|" * len(cols),

@@ -11,27 +11,26 @@ into the article: `{"event_start", "event_end", "event_text", "mode", "actor": [
 - records: a predicted record is right when its event, its mode and its actor and recipient
   sets all equal a gold record's.
 
-`python -m eval.records --ckpt <event model> --roles <role model> --modality <modality model>`
-(`make eval-records`) tags the article, scores it, writes `results.json`, the predicted records
-and a leaderboard row.
+`dateline eval-records ckpt=<event model> modality=<modality model>` (`make eval-records`) tags
+the article, scores it, writes `results.json`, the predicted records and a leaderboard row.
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 import time
 from collections.abc import Iterable
 from pathlib import Path
 from types import SimpleNamespace
 
-from data.errors import DatelineError, reported_as_one_line
-from data.io import jsonl_objects, write_json_atomic, write_text_atomic
-from training.modality import MODES
-from training.records import DEFAULT_LINKING, LINKINGS, ROLE_FREE
+from dateline.cli import hydra_entry
+from dateline.errors import DatelineError
+from dateline.eval.publish import append_leaderboard, commit_fields
+from dateline.io import jsonl_objects, write_json_atomic, write_text_atomic
+from dateline.runs import latest_modality_model, latest_model
+from dateline.training.modality import MODES
 
 ROLES = ("actor", "recipient")
-DEFAULT_ARTICLE = "tass_putin_trump_apec"
 
 
 def prf(tp: int, n_pred: int, n_gold: int) -> dict:
@@ -121,58 +120,53 @@ def score_records(gold: list[dict], pred: list[dict]) -> dict:
     return out
 
 
-def evaluate(args) -> dict:
-    from data.articles import read_text
-    from data.text import document_from_text
-    from eval.provenance import provenance
-    from eval.publish import append_leaderboard
-    from eval.tasks import fingerprint
-    from training.modality import ModalityClassifier
-    from training.records import RecordTagger, event_in_sentence
-    from training.tagger import Tagger
+def evaluate(cfg, ckpt: Path, modality_dir: Path) -> dict:
+    """Tag the article, score its records and modes against the gold records, write the results."""
+    from dateline.data.articles import read_text
+    from dateline.data.text import document_from_text
+    from dateline.eval.tasks import fingerprint
+    from dateline.provenance import provenance
+    from dateline.tagging.modality import ModalityClassifier
+    from dateline.tagging.records import RecordTagger, event_in_sentence
+    from dateline.tagging.tagger import Tagger
 
     started = time.time()
-    text = read_text(args.text)
-    gold = read_gold_records(args.gold, text)
-    doc = document_from_text(args.text.stem, text)
-    events, modality = Tagger(args.ckpt), ModalityClassifier(args.modality)
-    roles = Tagger(args.roles) if args.linking not in ROLE_FREE else None
-    pred = RecordTagger(events, roles, modality, args.linking, args.phrase_actors).records([doc])[0]
+    text_path, gold_path, out = Path(cfg.text), Path(cfg.gold), Path(cfg.out)
+    text = read_text(text_path)
+    gold = read_gold_records(gold_path, text)
+    doc = document_from_text(text_path.stem, text)
+    events, modality = Tagger(ckpt), ModalityClassifier(modality_dir)
+    pred = RecordTagger(events, modality, cfg.linking).records([doc])[0]
     result = score_records(gold, pred)
     # modality alone: every gold event classified in its sentence
     spans = [doc_span(doc, r["event_start"], r["event_end"]) for r in gold]
     modes = [m for m, _ in modality.classify([event_in_sentence(doc, s) for s in spans])]
     result["mode_on_gold_events"] = mode_scores([r["mode"] for r in gold], modes)
-    result["linking"] = args.linking
-    result["phrase_actors"] = args.phrase_actors
-    inputs = SimpleNamespace(files=lambda: [args.text, args.gold])
+    result["linking"] = cfg.linking
+    inputs = SimpleNamespace(files=lambda: [text_path, gold_path])
     record = {
         "results": {"records_heldout": result},
         "versions": {"records_heldout": 1},
         "data_fingerprints": {"records_heldout": fingerprint(inputs)},
         "evaluation": {
-            "event_model": str(args.ckpt),
-            "role_model": str(args.roles) if roles else None,
-            "modality_model": str(args.modality),
-            "gold": str(args.gold),
-            "article": str(args.text),
+            "event_model": str(ckpt),
+            "modality_model": str(modality_dir),
+            "gold": str(gold_path),
+            "article": str(text_path),
             **provenance(started, events.device),
         },
     }
-    args.out.mkdir(parents=True, exist_ok=True)
-    write_json_atomic(args.out / "results.json", record)
-    write_text_atomic(
-        args.out / "predictions" / "records_heldout.jsonl",
-        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in pred),
-    )
-    if args.leaderboard:
-        append_leaderboard(args.leaderboard, [leaderboard_row(record, args)])
+    write_json_atomic(out / "results.json", record)
+    lines = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in pred)
+    write_text_atomic(out / "predictions" / "records_heldout.jsonl", lines)
+    if cfg.leaderboard_dir:
+        append_leaderboard(Path(cfg.leaderboard_dir), [leaderboard_row(record, cfg.linking)])
     return record
 
 
 def doc_span(doc, start: int, end: int):
     """The token span covering characters [start, end) of a document."""
-    from data.document import Span
+    from dateline.data.document import Span
 
     toks = [i for i, t in enumerate(doc.tokens) if t.start < end and start < t.end]
     if not toks:
@@ -180,13 +174,13 @@ def doc_span(doc, start: int, end: int):
     return Span(toks[0], toks[-1] + 1, "EVENT")
 
 
-def leaderboard_row(record: dict, args) -> dict:
+def leaderboard_row(record: dict, linking: str) -> dict:
     res, ev = record["results"]["records_heldout"], record["evaluation"]
     return {
         "date": ev["end_time"],
-        "model": f"{args.ckpt} + {args.roles if args.linking not in ROLE_FREE else args.linking} + {args.modality}",
-        "run": Path(args.ckpt).parent.name,
-        "labels": f"records ({args.linking}{', phrase actors' if args.phrase_actors and args.linking not in ROLE_FREE else ''})",
+        "model": f"{ev['event_model']} + {linking} + {ev['modality_model']}",
+        "run": Path(ev["event_model"]).parent.name,
+        "labels": f"records ({linking})",
         "task": "records_heldout",
         "task_version": record["versions"]["records_heldout"],
         "data_hash": record["data_fingerprints"]["records_heldout"],
@@ -202,50 +196,21 @@ def leaderboard_row(record: dict, args) -> dict:
             },
             sort_keys=True,
         ),
-        "commit": (ev["git"]["commit"] or "")[:10],
+        **commit_fields(ev),
     }
 
 
-def main(argv: list[str] | None = None) -> int:
-    from data.corpora import PROJECT_ROOT, default_heldout_dir
-
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--ckpt", type=Path, help="event tagger model directory (default: the latest run's)")
-    parser.add_argument("--roles", type=Path, help="role tagger model directory (default: the latest EXP=roles run's)")
-    parser.add_argument("--modality", type=Path, help="modality model directory (default: the latest `make modality`)")
-    parser.add_argument("--runs", type=Path, default=PROJECT_ROOT / "runs", help="where to look for the latest models")
-    parser.add_argument("--linking", choices=list(LINKINGS), default=DEFAULT_LINKING)
-    parser.add_argument(
-        "--phrase-actors",
-        action=argparse.BooleanOptionalAction,
-        default=True,
-        help="role phrases over no ACTOR are actors",
-    )
-    parser.add_argument("--text", type=Path, default=Path(default_heldout_dir()) / f"{DEFAULT_ARTICLE}.txt")
-    parser.add_argument(
-        "--gold", type=Path, default=PROJECT_ROOT / "tests" / "data" / f"{DEFAULT_ARTICLE}.records.jsonl"
-    )
-    parser.add_argument("--out", type=Path, required=True)
-    parser.add_argument("--leaderboard", default=str(PROJECT_ROOT / "results"), help="folder; '' for none")
-    args = parser.parse_args(argv)
-    args.leaderboard = Path(args.leaderboard) if args.leaderboard else None
-    with reported_as_one_line():
-        from eval.evaluate import latest_model
-        from eval.predict import latest_modality_model, latest_role_model
-
-        args.ckpt = args.ckpt or latest_model(args.runs, {"EVENT", "ACTOR"})
-        args.modality = args.modality or latest_modality_model(args.runs)
-        if args.linking not in ROLE_FREE:
-            args.roles = args.roles or latest_role_model(args.runs)
-        res = evaluate(args)["results"]["records_heldout"]
-        for key in ("events", "links_actor", "links_recipient", "links", "records"):
-            print(f"{key:16s} P {res[key]['precision']:.4f} R {res[key]['recall']:.4f} F1 {res[key]['f1']:.4f}")
-        for key in ("mode_on_gold_events", "mode_on_found_events"):
-            print(
-                f"{key:22s} accuracy {res[key]['accuracy']:.4f} macro-F1 {res[key]['macro_f1']:.4f} (n={res[key]['n']})"
-            )
-    return 0
+@hydra_entry("eval_records")
+def main(cfg) -> None:
+    runs = Path(cfg.runs_root)
+    ckpt = Path(cfg.ckpt) if cfg.ckpt else latest_model(runs, {"EVENT", "ACTOR"})
+    res = evaluate(cfg, ckpt, Path(cfg.modality) if cfg.modality else latest_modality_model(runs))
+    res = res["results"]["records_heldout"]
+    for key in ("events", "links_actor", "links_recipient", "links", "records"):
+        print(f"{key:16s} P {res[key]['precision']:.4f} R {res[key]['recall']:.4f} F1 {res[key]['f1']:.4f}")
+    for key in ("mode_on_gold_events", "mode_on_found_events"):
+        print(f"{key:22s} accuracy {res[key]['accuracy']:.4f} macro-F1 {res[key]['macro_f1']:.4f} (n={res[key]['n']})")
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    main()

@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from data.document import CharSpan, Document
-from data.ecbplus import DEV_TOPICS, TEST_TOPICS, corpus_files
-from data.errors import DatelineError
-from data.labels import LabelScheme
+from dateline.data.document import CharSpan, Document
+from dateline.data.ecbplus import DEV_TOPICS, TEST_TOPICS, corpus_files
+from dateline.data.labels import LabelScheme
+from dateline.errors import DatelineError
 
 
 @dataclass
@@ -29,7 +29,7 @@ class EcbPlusTask:
     token_based: bool = True
 
     def documents(self, scheme: LabelScheme) -> list[Document]:
-        from data.dataset import load_split
+        from dateline.data.dataset import load_split
 
         docs = load_split(self.corpora, scheme, self.split, self.dev_topics, self.test_topics)
         return [d for d in docs if any(d.gold)]
@@ -48,7 +48,7 @@ class MeantimeTask:
     token_based: bool = True
 
     def documents(self, scheme: LabelScheme) -> list[Document]:
-        from data.meantime import iter_documents
+        from dateline.data.meantime import iter_documents
 
         return list(iter_documents(Path(self.corpora)))
 
@@ -71,14 +71,14 @@ class ConllTask:
     token_based: bool = True
 
     def documents(self, scheme: LabelScheme) -> list[Document]:
-        from data.dataset import load_split
+        from dateline.data.dataset import load_split
 
         return load_split(
             self.corpora, scheme, self.split, reader="conll", folder=self.folder, dev_every=self.dev_every
         )
 
     def files(self) -> list[Path]:
-        from data.conll import corpus_files
+        from dateline.data.conll import corpus_files
 
         return corpus_files(Path(self.corpora), self.folder)
 
@@ -98,7 +98,7 @@ class BratFolderTask:
     token_based: bool = False
 
     def documents(self, scheme: LabelScheme) -> list[Document]:
-        from data.articles import read_brat_folder
+        from dateline.data.articles import read_brat_folder
 
         if not self.folder:
             raise DatelineError(f"task {self.name}: no folder given (for `articles`, pass ARTICLES=<folder>)")

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from hydra import compose, initialize_config_dir
 
+from dateline.runs import register_resolvers
 from tests.ecbplus_fixture import make_ecbplus
-from training.run_dir import register_resolvers
 
 CONFIGS = Path(__file__).resolve().parents[1] / "configs"
 os.environ.setdefault("HF_HUB_OFFLINE", "1")

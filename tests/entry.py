@@ -1,4 +1,4 @@
-"""Run the project's entry points as a user would: a fresh process, offline."""
+"""Run the project's jobs as a user would: `dateline <job> key=value ...` in a fresh process, offline."""
 
 from __future__ import annotations
 
@@ -10,18 +10,23 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def run(module: str, *overrides: str, cwd: Path = ROOT, timeout: int = 600) -> subprocess.CompletedProcess:
-    """`python -m <module> <overrides>` with the hub switched off; output captured."""
+def run(job: str, *overrides: str, cwd: Path = ROOT, timeout: int = 600) -> subprocess.CompletedProcess:
+    """`dateline <job> <overrides>` with the hub switched off; output captured."""
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
     return subprocess.run(
-        [sys.executable, "-m", module, *overrides], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout
+        [sys.executable, "-m", "dateline.cli", job, *overrides],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
     )
 
 
 def train_tiny(corpus_dir: Path, run_dir: Path, *overrides: str, epochs: int = 1) -> Path:
     """Train `model=tiny` on the fixture corpus into `run_dir` (no evaluation); its model dir."""
     result = run(
-        "training.train",
+        "train",
         "model=tiny",
         f"trainer.args.num_train_epochs={epochs}",
         f"corpora={corpus_dir}",
@@ -32,3 +37,18 @@ def train_tiny(corpus_dir: Path, run_dir: Path, *overrides: str, epochs: int = 1
     )
     assert result.returncode == 0, result.stderr[-3000:]
     return run_dir / "model"
+
+
+def micro_f1_from_predictions(path: Path, types: set[str]) -> float:
+    """Strict micro-F1 recomputed from a task's predictions file (exact (start, end, label)
+    matches of the trained `types`), to check the published score against what was predicted."""
+    import json
+
+    tp = n_pred = n_gold = 0
+    for line in path.read_text().splitlines():
+        row = json.loads(line)
+        gold = {tuple(g[:3]) for g in row["gold"] if g[2] in types}
+        pred = {tuple(p[:3]) for p in row["pred"] if p[2] in types}
+        tp, n_pred, n_gold = tp + len(gold & pred), n_pred + len(pred), n_gold + len(gold)
+    p, r = (tp / n_pred if n_pred else 0.0), (tp / n_gold if n_gold else 0.0)
+    return 2 * p * r / (p + r) if p + r else 0.0

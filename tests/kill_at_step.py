@@ -26,6 +26,6 @@ if __name__ == "__main__":
         self.add_callback(KillAt(step))
 
     Trainer.__init__ = patched
-    from training.train import main
+    from dateline.training.train import main
 
     main()

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from eval.compare import compare, find_runs, main
+from dateline.eval.compare import compare, find_runs, write_comparison
+from tests.entry import run
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -55,7 +56,7 @@ def test_grouping_mean_std_by_hand(tmp_path: Path):
     assert a["tasks"]["ecbplus_test"]["partial.micro.f1"][0] == pytest.approx(0.65)
     assert a["tasks"]["ecbplus_test"]["strict.EVENT.f1"] == pytest.approx((0.7, statistics.stdev([0.6, 0.8])))
     assert a["train_seconds"] == pytest.approx((20.0, statistics.stdev([10, 30])))
-    assert main([str(tmp_path), "--out", str(tmp_path / "out")]) == 0
+    write_comparison([str(tmp_path)], tmp_path / "out")
     md = (tmp_path / "out" / "compare.md").read_text()
     assert "0.5500 ± 0.0707" in md and "0.7200 ± 0.0200" in md
     assert (tmp_path / "out" / "compare.csv").read_text().count("\n") == 3
@@ -76,7 +77,7 @@ def test_by_commit_splits_one_config_into_before_and_after(tmp_path: Path):
 
 
 def test_keys_added_to_the_config_later_do_not_name_systems():
-    from eval.compare import naming_keys
+    from dateline.eval.compare import naming_keys
 
     old = [{"lr": 1, "extra": "none"}, {"lr": 1, "extra": "all"}]
     new = [{"lr": 1, "extra": "all", "precision": "auto", "adapt": False}, {"lr": 1, "extra": "all", "adapt": True}]
@@ -92,7 +93,7 @@ def test_sweep_then_compare(corpus_dir: Path, tmp_path: Path):
     cmd = [
         sys.executable,
         "-m",
-        "training.train",
+        "dateline.training.train",
         "--multirun",
         "model=tiny",
         "seed=1,2",
@@ -113,7 +114,8 @@ def test_sweep_then_compare(corpus_dir: Path, tmp_path: Path):
     again = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
     assert again.returncode == 0 and (again.stdout + again.stderr).count("already holds a finished run") == 4
     out = tmp_path / "cmp"
-    assert main([str(sweep), "--out", str(out), "--baseline", "trainer.args.learning_rate=0.001"]) == 0
+    cli = run("compare", f"runs=['{sweep}']", f"out={out}", "baseline='trainer.args.learning_rate=0.001'")
+    assert cli.returncode == 0, cli.stderr[-3000:]
     result = json.loads((out / "compare.json").read_text())
     assert len(result["systems"]) == 2 and result["differing"] == ["trainer.args.learning_rate"]
     for system in result["systems"]:

@@ -3,8 +3,8 @@ from pathlib import Path
 import pytest
 from hydra.utils import instantiate
 
-from data.labels import LabelScheme
-from training.model import ModelSpec
+from dateline.data.labels import LabelScheme
+from dateline.training.model import ModelSpec
 
 CONFIGS = Path(__file__).resolve().parents[1] / "configs"
 
@@ -26,11 +26,28 @@ def test_every_model_config(compose_cfg, model):
     assert spec.pretrained or spec.config
 
 
-@pytest.mark.parametrize("group", ["data", "trainer", "logger"])
-def test_every_other_group(compose_cfg, group):
-    for option in options(group):
-        cfg = compose_cfg("train", [f"{group}={option}"])
-        assert cfg[group] is not None
+def test_every_data_trainer_and_logger_option_composes_to_its_own_settings(compose_cfg):
+    for option in options("data"):
+        cfg = compose_cfg("train", [f"data={option}"])
+        assert cfg.data.name == option and cfg.data.reader in ("ecbplus", "conll")
+    for option in options("trainer"):
+        args = compose_cfg("train", [f"trainer={option}"]).trainer.args
+        assert args._target_ == "transformers.TrainingArguments" and args.num_train_epochs == 8
+    for option in options("logger"):
+        cfg = compose_cfg("train", [f"logger={option}"])
+        assert list(cfg.logger.report_to) == ([] if option == "none" else [option])
+
+
+def test_every_job_config_composes(compose_cfg):
+    """Each `dateline <job>` has its config, with no interpolation left unresolvable."""
+    from omegaconf import OmegaConf
+
+    from dateline.cli import JOBS
+
+    for job in JOBS:
+        name = {"sweep": "train", "data": "data_download"}.get(job, job.replace("-", "_"))
+        cfg = compose_cfg(name)
+        assert OmegaConf.to_container(cfg, resolve=True)
 
 
 @pytest.mark.parametrize("experiment", options("experiment"))

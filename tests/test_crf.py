@@ -5,8 +5,8 @@ import itertools
 import numpy as np
 import torch
 
-from training.crf import FORBIDDEN, LinearChainCRF, log_partition
-from training.decoding import allowed_start, allowed_transitions, viterbi, viterbi_many
+from dateline.training.crf import FORBIDDEN, LinearChainCRF, log_partition
+from dateline.training.decoding import allowed_start, allowed_transitions, viterbi, viterbi_many
 
 LABELS = ["O", "B-EVENT", "I-EVENT", "B-ACTOR", "I-ACTOR"]
 

@@ -31,10 +31,10 @@ def dev_metrics(run: Path, corpus: Path) -> tuple[float, float]:
     import numpy as np
     import torch
 
-    from data.dataset import gold_sentences, load_split
-    from data.labels import LabelScheme
-    from training.crf import LinearChainCRF
-    from training.tagger import Tagger
+    from dateline.data.dataset import gold_sentences, load_split
+    from dateline.data.labels import LabelScheme
+    from dateline.tagging.tagger import Tagger
+    from dateline.training.crf import LinearChainCRF
 
     tagger = Tagger(run / "model")
     words, gold = gold_sentences(load_split(corpus, LabelScheme.from_config("ea", tagger.meta["types"]), "dev"))
@@ -58,7 +58,7 @@ def test_two_process_ddp_matches_single_process(corpus_dir: Path, tmp_path: Path
 
     def launch(prefix: list[str], *overrides: str) -> subprocess.CompletedProcess:
         return subprocess.run(
-            [*prefix, "-m", "training.train", *COMMON, *extra, *overrides],
+            [*prefix, "-m", "dateline.training.train", *COMMON, *extra, *overrides],
             cwd=ROOT,
             env=env,
             capture_output=True,

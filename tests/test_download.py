@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from data.download import download_ecbplus
-from data.ecbplus import iter_documents
-from data.errors import DatelineError
+from dateline.data.download import download_ecbplus
+from dateline.data.ecbplus import iter_documents
+from dateline.errors import DatelineError
 from tests.ecbplus_fixture import make_ecbplus
 
 

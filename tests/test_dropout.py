@@ -7,8 +7,8 @@ import pytest
 import torch
 from torch import nn
 
-from data.errors import DatelineError
-from training import dropout as fd
+from dateline.errors import DatelineError
+from dateline.training import dropout as fd
 
 
 @pytest.mark.parametrize("p", [0.1, 0.5])

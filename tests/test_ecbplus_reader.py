@@ -2,10 +2,10 @@ from pathlib import Path
 
 import pytest
 
-from data.dataset import build_dataset, load_split, segment_rows
-from data.ecbplus import iter_documents, read_document, split_of_topic
-from data.errors import CorpusNotFoundError, DatelineError
-from data.labels import LabelScheme, apply_scheme
+from dateline.data.dataset import build_dataset, load_split, sentence_rows
+from dateline.data.ecbplus import iter_documents, read_document, split_of_topic
+from dateline.data.labels import LabelScheme, apply_scheme
+from dateline.errors import CorpusNotFoundError, DatelineError
 from tests.ecbplus_fixture import document_xml
 
 EA = LabelScheme.from_config("events_actors", {"EVENT": ["ACTION_*", "NEG_ACTION_*"], "ACTOR": ["HUMAN_PART*"]})
@@ -87,24 +87,16 @@ def test_splits_and_gold_only_labels(corpus_dir: Path):
     train = load_split(corpus_dir, EA, "train")
     assert {d.meta["topic"] for d in train} == {1, 3}
     assert {d.meta["topic"] for d in load_split(corpus_dir, EA, "test")} == {36}
-    rows = list(segment_rows(train, "sentence"))
+    rows = list(sentence_rows(train))
     assert len(rows) == 3 * len(train)  # three gold sentences per fixture document
-    doc_rows = list(segment_rows(train, "document"))
-    assert len(doc_rows) == len(train)
-    tags = doc_rows[0]["tags"]
-    a, b = train[0].sentences[0]  # sentence 0 is not gold: unlabeled
-    assert all(t == "" for t in tags[a:b])
-    extra = list(segment_rows(train, "sentence", extra="annotated"))
-    assert len(extra) > len(rows)
-    partial = list(segment_rows(train, "sentence", extra="partial"))
-    assert [r["id"] for r in partial] == [r["id"] for r in extra]
-    gold_ids = {r["id"] for r in rows}
-    for p, e in zip(partial, extra):
-        if p["id"] in gold_ids:
-            assert p["tags"] == e["tags"]  # gold sentences stay complete
-        else:  # the annotated mentions are kept, the other words become unknown
-            assert p["tags"] == [t if t != "O" else "" for t in e["tags"]]
-            assert any(p["tags"]) and "O" not in p["tags"]
+    a, b = train[0].sentences[0]  # sentence 0 is not gold: no row unless extra="annotated"
+    assert f"{train[0].id}#0" not in {r["id"] for r in rows}
+    extra = list(sentence_rows(train, extra="annotated"))
+    assert {r["id"] for r in rows} < {r["id"] for r in extra}
+    for r in extra:  # every row's tags are complete IOB2, one per word
+        assert len(r["tags"]) == len(r["words"]) and all(t == "O" or t[:2] in ("B-", "I-") for t in r["tags"])
+    with pytest.raises(DatelineError, match="data.extra must be one of none, annotated"):
+        list(sentence_rows(train, extra="partial"))
 
 
 def test_dataset_is_cached(corpus_dir: Path, tmp_path: Path):
@@ -114,24 +106,16 @@ def test_dataset_is_cached(corpus_dir: Path, tmp_path: Path):
     assert first["words"] == second["words"] and len(first) == 18
 
 
-def test_auxiliary_mentions_do_not_add_sentences():
-    """extra=annotated takes a non-gold sentence for a mention of a reported type; a sentence
-    that holds only auxiliary mentions (LOCATION) stays out, as it would under events_actors."""
-    from data.dataset import labeled_sentences
-    from data.document import Document, Span, Token
+def test_annotated_extra_takes_a_non_gold_sentence_only_for_a_mention():
+    """extra=annotated takes a non-gold sentence that holds a mention; one without any stays out."""
+    from dateline.data.dataset import labeled_sentences
+    from dateline.data.document import Document, Span, Token
 
     words = "Police came . It rained in Paris . Talks ended .".split()
     tokens, pos = [], 0
     for w in words:
         tokens.append(Token(w, pos, pos + len(w)))
         pos += len(w) + 1
-    doc = Document(
-        "d",
-        " ".join(words),
-        tokens,
-        [(0, 3), (3, 8), (8, 11)],
-        [Span(0, 1, "ACTOR"), Span(6, 7, "LOCATION"), Span(9, 10, "EVENT")],
-        [False, False, True],
-    )
-    assert labeled_sentences(doc, "annotated") == [True, True, True]
-    assert labeled_sentences(doc, "annotated", ["EVENT", "ACTOR"]) == [True, False, True]
+    doc = Document("d", " ".join(words), tokens, [(0, 3), (3, 8), (8, 11)], [Span(0, 1, "ACTOR")], [False, False, True])
+    assert labeled_sentences(doc, "none") == [False, False, True]
+    assert labeled_sentences(doc, "annotated") == [True, False, True]

@@ -12,11 +12,11 @@ import pytest
 from tests.ecbplus_fixture import make_ecbplus
 
 ROOT = Path(__file__).resolve().parents[1]
-pytestmark = pytest.mark.faults
+pytestmark = [pytest.mark.faults, pytest.mark.slow]  # they train tiny models
 TINY = ["model=tiny", "trainer.args.num_train_epochs=3", "evaluate.enabled=false"]
 
 
-def run(*args: str, module: str = "training.train", stdin: str | None = None) -> subprocess.CompletedProcess:
+def run(*args: str, module: str = "dateline.training.train", stdin: str | None = None) -> subprocess.CompletedProcess:
     env = {**os.environ, "HF_HUB_OFFLINE": "1"}
     env.pop("HYDRA_FULL_ERROR", None)
     return subprocess.run(
@@ -103,22 +103,23 @@ def test_bad_inputs_give_one_clear_line(trained, tmp_path: Path):
         ),
     }
     for folder, needles in cases.values():
-        res = run(f"ckpt={model}", f"articles={folder}", *ev, module="eval.evaluate")
+        res = run(f"ckpt={model}", f"articles={folder}", *ev, module="dateline.eval.evaluate")
         one_clear_line(res, *needles)
     assert not board.exists() and not (tmp_path / "ev" / "results.json").exists()
 
     # an empty article is valid: no spans, scored as such
     empty = articles("empty", b"   \n", "")
-    ok = run(f"ckpt={model}", f"articles={empty}", *ev, module="eval.evaluate")
+    ok = run(f"ckpt={model}", f"articles={empty}", *ev, module="dateline.eval.evaluate")
     assert ok.returncode == 0, ok.stderr[-2000:]
 
     one_clear_line(
-        run(f"ckpt={tmp / 'nope'}", "tasks=[ecbplus_test]", f"corpora={corpus}", module="eval.evaluate"),
+        run(f"ckpt={tmp / 'nope'}", "tasks=[ecbplus_test]", f"corpora={corpus}", module="dateline.eval.evaluate"),
         "nope",
         "does not exist",
     )
     one_clear_line(
-        run(f"ckpt={tmp / 'a'}", "tasks=[ecbplus_test]", f"corpora={corpus}", module="eval.evaluate"), "no model here"
+        run(f"ckpt={tmp / 'a'}", "tasks=[ecbplus_test]", f"corpora={corpus}", module="dateline.eval.evaluate"),
+        "no model here",
     )
     one_clear_line(run(f"corpora={tmp_path / 'missing'}", *TINY), "ECB+ not found")
     bad_xml = make_ecbplus(tmp_path / "badxml", topics=(1, 2, 36))
@@ -132,7 +133,7 @@ def test_bad_inputs_give_one_clear_line(trained, tmp_path: Path):
     jsonl = tmp_path / "docs.jsonl"
     jsonl.write_text('{"id": "a", "text": "Putin met Trump."}\nnot json\n')
     one_clear_line(
-        run("--ckpt", str(model), "--file", str(jsonl), module="eval.predict"), "docs.jsonl", "line 2", "not JSON"
+        run(f"ckpt={model}", f"file={jsonl}", module="dateline.tagging.predict"), "docs.jsonl", "line 2", "not JSON"
     )
     typo = run("model=tiny", "trainer.args.num_train_epoch=3")
     assert typo.returncode != 0 and "num_train_epoch" in typo.stderr and "Traceback" not in typo.stderr
@@ -152,6 +153,6 @@ def test_model_and_task_labels_must_meet(trained, tmp_path: Path):
         f"articles={folder}",
         f"leaderboard_dir={tmp_path / 'b'}",
         f"hydra.run.dir={tmp_path / 'ev'}",
-        module="eval.evaluate",
+        module="dateline.eval.evaluate",
     )
     one_clear_line(res, "EVENT, ACTOR", "LOCATION", "do not match")

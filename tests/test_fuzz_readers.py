@@ -9,10 +9,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from data.articles import parse_ann, read_brat, read_jsonl
-from data.ecbplus import read_document
-from data.errors import DatelineError
-from data.text import document_from_text
+from dateline.data.articles import parse_ann, read_brat, read_jsonl
+from dateline.data.ecbplus import read_document
+from dateline.data.text import document_from_text
+from dateline.errors import DatelineError
 
 ODD = st.sampled_from(
     ["\u200b", "\u0301", "e\u0301", "\r\n", "\n\n", " ", "\t", "é", "🙂", "“", "U.S.", "n't", "'s", "-", "\ufeff"]

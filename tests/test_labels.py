@@ -1,8 +1,5 @@
-import pytest
-
-from data.document import Span
-from data.errors import DatelineError
-from data.labels import LabelScheme, bio_to_spans, contiguous_runs, hide_types, resolve_spans, spans_to_bio
+from dateline.data.document import Span
+from dateline.data.labels import LabelScheme, bio_to_spans, contiguous_runs, resolve_spans, spans_to_bio
 
 
 def test_scheme_mapping_and_fixed_label_order():
@@ -28,32 +25,21 @@ def test_runs_and_leftmost_longest():
     assert kept == [Span(0, 3, "A"), Span(3, 4, "E")]
 
 
-def test_auxiliary_types_are_trained_but_not_reported():
-    s = LabelScheme.from_config(
-        "a", {"EVENT": ["ACTION_*"], "ACTOR": ["HUMAN_PART*"], "LOCATION": ["LOC_*"]}, ["LOCATION"]
-    )
-    assert s.map("LOC_GEO") == "LOCATION" and s.bio_labels[-2:] == ["B-LOCATION", "I-LOCATION"]
-    assert s.entity_types == ["EVENT", "ACTOR"] and list(s.reported().types) == ["EVENT", "ACTOR"]
-    assert s.reported().map("LOC_GEO") is None
-    assert hide_types(s.bio_labels, s.auxiliary) == ["O", "B-EVENT", "I-EVENT", "B-ACTOR", "I-ACTOR", "O", "O"]
-    for wrong in (["PLACE"], ["EVENT", "ACTOR", "LOCATION"]):
-        with pytest.raises(DatelineError, match="auxiliary types must be some, not all"):
-            LabelScheme.from_config(
-                "a", {"EVENT": ["ACTION_*"], "ACTOR": ["HUMAN_PART*"], "LOCATION": ["LOC_*"]}, wrong
-            )
-
-
-def test_dev_metric_reads_auxiliary_types_as_o():
-    """The checkpoint is chosen on the reported types only: a spurious auxiliary span costs
-    nothing once its type is hidden."""
+def test_dev_metric_scores_viterbi_paths_strictly():
+    """The checkpoint is chosen on strict F1 of the Viterbi paths: a span the argmax would leave
+    broken (I- after O) is decoded into a valid one, and a wrong type costs precision."""
     import numpy as np
 
-    from training.train import strict_f1_metric
+    from dateline.training.train import strict_f1_metric
 
     labels = ["O", "B-EVENT", "I-EVENT", "B-LOC", "I-LOC"]
     logits = np.full((1, 3, 5), -9.0, dtype=np.float32)
     for word, label in enumerate(["B-LOC", "B-EVENT", "O"]):
         logits[0, word, labels.index(label)] = 9.0
     gold = np.array([[0, 1, 0]])
-    assert strict_f1_metric(labels)((logits, gold))["precision"] == 0.5
-    assert strict_f1_metric(labels, hidden=("LOC",))((logits, gold))["precision"] == 1.0
+    scores = strict_f1_metric(labels)((logits, gold))
+    assert (scores["precision"], scores["recall"]) == (0.5, 1.0)
+    gold_all = np.array([[3, 1, 0]])
+    assert strict_f1_metric(labels)((logits, gold_all))["f1"] == 1.0
+    # padding (-100) is not scored
+    assert strict_f1_metric(labels)((logits, np.array([[3, 1, -100]])))["f1"] == 1.0

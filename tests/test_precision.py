@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from bench.synthetic import news_like_text
-from data.errors import DatelineError
+from dateline.bench.synthetic import news_like_text
+from dateline.errors import DatelineError
+from dateline.training.precision import resolve
 from tests.entry import ROOT, run
-from training.precision import resolve
 
 
 def test_auto_is_bf16_only_where_the_cpu_has_it():
@@ -32,7 +32,7 @@ def test_half_precision_checkpoint_is_trained_in_fp32(tmp_path: Path):
     import torch
     from transformers import BertConfig, BertModel
 
-    from training.model import ModelSpec
+    from dateline.training.model import ModelSpec
 
     config = BertConfig(vocab_size=50, hidden_size=16, num_hidden_layers=1, num_attention_heads=2, intermediate_size=32)
     BertModel(config).to(torch.bfloat16).save_pretrained(tmp_path)
@@ -47,7 +47,7 @@ def minilm_run(corpus_dir: Path, tmp_path_factory) -> Path:
     """The real MiniLM fine-tuned briefly on the fixture corpus through the training entry."""
     run_dir = tmp_path_factory.mktemp("minilm") / "run"
     res = run(
-        "training.train",
+        "train",
         f"corpora={corpus_dir}",
         f"hydra.run.dir={run_dir}",
         f"cache_dir={run_dir.parent / 'cache'}",
@@ -63,9 +63,9 @@ def minilm_run(corpus_dir: Path, tmp_path_factory) -> Path:
 
 @pytest.mark.slow
 def test_precision_recorded_and_fast_path_agrees_with_fp32(minilm_run: Path):
-    from data.text import document_from_text
-    from training.precision import resolve as chosen
-    from training.tagger import Tagger
+    from dateline.data.text import document_from_text
+    from dateline.tagging.tagger import Tagger
+    from dateline.training.precision import resolve as chosen
 
     training = json.loads((minilm_run / "results.json").read_text())["training"]
     assert training["precision"] == chosen("auto", "cpu")
@@ -86,9 +86,9 @@ def test_precision_recorded_and_fast_path_agrees_with_fp32(minilm_run: Path):
 
 PEAK_SCRIPT = """
 import json, resource, sys, time
-from data.text import document_from_text
-from bench.synthetic import news_like_text
-from training.tagger import Tagger
+from dateline.data.text import document_from_text
+from dateline.bench.synthetic import news_like_text
+from dateline.tagging.tagger import Tagger
 tagger = Tagger(sys.argv[1])
 doc = document_from_text("long", news_like_text(int(sys.argv[2])))
 pred = tagger.tag_documents([doc])[0]

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from data.dataset import rows_dataset
-from data.errors import DatelineError
-from data.labels import LabelScheme
+from dateline.data.dataset import rows_dataset
+from dateline.data.labels import LabelScheme
+from dateline.errors import DatelineError
+from dateline.tagging.pseudo import meta_path, unlabeled_sentences, write_pseudo
 from tests.ecbplus_fixture import TEMPLATES, document_xml, make_ecbplus
 from tests.entry import train_tiny
-from training.pseudo import meta_path, unlabeled_sentences, write_pseudo
 
 SCHEME = LabelScheme.from_config("events_actors", {"EVENT": ["ACTION_*", "NEG_ACTION_*"], "ACTOR": ["HUMAN_PART*"]})
 LABELS = ["O", "B-EVENT", "I-EVENT", "B-ACTOR", "I-ACTOR"]

@@ -11,12 +11,15 @@ from pathlib import Path
 
 import pytest
 
-from data.text import document_from_text
-from eval.report import evaluation_html
-from eval.spans import match
+from dateline.data.text import document_from_text
+from dateline.eval.report import evaluation_html
+from dateline.eval.spans import match
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = pytest.mark.skipif(not CHROMIUM and os.environ.get("CI") != "true", reason="chromium not installed")
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM and os.environ.get("CI") != "true", reason="chromium not installed"),
+]
 
 TEXT = "MOSCOW, November 7. /TASS/. Putin and Trump are likely to discuss North Korea, Peskov said.\n"
 
@@ -120,7 +123,7 @@ def test_report_marks_every_span_at_its_offsets(tmp_path: Path):
 
 
 def test_records_page_draws_a_line_for_every_link(tmp_path: Path):
-    from eval.report import records_html
+    from dateline.tagging.html import records_html
 
     def item(word: str) -> dict:
         return {"start": TEXT.index(word), "end": TEXT.index(word) + len(word), "text": word, "confidence": 0.9}

@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from data import conll
-from data.dataset import load_split
-from data.errors import DatelineError
-from data.labels import LabelScheme
+from dateline.data import conll
+from dateline.data.dataset import load_split
+from dateline.data.labels import LabelScheme
+from dateline.errors import DatelineError
 from tests.entry import run
 
 ROLES = LabelScheme.from_config("roles", {"SOURCE": ["S"], "TARGET": ["T"], "JOINT": ["R"]})
@@ -78,7 +78,7 @@ def test_missing_corpus_names_what_was_expected(tmp_path: Path):
 def train_tiny_roles(root: Path, run_dir: Path, *overrides: str):
     """`experiment=roles` with the tiny model on a corpus made by `make_roles_corpus`."""
     return run(
-        "training.train",
+        "train",
         "experiment=roles",
         "model=tiny",
         "data.folder=roles",

@@ -1,6 +1,6 @@
 import numpy as np
 
-from eval.significance import mean_counts, paired_test, seed_test, verdict
+from dateline.eval.significance import mean_counts, paired_test, seed_test, verdict
 
 
 def synthetic(n_docs: int, tp: int, seed: int) -> dict[str, np.ndarray]:

@@ -1,1 +1,2 @@
-"""Encoding, model building, the training entry and the tagger. Hands eval a model directory."""
+"""Encoding words into windows, model building, the CRF, training entries (the tagger, the
+modality classifier, ensembles). Hands tagging and eval a model directory."""

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
-from training.decoding import allowed_transitions
+from dateline.training.decoding import allowed_transitions
 
 FORBIDDEN = -1e4  # finite, so log-sum-exp keeps finite gradients
 

@@ -16,7 +16,7 @@ import math
 import torch
 from torch import nn
 
-from data.errors import DatelineError
+from dateline.errors import DatelineError
 
 ATTENTION = "dateline_sdpa"  # the name the attention function is registered under in transformers
 CHOICES = ("auto", "true", "false")

@@ -1,29 +1,29 @@
 """An ensemble is a model directory whose `dateline.json` lists member model directories.
 
-`python -m training.ensemble --out <dir> <model dir> <model dir> ...` (`make ensemble`) writes
+`dateline ensemble models=[<model dir>,<model dir>,...] out=<dir>` (`make ensemble`) writes
 it; the tagger then averages the members' per-word label probabilities (each member reads its
 own windows), averages their CRF scores and decoding biases, and decodes once. Everything that
 takes a model directory (eval, predict, the leaderboard) takes an ensemble the same way.
 
-Members must agree on what they predict and how they read text (labels, types, context); they
+Members must agree on what they predict (labels, types); they
 may differ in seed, schedule or any other training choice.
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 from pathlib import Path
 
 import numpy as np
 
-from data.errors import DatelineError, reported_as_one_line
-from data.io import write_json_atomic
-from training.model import META_FILE, is_model_dir
+from dateline.cli import hydra_entry
+from dateline.errors import DatelineError
+from dateline.io import write_json_atomic
+from dateline.runs import META_FILE, is_model_dir
 
 # what every member must share: the same outputs, read from the same kind of segments
-SHARED = ("labels", "types", "auxiliary", "context")
+SHARED = ("labels", "types")
 
 
 def member_meta(model_dir: Path) -> dict:
@@ -71,14 +71,11 @@ def write_ensemble(members: list[Path], out: Path) -> Path:
     return out
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", required=True, type=Path, help="the ensemble's directory")
-    parser.add_argument("members", nargs="+", type=Path, help="trained model directories")
-    args = parser.parse_args(argv)
-    with reported_as_one_line():
-        out = write_ensemble(args.members, args.out)
-        print(f"ensemble of {len(args.members)} models written to {out}")
+@hydra_entry("ensemble")
+def main(cfg) -> None:
+    members = [Path(m) for m in cfg.models]
+    out = write_ensemble(members, Path(cfg.out))
+    print(f"ensemble of {len(members)} models written to {out}")
 
 
 if __name__ == "__main__":

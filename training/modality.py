@@ -18,13 +18,12 @@ in its context, where *will*, *likely to* and *not* act on it). A first version 
 frequency, at most 5; partial labels weigh 1: over three seeds of the MEANTIME cross-validation
 it found more planned events than the square root of it did, at the same accuracy), and the HF
 `Trainer` trains it.
-`python -m training.modality --out <dir>` writes a model directory (`save_pretrained` +
-`modality.json`); `ModalityClassifier` reads it.
+`dateline modality` writes a model directory (`save_pretrained` + `modality.json`);
+`tagging.modality.ModalityClassifier` reads it.
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 import random
 import time
@@ -33,16 +32,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import torch
 
-from data.corpora import default_corpora_dir
-from data.errors import DatelineError, reported_as_one_line
-from data.labels import contiguous_runs
+from dateline.cli import hydra_entry
+from dateline.data.labels import contiguous_runs
+from dateline.errors import DatelineError
+from dateline.runs import MODALITY_META as META
 
 MODES = ("asserted", "negated", "planned", "uncertain")
 NOT_NEGATED = ("asserted", "planned", "uncertain")
-META = "modality.json"
 CONTEXT_WORDS = 24  # words kept on each side of the event: its clause, and room under max_length
 MAX_LENGTH = 128
 
@@ -70,7 +68,7 @@ def mode_of_meantime(attrs: dict) -> str:
 
 def meantime_examples(corpora: str | Path, topics: Iterable[str] | None = None) -> list[Example]:
     """Every EVENT of MEANTIME's annotated heads (of the given topic folders), with its mode."""
-    from data.meantime import iter_documents
+    from dateline.data.meantime import iter_documents
 
     wanted = None if topics is None else set(topics)
     out = []
@@ -86,7 +84,7 @@ def meantime_examples(corpora: str | Path, topics: Iterable[str] | None = None) 
 def ecbplus_examples(corpora: str | Path, limit: int | None = 3000, seed: int = 0) -> list[Example]:
     """ECB+ events of the training and dev topics (test topics untouched): every NEG_ACTION as
     negated, a seeded sample of `limit` ACTIONs as not negated (a partial label)."""
-    from data.ecbplus import DEV_TOPICS, TEST_TOPICS, iter_documents
+    from dateline.data.ecbplus import DEV_TOPICS, TEST_TOPICS, iter_documents
 
     negated, others = [], []
     topics = [t for t in range(1, 46) if t not in TEST_TOPICS or t in DEV_TOPICS]
@@ -159,6 +157,47 @@ def partial_label_loss(logits: torch.Tensor, allowed: torch.Tensor, weight: torc
     return (losses * weight).sum() / weight.sum()
 
 
+def partial_label_trainer(**kwargs):
+    """An HF `Trainer` whose loss is `partial_label_loss` over the mode logits at the events."""
+    from transformers import Trainer
+
+    class _PartialLabelTrainer(Trainer):
+        def compute_loss(self, model, inputs, return_outputs=False, **kw):
+            allowed, weight = inputs.pop("labels"), inputs.pop("weight")
+            logits = event_logits(model, inputs)
+            loss = partial_label_loss(logits, allowed, weight)
+            return (loss, logits) if return_outputs else loss
+
+    return _PartialLabelTrainer(**kwargs)
+
+
+def training_arguments(out_dir: Path, epochs: int, learning_rate: float, batch_size: int, seed: int):
+    """The Trainer's arguments, with the precision (bf16 where native) chosen for this machine."""
+    from transformers import TrainingArguments
+
+    from dateline.training.precision import default_device, resolve
+
+    device = default_device()
+    return TrainingArguments(
+        output_dir=str(out_dir / "checkpoints"),
+        num_train_epochs=epochs,
+        learning_rate=learning_rate,
+        per_device_train_batch_size=batch_size,
+        warmup_steps=0.1,
+        weight_decay=0.01,
+        save_strategy="no",
+        logging_strategy="epoch",
+        report_to=[],
+        seed=seed,
+        data_seed=seed,
+        bf16=resolve("auto", device) == "bf16",
+        use_cpu=device == "cpu",
+        train_sampling_strategy="group_by_length",
+        remove_unused_columns=False,  # event_index and weight are read by compute_loss
+        disable_tqdm=True,
+    )
+
+
 def train(
     examples: list[Example],
     out_dir: Path,
@@ -172,17 +211,9 @@ def train(
     """Fine-tune the encoder with a mode head read at each event's first subword on `examples`;
     write the model directory; return its meta."""
     import datasets
-    from transformers import (
-        AutoModelForTokenClassification,
-        AutoTokenizer,
-        DataCollatorWithPadding,
-        Trainer,
-        TrainingArguments,
-        set_seed,
-    )
+    from transformers import AutoModelForTokenClassification, AutoTokenizer, DataCollatorWithPadding, set_seed
 
-    from training.model import TRAIN_DTYPE, minilm_path
-    from training.precision import default_device, resolve
+    from dateline.training.model import TRAIN_DTYPE, minilm_path
 
     if not examples:
         raise DatelineError("no modality examples to train on (is the corpora folder right?)")
@@ -198,36 +229,9 @@ def train(
         label2id={m: i for i, m in enumerate(MODES)},
         dtype=TRAIN_DTYPE,
     )
-    device = default_device()
-    precision = resolve("auto", device)
-
-    class PartialLabelTrainer(Trainer):
-        def compute_loss(self, model, inputs, return_outputs=False, **kwargs):
-            allowed, weight = inputs.pop("labels"), inputs.pop("weight")
-            logits = event_logits(model, inputs)
-            loss = partial_label_loss(logits, allowed, weight)
-            return (loss, logits) if return_outputs else loss
-
-    args = TrainingArguments(
-        output_dir=str(out_dir / "checkpoints"),
-        num_train_epochs=epochs,
-        learning_rate=learning_rate,
-        per_device_train_batch_size=batch_size,
-        warmup_steps=0.1,
-        weight_decay=0.01,
-        save_strategy="no",
-        logging_strategy="epoch",
-        report_to=[],
-        seed=seed,
-        data_seed=seed,
-        bf16=precision == "bf16",
-        use_cpu=device == "cpu",
-        train_sampling_strategy="group_by_length",
-        remove_unused_columns=False,  # event_index and weight are read by compute_loss
-        disable_tqdm=True,
-    )
+    args = training_arguments(out_dir, epochs, learning_rate, batch_size, seed)
     started = time.time()
-    trainer = PartialLabelTrainer(
+    trainer = partial_label_trainer(
         model=model, args=args, train_dataset=ds, data_collator=DataCollatorWithPadding(tokenizer)
     )
     trainer.train()
@@ -240,7 +244,7 @@ def train(
         "seed": seed,
         "epochs": epochs,
         "learning_rate": learning_rate,
-        "training_precision": precision,
+        "training_precision": "bf16" if args.bf16 else "fp32",
         "train_seconds": round(time.time() - started, 1),
         "examples": len(examples),
         "weight_power": weight_power,
@@ -251,79 +255,26 @@ def train(
     return meta
 
 
-class ModalityClassifier:
-    """A trained modality model directory: modes and probabilities of events in their sentences."""
-
-    def __init__(self, model_dir: str | Path, batch_size: int = 64):
-        from transformers import AutoModelForTokenClassification, AutoTokenizer
-
-        self.model_dir = Path(model_dir)
-        if not (self.model_dir / META).is_file():
-            raise DatelineError(f"not a modality model directory (no {META}; `make modality` writes one)", model_dir)
-        self.meta = json.loads((self.model_dir / META).read_text())
-        self.batch_size = batch_size
-        # an ensemble (`make modality ARGS="--seeds 0 1 2"`): members' probabilities are averaged
-        self.members = [ModalityClassifier(self.model_dir / m, batch_size) for m in self.meta.get("members", [])]
-        if not self.members:
-            self.tokenizer = AutoTokenizer.from_pretrained(self.model_dir)
-            self.model = AutoModelForTokenClassification.from_pretrained(self.model_dir).eval()
-
-    def probabilities(self, events: list[tuple[list[str], int, int]]) -> np.ndarray:
-        """(words, start, end) per event -> an [n, 4] array of mode probabilities (MODES order)."""
-        from transformers import DataCollatorWithPadding
-
-        if self.members:
-            return np.mean([m.probabilities(events) for m in self.members], axis=0)
-
-        collate = DataCollatorWithPadding(self.tokenizer)
-        out = []
-        for i in range(0, len(events), self.batch_size):
-            chunk = [Example(tuple(w), a, b) for w, a, b in events[i : i + self.batch_size]]
-            enc = encode(chunk, self.tokenizer)
-            del enc["labels"], enc["weight"]
-            batch = collate([{k: enc[k][j] for k in enc} for j in range(len(chunk))])
-            with torch.inference_mode():
-                out.append(torch.softmax(event_logits(self.model, dict(batch)).float(), dim=-1).numpy())
-        return np.concatenate(out) if out else np.zeros((0, len(MODES)))
-
-    def classify(self, events: list[tuple[list[str], int, int]]) -> list[tuple[str, float]]:
-        probs = self.probabilities(events)
-        return [(MODES[int(p.argmax())], float(p.max())) for p in probs]
-
-
 def training_examples(
     corpora: str | Path, meantime_topics: Iterable[str] | None, ecb_limit: int, seed: int
 ) -> list[Example]:
     return meantime_examples(corpora, meantime_topics) + ecbplus_examples(corpora, ecb_limit, seed)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--out", required=True, help="model directory to write")
-    parser.add_argument("--corpora", default=default_corpora_dir())
-    parser.add_argument("--meantime-topics", nargs="*", default=None, help="MEANTIME topic folders (default: all)")
-    parser.add_argument("--ecb-limit", type=int, default=3000, help="ECB+ not-negated events sampled")
-    parser.add_argument("--epochs", type=int, default=8)
-    parser.add_argument("--weight-power", type=float, default=1.0, help="rare modes weigh (top/count)**power")
-    parser.add_argument("--seeds", type=int, nargs="+", default=[0], help="more than one: an ensemble of them")
-    args = parser.parse_args(argv)
-    with reported_as_one_line():
-        out = Path(args.out)
-        for seed in args.seeds:
-            examples = training_examples(args.corpora, args.meantime_topics, args.ecb_limit, seed)
-            where = out if len(args.seeds) == 1 else out / f"seed_{seed}"
-            print(
-                json.dumps(
-                    train(examples, where, epochs=args.epochs, seed=seed, weight_power=args.weight_power), indent=2
-                )
-            )
-        if len(args.seeds) > 1:
-            members = [f"seed_{s}" for s in args.seeds]
-            (out / META).write_text(
-                json.dumps({"modes": list(MODES), "members": members, "seeds": args.seeds}, indent=2)
-            )
-    return 0
+@hydra_entry("modality")
+def main(cfg) -> None:
+    """`dateline modality`: train the classifier (one seed, or an ensemble of several seeds)."""
+    out = Path(cfg.out)
+    seeds = list(cfg.seeds)
+    for seed in seeds:
+        examples = training_examples(cfg.corpora, cfg.meantime_topics, cfg.ecb_limit, seed)
+        where = out if len(seeds) == 1 else out / f"seed_{seed}"
+        meta = train(examples, where, epochs=cfg.epochs, seed=seed, weight_power=cfg.weight_power)
+        print(json.dumps(meta, indent=2))
+    if len(seeds) > 1:
+        members = [f"seed_{s}" for s in seeds]
+        (out / META).write_text(json.dumps({"modes": list(MODES), "members": members, "seeds": seeds}, indent=2))
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    main()

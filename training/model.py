@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import torch
 from transformers import AutoConfig, AutoModelForTokenClassification, AutoTokenizer, PreTrainedModel
 
-# what a model directory records beside the weights: label scheme, reading options, CRF scores,
-# decoding biases (written by training/train.py, read by the tagger)
-META_FILE = "dateline.json"
 # Weights are trained in fp32 whatever dtype a checkpoint was saved in: transformers 5 loads a
 # checkpoint in its own dtype by default, and AdamW on bf16/fp16 weights loses small updates
 # (bf16 speed comes from autocast, training/precision.py). A `dtype` in the model config wins.
@@ -39,9 +35,6 @@ class ModelSpec:
     freeze_word_embeddings: bool = False  # keep pretrained vectors for words the small train set never shows
     crf: bool = False  # a linear-chain CRF loss over the labeled words (training/crf.py)
     crf_learning_rate: float = 5e-3  # the CRF's transition scores start at zero and learn at this rate
-    layer_lr_decay: float = (
-        1.0  # < 1: each encoder layer learns at this times the rate of the one above (training/optim.py)
-    )
 
     def load_tokenizer(self):
         return AutoTokenizer.from_pretrained(self.tokenizer, **self.tokenizer_kwargs)
@@ -51,7 +44,7 @@ class ModelSpec:
         caller has seeded the RNGs (the random head)."""
         model = self._build(labels)
         if self.crf:
-            from training.crf import attach_crf
+            from dateline.training.crf import attach_crf
 
             attach_crf(model, labels)
         return model
@@ -74,8 +67,3 @@ class ModelSpec:
         model_type = cfg.pop("model_type", "bert")
         config = AutoConfig.for_model(model_type, num_labels=len(labels), id2label=id2label, label2id=label2id, **cfg)
         return AutoModelForTokenClassification.from_config(config)
-
-
-def is_model_dir(path: str | Path) -> bool:
-    p = Path(path)
-    return (p / "config.json").is_file() and any((p / f).is_file() for f in ("model.safetensors", "pytorch_model.bin"))

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import torch
 
-from data.errors import DatelineError
+from dateline.errors import DatelineError
 
 CHOICES = ("auto", "bf16", "fp32")
 CPU_BF16_FLAGS = ("amx_bf16", "avx512_bf16")

@@ -4,7 +4,7 @@ Analysis only, never a result of the harness: each fold trains the default with 
 test topics moved into train (`data.test_topics=<the other half>`) and is scored here on the
 documents of the half it did not see, from the runs' saved predictions. The default's runs
 (study 8) are scored on the same documents. Run from the repository root:
-    .venv/bin/python results/ecbplus_ceiling/score_folds.py > results/ecbplus_ceiling/folds.md
+    .venv/bin/python scripts/ecbplus_ceiling_folds.py > results/ecbplus_ceiling/folds.md
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
-from data.ecbplus import topic_of
-from eval.significance import f1, mean_counts, paired_test, seed_test, strict_counts
+from dateline.data.ecbplus import topic_of
+from dateline.eval.significance import f1, mean_counts, paired_test, seed_test, strict_counts
 
 SWEEPS = Path("runs/sweeps")
 FOLDS = {"A": [36, 37, 38, 39, 40], "B": [41, 42, 43, 44, 45]}  # held-out half of the test topics

@@ -7,6 +7,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from dateline.errors import DatelineError
+
 
 def write_text_atomic(path: str | Path, text: str) -> None:
     path = Path(path)
@@ -30,8 +32,6 @@ def write_json_atomic(path: str | Path, obj) -> None:
 def jsonl_objects(path: str | Path, text: str | None = None):
     """(where, object) per non-blank line of a JSONL file, `where` being "line N"; a line that is
     not JSON is refused naming the file and the line. Lines end at \\n only, as in a file."""
-    from data.errors import DatelineError
-
     text = Path(path).read_text(encoding="utf-8") if text is None else text
     for lineno, line in enumerate(text.split("\n"), start=1):
         line = line.removesuffix("\r")

@@ -8,7 +8,7 @@ unlabeled sentences; a student trained on the labeled rows plus these (`data.pse
 sequence-level distillation of Kim & Rush (EMNLP 2016): the teacher's best tag sequences,
 not its per-word probabilities, since the student's CRF scores whole sequences.
 
-`python -m training.pseudo --teacher <model dir> --out <rows.jsonl>` (`make pseudo`) writes
+`dateline pseudo teacher=<model dir> out=<rows.jsonl>` (`make pseudo`) writes
 rows in the training data's shape (`{"id", "words", "tags"}`) and, beside them,
 `<rows>.meta.json` with the teacher, the sample and the counts. Only training topics are read,
 so dev keeps choosing and test keeps scoring on text no model was fitted to.
@@ -16,18 +16,17 @@ so dev keeps choosing and test keeps scoring on text no model was fitted to.
 
 from __future__ import annotations
 
-import argparse
 import json
 import random
 import time
 from pathlib import Path
 
-from data.corpora import default_corpora_dir
-from data.dataset import labeled_sentences, load_split
-from data.errors import DatelineError, reported_as_one_line
-from data.io import write_json_atomic, write_text_atomic
-from data.labels import LabelScheme
-from training.tagger import Tagger
+from dateline.cli import hydra_entry
+from dateline.data.dataset import labeled_sentences, load_split
+from dateline.data.labels import LabelScheme
+from dateline.errors import DatelineError
+from dateline.io import write_json_atomic, write_text_atomic
+from dateline.tagging.tagger import Tagger
 
 
 def unlabeled_sentences(corpora: str | Path, scheme: LabelScheme) -> list[tuple[str, list[str]]]:
@@ -35,7 +34,7 @@ def unlabeled_sentences(corpora: str | Path, scheme: LabelScheme) -> list[tuple[
     without an annotated mention (those are training rows already, `data.extra=annotated`)."""
     out = []
     for doc in load_split(corpora, scheme, "train"):
-        flags = labeled_sentences(doc, "annotated", scheme.entity_types)
+        flags = labeled_sentences(doc, "annotated")
         for i, ((a, b), labeled) in enumerate(zip(doc.sentences, flags)):
             if not labeled and b > a:
                 out.append((f"{doc.id}#{i}", doc.words[a:b]))
@@ -55,11 +54,8 @@ def pseudo_rows(teacher: Tagger, sentences: list[tuple[str, list[str]]], limit: 
 def write_pseudo(teacher_dir: Path, out: Path, corpora: str | Path, limit: int | None = None, seed: int = 0) -> dict:
     teacher = Tagger(teacher_dir)
     meta = teacher.meta
-    if meta.get("context", "sentence") != "sentence":
-        raise DatelineError("the teacher must read sentences (context=sentence)", teacher_dir)
     if "types" not in meta:
         raise DatelineError("dateline.json has no label types: not a model trained by this harness", teacher_dir)
-    # the types the teacher reports (its auxiliary ones, if any, it tags as `O`)
     scheme = LabelScheme.from_config(meta.get("labels", "teacher"), meta["types"])
     started = time.time()
     sentences = unlabeled_sentences(corpora, scheme)
@@ -85,20 +81,16 @@ def meta_path(rows: Path) -> Path:
     return rows.with_name(rows.stem + ".meta.json")
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--teacher", required=True, type=Path, help="a trained model or ensemble directory")
-    parser.add_argument("--out", required=True, type=Path, help="the JSONL file of pseudo-labeled rows")
-    parser.add_argument("--corpora", default=None, help="the corpora folder (default: as for training)")
-    parser.add_argument("--limit", type=int, default=None, help="tag a seeded sample of this many sentences")
-    parser.add_argument("--seed", type=int, default=0, help="the sample's seed")
-    args = parser.parse_args(argv)
-    with reported_as_one_line():
-        info = write_pseudo(args.teacher, args.out, args.corpora or default_corpora_dir(), args.limit, args.seed)
-        print(
-            f"{info['rows']} of {info['unlabeled_sentences']} unlabeled training sentences tagged by "
-            f"{args.teacher} ({info['spans']} spans, {info['seconds']} s) -> {args.out}"
-        )
+@hydra_entry("pseudo")
+def main(cfg) -> None:
+    if not cfg.teacher:
+        raise DatelineError("pseudo needs teacher=<trained model or ensemble directory>")
+    teacher, out = Path(cfg.teacher), Path(cfg.out)
+    info = write_pseudo(teacher, out, cfg.corpora, cfg.limit, cfg.seed)
+    print(
+        f"{info['rows']} of {info['unlabeled_sentences']} unlabeled training sentences tagged by "
+        f"{teacher} ({info['spans']} spans, {info['seconds']} s) -> {out}"
+    )
 
 
 if __name__ == "__main__":

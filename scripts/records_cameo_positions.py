@@ -6,22 +6,18 @@ role phrases (S source, R joint: an actor; T target: a recipient). A linked ACTO
 right when it overlaps a gold phrase of its role, wrong when it overlaps only phrases of the
 other role, and is left out when it overlaps none (the ACTOR is not the coded event's);
 recall is the share of gold phrases of a role overlapped by some ACTOR linked in that role.
-Usage: .venv/bin/python results/records/cameo_positions.py <event model> [linking ...] [--split dev]"""
+Usage: .venv/bin/python scripts/records_cameo_positions.py <event model> [linking ...] [--split dev]"""
 
 from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
-
-from data.conll import iter_documents  # noqa: E402
-from data.corpora import default_corpora_dir  # noqa: E402
-from training.records import Found, document_records  # noqa: E402
-from training.tagger import Tagger  # noqa: E402
+from dateline.data.conll import iter_documents
+from dateline.paths import default_corpora_dir
+from dateline.tagging.records import Found, document_records
+from dateline.tagging.tagger import Tagger
 
 GOLD_ROLE = {"S": "actor", "R": "actor", "T": "recipient"}
 
@@ -46,7 +42,7 @@ def main() -> None:
                 for m in doc.meta["mentions"]
             ]
             linked = {"actor": set(), "recipient": set()}
-            for rec in document_records(doc, spans, [], {}, linking):
+            for rec in document_records(doc, spans, {}, linking):
                 for role in linked:
                     linked[role].update((item["start"], item["end"]) for item in rec[role])
             for role, found in linked.items():

@@ -1,7 +1,11 @@
-"""Records on the user's article: which linking, measured. Runs `eval.records` for each role
-model of the cameo_roles sweep (5 seeds) under linking=phrase, sentence and hybrid, each with and
-without phrase actors, and once for each role-free rule (position, nearest), with one event tagger
-and one modality model; writes study.md. Usage: .venv/bin/python results/records/study.py <event model> <modality model>"""
+"""Records on the user's article: which linking, measured. Runs `dateline eval-records` once for
+each linking rule (position, nearest) with one event tagger and one modality model, and writes a
+table. Usage: .venv/bin/python scripts/records_study.py <event model> <modality model> [<out.md>]
+(default out: results/records/linking.md).
+
+results/records/study.md was made by this script's earlier version (`git show
+76d74c0:results/records/study.py`), which also ran the three role-tagger linkings that dateline
+0.2 dropped (docs/records.md)."""
 
 from __future__ import annotations
 
@@ -11,17 +15,15 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-ROLE_RUNS = sorted((ROOT / "runs" / "sweeps" / "cameo_roles").glob("experiment=roles,seed=*"))
+from dateline.paths import PROJECT_ROOT as ROOT
+
 KEYS = ("events", "links_actor", "links_recipient", "links", "records")
 
 
-def run(linking: str, events: str, modality: str, roles: Path | None, out: Path) -> dict:
+def run(linking: str, events: str, modality: str, out: Path) -> dict:
     if not (out / "results.json").is_file():
-        linking, _, no_phrases = linking.partition(" ")
-        cmd = [sys.executable, "-m", "eval.records", f"--ckpt={events}", f"--modality={modality}"]
-        cmd += [f"--linking={linking}"] + (["--no-phrase-actors"] if no_phrases else [])
-        cmd += [f"--out={out}", "--leaderboard="] + ([f"--roles={roles / 'model'}"] if roles else [])
+        cmd = [sys.executable, "-m", "dateline.cli", "eval-records", f"ckpt='{events}'", f"modality='{modality}'"]
+        cmd += [f"linking={linking}", f"out='{out}'", "leaderboard_dir=null"]
         subprocess.run(cmd, cwd=ROOT, check=True)
     return json.loads((out / "results.json").read_text())["results"]["records_heldout"]
 
@@ -29,22 +31,11 @@ def run(linking: str, events: str, modality: str, roles: Path | None, out: Path)
 def main() -> None:
     events, modality = sys.argv[1], sys.argv[2]
     work = ROOT / "runs" / "records_study" / f"{Path(events).parent.name}+{Path(modality).name}"
-    rows = {k: [run(k, events, modality, None, work / k)] for k in ("position", "nearest")}
-    for linking in (
-        "sentence no-phrase-actors",
-        "sentence",
-        "phrase no-phrase-actors",
-        "phrase",
-        "hybrid no-phrase-actors",
-        "hybrid",
-    ):
-        name = linking.replace(" ", "_")
-        rows[linking] = [run(linking, events, modality, r, work / f"{name}_{r.name.split('=')[-1]}") for r in ROLE_RUNS]
+    rows = {k: [run(k, events, modality, work / k)] for k in ("position", "nearest")}
     lines = [
         "# Event records on tass_putin_trump_apec: linking, measured",
         "",
-        f"Event tagger `{events}`, modality model `{modality}`; role models: the {len(ROLE_RUNS)} seeds of "
-        "`experiment=roles` (mean ± std over them; position and nearest need none). Strict F1 (precision / recall).",
+        f"Event tagger `{events}`, modality model `{modality}`. Strict F1 (precision / recall).",
         "",
         "| linking | " + " | ".join(KEYS) + " | mode acc. (gold events) | mode acc. (found events) |",
         "|---" * (len(KEYS) + 3) + "|",
@@ -68,7 +59,8 @@ def main() -> None:
         f"Modes of the {mode['n']} gold events: accuracy {mode['accuracy']:.4f}, macro-F1 {mode['macro_f1']:.4f}; {per}.",
         "",
     ]
-    (Path(__file__).parent / "study.md").write_text("\n".join(lines))
+    out = Path(sys.argv[3]) if len(sys.argv) > 3 else ROOT / "results" / "records" / "linking.md"
+    out.write_text("\n".join(lines))
     print("\n".join(lines))
 
 

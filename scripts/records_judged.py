@@ -1,7 +1,7 @@
 """The records `make predict ... FORMAT=records` gave for the user's article, reduced to what is
 judged: per event its offsets, text, mode and the names of its actors and recipients (no
 sentences: the article itself stays in ../shared). Usage:
-.venv/bin/python results/records/judged.py <name>.records.jsonl > results/records/judged.md"""
+.venv/bin/python scripts/records_judged.py <name>.records.jsonl > results/records/judged.md"""
 
 import json
 import sys

@@ -15,14 +15,14 @@ import numpy as np
 import torch
 from transformers import AutoModelForTokenClassification, AutoTokenizer
 
-from data.document import Document, Span
-from data.errors import DatelineError
-from data.labels import bio_to_spans, hide_types
-from training.decoding import allowed_start, allowed_transitions, crf_arrays, log_softmax, viterbi_many
-from training.encoding import encode_many
-from training.model import META_FILE, is_model_dir
-from training.precision import default_device
-from training.precision import resolve as resolve_precision
+from dateline.data.document import Document, Span
+from dateline.data.labels import bio_to_spans
+from dateline.errors import DatelineError
+from dateline.runs import META_FILE, is_model_dir
+from dateline.training.decoding import allowed_start, allowed_transitions, crf_arrays, log_softmax, viterbi_many
+from dateline.training.encoding import encode_many
+from dateline.training.precision import default_device
+from dateline.training.precision import resolve as resolve_precision
 
 
 @dataclass
@@ -33,6 +33,23 @@ class Prediction:
     def spans(self) -> list[tuple[Span, float]]:
         """Spans with their confidence (mean over their words)."""
         return [(s, float(np.mean(self.confidence[s.start : s.end]))) for s in bio_to_spans(self.tags)]
+
+
+def refuse_dropped_options(meta: dict, model_dir: Path) -> None:
+    """Models trained with options this version dropped (auxiliary types, whole-document context)
+    cannot be read as they were trained: one clear line saying so, rather than wrong spans."""
+    if meta.get("auxiliary"):
+        raise DatelineError(
+            f"trained with auxiliary types ({', '.join(meta['auxiliary'])}), an option dropped in this version "
+            "(docs/studies/05-more-ideas.md): retrain it with `dateline train`, or tag it with dateline <= 0.1",
+            model_dir,
+        )
+    if meta.get("context", "sentence") != "sentence":
+        raise DatelineError(
+            "trained on whole documents (data.context=document), an option dropped in this version: retrain it "
+            "with `dateline train`, or tag it with dateline <= 0.1",
+            model_dir,
+        )
 
 
 class Tagger:
@@ -65,10 +82,8 @@ class Tagger:
             self.model = AutoModelForTokenClassification.from_pretrained(model_dir).eval()
             self.model.to(self.device, dtype=torch.bfloat16 if self.precision == "bf16" else torch.float32)
             self.labels = [self.model.config.id2label[i] for i in range(self.model.config.num_labels)]
-        # auxiliary types (data.labels.LabelScheme) are decoded with the others, then read as `O`
-        self._shown = hide_types(self.labels, self.meta.get("auxiliary") or {})
-        self.entity_types = sorted({label[2:] for label in self._shown if label != "O"})
-        self.context = self.meta.get("context", "sentence")
+        refuse_dropped_options(self.meta, model_dir)
+        self.entity_types = sorted({label[2:] for label in self.labels if label != "O"})
         self.max_length = int(self.meta.get("max_length", 256))
         self.stride = int(self.meta.get("stride", 64))
         self.casing = bool(self.meta.get("casing", False))
@@ -143,20 +158,15 @@ class Tagger:
         out = []
         for s, best in zip(scores, paths):
             conf = np.exp(s[np.arange(len(best)), np.asarray(best, dtype=np.int64)]).tolist()
-            out.append(Prediction([self._shown[j] for j in best], conf))
+            out.append(Prediction([self.labels[j] for j in best], conf))
         return out
 
-    def segments(self, doc: Document, only_gold: bool = False) -> list[tuple[int, int]]:
-        """Token ranges to feed the model: sentences, or the whole document (windows handle
-        length), as the model was trained."""
-        if self.context == "document":
-            return [(0, len(doc.tokens))]
-        return [s for s, g in zip(doc.sentences, doc.gold) if g or not only_gold]
-
     def tag_documents(self, docs: list[Document], only_gold: bool = False) -> list[Prediction]:
-        """One Prediction per document over all its tokens (words outside the tagged segments
-        get `O` with confidence 1)."""
-        jobs = [(d, a, b) for d, doc in enumerate(docs) for a, b in self.segments(doc, only_gold)]
+        """One Prediction per document over all its tokens, sentence by sentence (`only_gold`:
+        the gold sentences; words outside the tagged sentences get `O` with confidence 1)."""
+        jobs = [
+            (d, a, b) for d, doc in enumerate(docs) for (a, b), g in zip(doc.sentences, doc.gold) if g or not only_gold
+        ]
         preds = self.predict([docs[d].words[a:b] for d, a, b in jobs])
         out = [Prediction(["O"] * len(doc.tokens), [1.0] * len(doc.tokens)) for doc in docs]
         for (d, a, b), p in zip(jobs, preds):

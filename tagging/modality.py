@@ -1,0 +1,56 @@
+"""The modality classifier at work: modes of events in their sentences, from a model directory
+that `dateline modality` trained (training/modality.py says what it learnt and how)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from dateline.errors import DatelineError
+from dateline.runs import MODALITY_META as META
+from dateline.training.modality import MODES, Example, encode, event_logits
+
+
+class ModalityClassifier:
+    """A trained modality model directory: modes and probabilities of events in their sentences."""
+
+    def __init__(self, model_dir: str | Path, batch_size: int = 64):
+        from transformers import AutoModelForTokenClassification, AutoTokenizer
+
+        self.model_dir = Path(model_dir)
+        if not (self.model_dir / META).is_file():
+            raise DatelineError(
+                f"not a modality model directory (no {META}; `dateline modality` writes one)", model_dir
+            )
+        self.meta = json.loads((self.model_dir / META).read_text())
+        self.batch_size = batch_size
+        # an ensemble (`dateline modality seeds=[0,1,2]`): members' probabilities are averaged
+        self.members = [ModalityClassifier(self.model_dir / m, batch_size) for m in self.meta.get("members", [])]
+        if not self.members:
+            self.tokenizer = AutoTokenizer.from_pretrained(self.model_dir)
+            self.model = AutoModelForTokenClassification.from_pretrained(self.model_dir).eval()
+
+    def probabilities(self, events: list[tuple[list[str], int, int]]) -> np.ndarray:
+        """(words, start, end) per event -> an [n, 4] array of mode probabilities (MODES order)."""
+        from transformers import DataCollatorWithPadding
+
+        if self.members:
+            return np.mean([m.probabilities(events) for m in self.members], axis=0)
+
+        collate = DataCollatorWithPadding(self.tokenizer)
+        out = []
+        for i in range(0, len(events), self.batch_size):
+            chunk = [Example(tuple(w), a, b) for w, a, b in events[i : i + self.batch_size]]
+            enc = encode(chunk, self.tokenizer)
+            del enc["labels"], enc["weight"]
+            batch = collate([{k: enc[k][j] for k in enc} for j in range(len(chunk))])
+            with torch.inference_mode():
+                out.append(torch.softmax(event_logits(self.model, dict(batch)).float(), dim=-1).numpy())
+        return np.concatenate(out) if out else np.zeros((0, len(MODES)))
+
+    def classify(self, events: list[tuple[list[str], int, int]]) -> list[tuple[str, float]]:
+        probs = self.probabilities(events)
+        return [(MODES[int(p.argmax())], float(p.max())) for p in probs]

@@ -1,0 +1,55 @@
+"""Decoding biases chosen on dev, with the saved model run exactly as the tagger will run it.
+
+A Hydra callback (`configs/train.yaml`, before the evaluation): when a training job ends, the
+`O` penalty and `I-` bonus (`Tagger.decode`) that maximise strict F1 on the dev gold sentences
+are written into the model directory's `dateline.json`. Running after training, not inside it,
+keeps training free of the code that applies a model; a model directory that already holds its
+biases (a finished run met again by a re-run sweep, or `decoding.tune=false`) is left as it is.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+from hydra.core.utils import JobReturn, JobStatus
+from hydra.experimental.callback import Callback
+from omegaconf import DictConfig
+
+from dateline.io import write_json_atomic
+from dateline.runs import META_FILE
+
+log = logging.getLogger("dateline.train")
+
+
+def tune_decoding(cfg: DictConfig, model_dir: Path) -> dict:
+    """Pick the decoding biases on the dev gold sentences; record them in the model directory."""
+    from dateline.data.dataset import gold_sentences, load_split, split_options
+    from dateline.data.labels import LabelScheme
+    from dateline.tagging.tagger import Tagger, tune_biases
+
+    meta = json.loads((model_dir / META_FILE).read_text())
+    scheme = LabelScheme.from_config(meta["labels"], meta["types"])
+    words, gold = gold_sentences(load_split(cfg.corpora, scheme, "dev", **split_options(cfg.data)))
+    best, f1 = tune_biases(Tagger(model_dir), words, gold, dict(cfg.decoding.grid))
+    log.info("decoding biases tuned on dev: %s (dev strict F1 %.4f)", best, f1)
+    meta.update(best, decoding_dev_f1=f1)
+    write_json_atomic(model_dir / META_FILE, meta)
+    return meta
+
+
+class TuneDecoding(Callback):
+    def on_job_end(self, config: DictConfig, job_return: JobReturn, **kwargs: Any) -> None:
+        if job_return.status != JobStatus.COMPLETED or int(os.environ.get("RANK", "0")) != 0:
+            return
+        model_dir = Path(config.hydra.runtime.output_dir) / "model"
+        meta = model_dir / META_FILE
+        if not meta.is_file() or "o_bias" in json.loads(meta.read_text()):
+            return  # not a finished run, or its biases are set already
+        from dateline.errors import reported_as_one_line
+
+        with reported_as_one_line():
+            tune_decoding(config, model_dir)
