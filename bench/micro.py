@@ -151,7 +151,7 @@ def tagging(model_dir: Path, rounds: int) -> dict[str, float]:
 
 @hydra_entry("bench_micro")
 def main(cfg) -> None:
-    args = argparse.Namespace(rounds=cfg.rounds, model=Path(cfg.model), out=Path(cfg.out))
+    args = argparse.Namespace(rounds=cfg.rounds, model=Path(cfg.model_dir), out=Path(cfg.out))
     train, shares = training_steps(args.rounds)
     base = next(iter(train.values()))
     lines = ["| training step (MiniLM, 48 subwords) | subwords/s | vs before |", "|---|---|---|"]

@@ -21,6 +21,7 @@ JOBS: dict[str, tuple[str, str]] = {
     "sweep": ("dateline.training.train", "Hydra multirun of train: every combination trained and evaluated"),
     "eval": ("dateline.eval.evaluate", "score a model directory on every benchmark task"),
     "predict": ("dateline.tagging.predict", "events and actors (or event records) in raw articles"),
+    "tag": ("dateline.tagging.archive", "tag a whole archive into Parquet shards; resumable, scales out"),
     "compare": ("dateline.eval.compare", "systems x tasks table over runs, with significance"),
     "ensemble": ("dateline.training.ensemble", "one model directory averaging trained models"),
     "pseudo": ("dateline.tagging.pseudo", "a teacher's labels on the unlabeled training sentences"),
@@ -29,6 +30,7 @@ JOBS: dict[str, tuple[str, str]] = {
     "eval-records": ("dateline.eval.records", "score event records against gold records"),
     "bench": ("dateline.bench.run", "the harness against the plain HF recipe, side by side"),
     "bench-micro": ("dateline.bench.micro", "what each speed switch gives on its own"),
+    "bench-archive": ("dateline.bench.archive", "dateline tag over a synthetic archive: speed, memory, resume"),
     "data": ("dateline.data.download", "download the public ECB+ release unless a copy is found"),
 }
 

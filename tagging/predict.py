@@ -19,32 +19,10 @@ from dateline.data.document import Document
 from dateline.data.text import document_from_text
 from dateline.errors import DatelineError
 from dateline.io import write_json_atomic, write_text_atomic
-from dateline.runs import latest_modality_model, latest_model
 from dateline.tagging.html import page, records_html, render_spans
-from dateline.tagging.records import DEFAULT_LINKING
 
 FORMATS = ("text", "json", "records")
 ANSI = {"EVENT": "43", "ACTOR": "46", "LOCATION": "42", "TIME": "45", "OBJECT": "44"}
-
-
-def predict_documents(tagger, docs: list[Document], preds: list | None = None) -> list[dict]:
-    """Spans per document as JSON-ready dicts (from `preds` when the documents are tagged already)."""
-    out = []
-    for doc, pred in zip(docs, preds if preds is not None else tagger.tag_documents(docs)):
-        spans = []
-        for span, conf in pred.spans():
-            c = doc.to_char_span(span)
-            spans.append(
-                {
-                    "start": c.start,
-                    "end": c.end,
-                    "label": c.label,
-                    "text": doc.text[c.start : c.end],
-                    "confidence": round(conf, 4),
-                }
-            )
-        out.append({"id": doc.id, "text": doc.text, "spans": spans})
-    return out
 
 
 def terminal(result: dict, color: bool = True) -> str:
@@ -68,24 +46,6 @@ def html_page(results: list[dict]) -> str:
     return page("dateline predictions", "\n".join(body))
 
 
-EVENT_TYPES = {"EVENT", "ACTOR"}
-
-
-def record_results(tagger, docs: list[Document], modality: Path, linking: str = DEFAULT_LINKING) -> list[dict]:
-    """Per document: its spans (EVENT/ACTOR) and its event records."""
-    from dateline.tagging.modality import ModalityClassifier
-    from dateline.tagging.records import RecordTagger
-
-    if not EVENT_TYPES <= set(tagger.entity_types):
-        raise DatelineError("this model does not tag EVENT and ACTOR (`dateline train` trains one)", tagger.model_dir)
-    recorder = RecordTagger(tagger, ModalityClassifier(modality), linking)
-    preds = tagger.tag_documents(docs)  # once, for the spans and the records
-    out = predict_documents(tagger, docs, preds)
-    for result, recs in zip(out, recorder.records(docs, preds)):
-        result["records"] = recs
-    return out
-
-
 def read_input(file: str | None) -> tuple[str, list[Document]]:
     """The documents to tag and the name their output files take: a file or folder, or stdin."""
     if file:
@@ -98,26 +58,24 @@ def read_input(file: str | None) -> tuple[str, list[Document]]:
 
 @hydra_entry("predict")
 def main(cfg) -> None:
-    from dateline.tagging.tagger import Tagger
+    from dateline.tagging.api import ArticleTagger
 
     if cfg.format not in FORMATS:
         raise DatelineError(f"format must be one of {', '.join(FORMATS)}, not {cfg.format!r}")
     records = cfg.format == "records"
-    ckpt = cfg.ckpt or latest_model(Path(cfg.runs_root), EVENT_TYPES if records else None)
-    tagger = Tagger(ckpt, precision=cfg.precision)
+    tagger = ArticleTagger(
+        cfg.ckpt, "records" if records else "spans", cfg.modality, cfg.linking, cfg.precision, runs_root=cfg.runs_root
+    )
     name, docs = read_input(cfg.file)
     out = Path(cfg.out) if cfg.out else None
+    results = tagger.tag_documents(docs)
     if records:
-        results = record_results(
-            tagger, docs, Path(cfg.modality or latest_modality_model(Path(cfg.runs_root))), cfg.linking
-        )
         lines = "".join(json.dumps(rec, ensure_ascii=False) + "\n" for r in results for rec in r["records"])
         if out:
             write_text_atomic(out / f"{name}.records.jsonl", lines)
             write_text_atomic(out / f"{name}.records.html", records_html(results))
         print(lines, end="")
         return
-    results = predict_documents(tagger, docs)
     if out:
         write_json_atomic(out / f"{name}.json", results)
         write_text_atomic(out / f"{name}.html", html_page(results))

@@ -52,3 +52,26 @@ def micro_f1_from_predictions(path: Path, types: set[str]) -> float:
         tp, n_pred, n_gold = tp + len(gold & pred), n_pred + len(pred), n_gold + len(gold)
     p, r = (tp / n_pred if n_pred else 0.0), (tp / n_gold if n_gold else 0.0)
     return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def tiny_model_dir(path: Path, **meta) -> Path:
+    """A saved tiny random token classifier (no training: seconds) with a dateline.json holding `meta`."""
+    import json
+
+    from dateline.training.model import ModelSpec, minilm_path
+
+    spec = ModelSpec(
+        name="tiny",
+        tokenizer=minilm_path(),
+        config={
+            "model_type": "bert",
+            "hidden_size": 16,
+            "num_hidden_layers": 1,
+            "num_attention_heads": 2,
+            "intermediate_size": 32,
+        },
+    )
+    spec.build(["O", "B-EVENT", "I-EVENT", "B-ACTOR", "I-ACTOR"]).save_pretrained(path)
+    spec.load_tokenizer().save_pretrained(path)
+    (path / "dateline.json").write_text(json.dumps({"labels": "events_actors", **meta}))
+    return path

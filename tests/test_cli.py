@@ -1,7 +1,6 @@
 """One command line, model directories from before the namespace change, and the leaderboard's
 provenance columns."""
 
-import json
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +11,7 @@ from dateline.cli import JOBS, main
 from dateline.errors import DatelineError
 from dateline.eval.publish import append_leaderboard, commit_fields
 from dateline.paths import PROJECT_ROOT
+from tests.entry import tiny_model_dir
 
 
 def test_dateline_help_lists_every_job_and_an_unknown_job_is_refused(capsys):
@@ -28,27 +28,6 @@ def test_a_job_help_shows_its_settings_as_overrides():
     assert res.returncode == 0, res.stderr[-2000:]
     assert "dateline predict" in res.stdout and "== Settings (key=value" in res.stdout
     assert all(f"\n{key}:" in res.stdout for key in ("ckpt", "file", "format", "linking"))
-
-
-def tiny_model_dir(path: Path, **meta) -> Path:
-    """A saved tiny random token classifier with a dateline.json holding `meta`."""
-    from dateline.training.model import ModelSpec, minilm_path
-
-    spec = ModelSpec(
-        name="tiny",
-        tokenizer=minilm_path(),
-        config={
-            "model_type": "bert",
-            "hidden_size": 16,
-            "num_hidden_layers": 1,
-            "num_attention_heads": 2,
-            "intermediate_size": 32,
-        },
-    )
-    spec.build(["O", "B-EVENT", "I-EVENT", "B-ACTOR", "I-ACTOR"]).save_pretrained(path)
-    spec.load_tokenizer().save_pretrained(path)
-    (path / "dateline.json").write_text(json.dumps({"labels": "events_actors", **meta}))
-    return path
 
 
 def test_model_directories_from_before_the_change_load_or_say_how_to_bring_them_over(tmp_path: Path):

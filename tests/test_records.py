@@ -236,6 +236,23 @@ def test_records_from_tiny_models_through_predict_and_eval(corpus_dir: Path, tmp
         assert all(a["end"] <= rec["event_start"] for a in rec["actor"])
         assert all(a["start"] >= rec["event_end"] for a in rec["recipient"])
     assert (out / "article.records.html").is_file()
+    # dateline tag format=records writes the same records, one Parquet row each
+    import pyarrow.parquet as pq
+
+    tagged = run(
+        "tag",
+        f"input={article}",
+        f"out={tmp_path / 'tagged'}",
+        "format=records",
+        f"ckpt={eager}",
+        f"modality={modality}",
+        "progress=false",
+    )
+    assert tagged.returncode == 0, tagged.stderr[-3000:]
+    rows = pq.read_table(tmp_path / "tagged" / "part-000000.parquet").to_pylist()
+    assert [(r["event_start"], r["mode"], r["actor"]) for r in rows] == [
+        (r["event_start"], r["mode"], r["actor"]) for r in lines
+    ]
     nearest = run(
         "predict", f"ckpt={events}", f"file={article}", "format=records", f"modality={modality}", "linking=nearest"
     )
