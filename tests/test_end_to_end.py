@@ -30,7 +30,11 @@ def test_train_then_eval_tiny(corpus_dir: Path, tmp_path: Path):
     assert (run_dir / ".hydra" / "config.yaml").is_file() and (run_dir / ".complete").is_file()
     # training ended by evaluating its model in the run directory (the Hydra callback)
     assert "partial" in json.loads((run_dir / "results.json").read_text())["results"]["ecbplus_test"]
-    assert json.loads((model_dir / "dateline.json").read_text())["labels"] == "events_actors"
+    meta = json.loads((model_dir / "dateline.json").read_text())
+    assert meta["labels"] == "events_actors" and {"o_bias", "i_bias", "decoding_dev_f1"} <= set(meta)
+    # the evaluation after training ran with the biases tuned on dev (callback order)
+    evaluated = json.loads((run_dir / "results.json").read_text())["evaluation"]["model_meta"]
+    assert (evaluated["o_bias"], evaluated["i_bias"]) == (meta["o_bias"], meta["i_bias"])
 
     articles = tmp_path / "articles"
     articles.mkdir()
