@@ -30,6 +30,9 @@ MODALITY ?=
 LINKING ?= position
 INPUT ?=
 TAG_FORMAT = $(if $(filter records,$(FORMAT)),records,spans)
+# make tag runs one process per core, one thread each (measured faster than one process with
+# every core: bench/archive.md), unless NPROC is given
+TAG_NPROC = $(if $(filter command line,$(origin NPROC)),$(NPROC),$(shell nproc 2>/dev/null || echo 1))
 
 # a make variable as one quoted Hydra value ('path' keeps =, commas and spaces), or a list of them
 comma := ,
@@ -74,12 +77,12 @@ eval: $(STAMP) ## Evaluate CKPT=<model dir> (default: latest run) on all tasks; 
 predict: $(STAMP) ## Tag FILE=<article.txt|.jsonl|folder> (or stdin) with CKPT=<model dir>; FORMAT=json|records (MODALITY=, LINKING=)
 	$(DATELINE) predict $(if $(CKPT),"ckpt=$(call q,$(CKPT))") $(if $(FILE),"file=$(call q,$(FILE))") "out=$(call q,$(OUT))" format=$(FORMAT) $(if $(MODALITY),"modality=$(call q,$(MODALITY))") linking=$(LINKING) $(ARGS)
 
-tag: $(STAMP) ## Tag an archive: INPUT=<folder|.jsonl[.gz]|.parquet> OUT=<dir> [FORMAT=spans|records] [NPROC=<n> processes]; re-run to resume
+tag: $(STAMP) ## Tag an archive: INPUT=<folder|.jsonl[.gz]|.parquet> OUT=<dir> [FORMAT=spans|records] [NPROC=<processes>, default: cores]; re-run to resume
 	$(if $(and $(INPUT),$(OUT)),,$(error make tag needs INPUT=<folder or file> and OUT=<dir>))
-ifeq ($(NPROC),1)
+ifeq ($(TAG_NPROC),1)
 	$(DATELINE) tag "input=$(call q,$(INPUT))" "out=$(call q,$(OUT))" format=$(TAG_FORMAT) $(if $(CKPT),"ckpt=$(call q,$(CKPT))") $(ARGS)
 else
-	$(VENV)/bin/torchrun --standalone --nproc_per_node=$(NPROC) -m dateline.tagging.archive "input=$(call q,$(INPUT))" \
+	$(VENV)/bin/torchrun --standalone --nproc_per_node=$(TAG_NPROC) -m dateline.tagging.archive "input=$(call q,$(INPUT))" \
 		"out=$(call q,$(OUT))" format=$(TAG_FORMAT) threads=1 $(if $(CKPT),"ckpt=$(call q,$(CKPT))") $(ARGS)
 endif
 

@@ -39,7 +39,7 @@ def write_archive(path: Path, n: int, seed: int) -> int:
     return words
 
 
-def tag_command(cfg, out: Path, processes: int) -> list[str]:
+def tag_command(cfg, out: Path, processes: int, threads: int) -> list[str]:
     common = [
         f"input={cfg.work}/archive.jsonl.gz",
         f"out={out}",
@@ -48,7 +48,7 @@ def tag_command(cfg, out: Path, processes: int) -> list[str]:
     ]
     common.append("progress=false")
     if processes == 1:
-        return [sys.executable, "-m", "dateline.cli", "tag", *common, "threads=2"]
+        return [sys.executable, "-m", "dateline.cli", "tag", *common, f"threads={threads}"]
     torchrun = str(Path(sys.executable).with_name("torchrun"))
     return [
         torchrun,
@@ -66,10 +66,10 @@ def child_peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
 
-def run_tag(cfg, out: Path, processes: int, kill_after: float | None = None) -> dict:
+def run_tag(cfg, out: Path, processes: int, threads: int = 2, kill_after: float | None = None) -> dict:
     """One `dateline tag` run (killed after `kill_after` seconds when given); its manifest figures."""
     started = time.time()
-    proc = subprocess.Popen(tag_command(cfg, out, processes), cwd=PROJECT_ROOT, start_new_session=True)
+    proc = subprocess.Popen(tag_command(cfg, out, processes, threads), cwd=PROJECT_ROOT, start_new_session=True)
     try:
         proc.wait(timeout=kill_after)
     except subprocess.TimeoutExpired:
@@ -84,6 +84,7 @@ def run_tag(cfg, out: Path, processes: int, kill_after: float | None = None) -> 
     cores = 2
     return {
         "processes": processes,
+        "threads_per_process": threads,
         "wall_s": round(time.time() - started, 1),
         "tokens": m["this_run"]["tokens"],
         "tokens_per_s": m["this_run"]["tokens_per_s"],
@@ -117,13 +118,36 @@ def in_process_tagging(cfg, sample: int) -> dict:
     }
 
 
-def same_tables(a: Path, b: Path) -> bool:
+def compare_outputs(a: Path, b: Path) -> dict:
+    """Whether two runs wrote the same tables; if not, whether the spans are the same and how
+    many confidences differ, by how much at most."""
     import pyarrow.parquet as pq
 
     names = sorted(p.name for p in a.glob("part-*.parquet"))
-    return names == sorted(p.name for p in b.glob("part-*.parquet")) and all(
-        pq.read_table(a / n).equals(pq.read_table(b / n)) for n in names
-    )
+    if names != sorted(p.name for p in b.glob("part-*.parquet")):
+        return {"identical": False, "same_shards": False}
+    identical, same_spans, rows, differ, most = True, True, 0, 0, 0.0
+    for n in names:
+        ta, tb = pq.read_table(a / n), pq.read_table(b / n)
+        if ta.equals(tb):
+            rows += ta.num_rows
+            continue
+        identical = False
+        ra, rb = ta.to_pylist(), tb.to_pylist()
+        rows += len(ra)
+        strip = lambda rs: [{k: v for k, v in r.items() if k != "confidence"} for r in rs]  # noqa: E731
+        same_spans = same_spans and strip(ra) == strip(rb)
+        if "confidence" in ta.column_names and len(ra) == len(rb):
+            gaps = [abs(x["confidence"] - y["confidence"]) for x, y in zip(ra, rb)]
+            differ += sum(g > 0 for g in gaps)
+            most = max([most, *gaps])
+    return {
+        "identical": identical,
+        "same_rows_but_confidence": same_spans,
+        "rows": rows,
+        "confidences_differing": differ,
+        "largest_confidence_gap": round(most, 4),
+    }
 
 
 @hydra_entry("bench_archive")
@@ -140,16 +164,18 @@ def main(cfg) -> None:
     words = write_archive(work / "archive.jsonl.gz", cfg.articles, cfg.seed)
     r = {"articles": cfg.articles, "words": words, "model": str(cfg.model_dir), "shard_size": cfg.shard_size}
     r["in_process_sample"] = in_process_tagging(cfg, cfg.sample)
-    r["one_process_two_threads"] = run_tag(cfg, work / "one", 1)
+    r["one_process_two_threads"] = run_tag(cfg, work / "one", 1, threads=2)
     r["peak_rss_mib_one_process"] = round(child_peak_rss_mib(), 1)
-    r["two_processes_one_thread"] = run_tag(cfg, work / "two", 2)
+    r["two_processes_one_thread"] = run_tag(cfg, work / "two", 2, threads=1)
+    r["one_process_one_thread"] = run_tag(cfg, work / "one_thread", 1, threads=1)
     r["peak_rss_mib_any_process"] = round(child_peak_rss_mib(), 1)
     kill_at = round(0.4 * r["one_process_two_threads"]["wall_s"], 1)
-    r["killed"] = run_tag(cfg, work / "resumed", 1, kill_after=kill_at)
-    r["resumed"] = run_tag(cfg, work / "resumed", 1)
-    r["identical"] = {
-        "two_processes_vs_one": same_tables(work / "one", work / "two"),
-        "resumed_vs_uninterrupted": same_tables(work / "one", work / "resumed"),
+    r["killed"] = run_tag(cfg, work / "resumed", 1, threads=2, kill_after=kill_at)
+    r["resumed"] = run_tag(cfg, work / "resumed", 1, threads=2)
+    r["outputs"] = {
+        "two_processes_vs_one_process_one_thread": compare_outputs(work / "one_thread", work / "two"),
+        "two_processes_vs_one_process_two_threads": compare_outputs(work / "one", work / "two"),
+        "resumed_vs_uninterrupted": compare_outputs(work / "one", work / "resumed"),
     }
     r["two_vs_one_speed"] = round(
         r["two_processes_one_thread"]["tokens_per_s"] / r["one_process_two_threads"]["tokens_per_s"], 3
@@ -161,6 +187,7 @@ def main(cfg) -> None:
 
 def markdown(r: dict) -> str:
     one, two, res = r["one_process_two_threads"], r["two_processes_one_thread"], r["resumed"]
+    single, outs = r["one_process_one_thread"], r["outputs"]
     lines = [
         "# dateline bench-archive",
         "",
@@ -174,13 +201,22 @@ def markdown(r: dict) -> str:
         f"| {one['articles_per_s']:.1f} | {one['wall_s']} | {one['exactly_once']['ok']} |",
         f"| `dateline tag`, 2 processes x 1 thread (torchrun) | {two['tokens_per_s']:.0f} | {two['tokens_per_s_per_core']:.0f} "
         f"| {two['articles_per_s']:.1f} | {two['wall_s']} | {two['exactly_once']['ok']} |",
+        f"| `dateline tag`, 1 process x 1 thread | {single['tokens_per_s']:.0f} | {single['tokens_per_s']:.0f} "
+        f"| {single['articles_per_s']:.1f} | {single['wall_s']} | {single['exactly_once']['ok']} |",
         f"| killed after {r['killed']['killed_after_s']} s ({r['killed']['shards_done']} shards done), then resumed "
         f"| {res['tokens_per_s']:.0f} | | | {res['wall_s']} | {res['exactly_once']['ok']} |",
         "",
-        f"2 processes / 1 process: {r['two_vs_one_speed']:.3f}x. Peak RSS: {r['peak_rss_mib_one_process']:.0f} MiB "
-        f"(1 process), {r['peak_rss_mib_any_process']:.0f} MiB (largest process of all runs). Output identical: "
-        f"2 processes vs 1 {r['identical']['two_processes_vs_one']}, resumed vs uninterrupted "
-        f"{r['identical']['resumed_vs_uninterrupted']} ({res['resumed_shards']} shards reused).",
+        f"2 processes x 1 thread / 1 process x 2 threads: {r['two_vs_one_speed']:.3f}x. Peak RSS: "
+        f"{r['peak_rss_mib_one_process']:.0f} MiB (1 process), {r['peak_rss_mib_any_process']:.0f} MiB (largest "
+        f"process of all runs). ({res['resumed_shards']} shards of the killed run were reused.)",
+        "",
+        "| outputs compared | tables identical | rows the same but for confidence | confidences differing | largest gap |",
+        "|---|---|---|---|---|",
+        *[
+            f"| {name.replace('_', ' ')} | {o['identical']} | {o.get('same_rows_but_confidence', '')} "
+            f"| {o.get('confidences_differing', '')} of {o.get('rows', '')} | {o.get('largest_confidence_gap', '')} |"
+            for name, o in outs.items()
+        ],
         "",
     ]
     return "\n".join(lines)
