@@ -58,6 +58,7 @@ class ArticleTagger:
         precision: str = "auto",
         batch_size: int = 64,
         runs_root: str | Path = PROJECT_ROOT / "runs",
+        workers: int = 1,
     ):
         from dateline.tagging.tagger import Tagger
 
@@ -66,7 +67,7 @@ class ArticleTagger:
         self.format = format
         runs_root = Path(runs_root)
         model_dir = Path(model) if model else latest_model(runs_root, EVENT_TYPES if format == "records" else None)
-        self.tagger = Tagger(model_dir, batch_size=batch_size, precision=precision)
+        self.tagger = Tagger(model_dir, batch_size=batch_size, precision=precision, workers=workers)
         self.model_dir, self.device = self.tagger.model_dir, self.tagger.device
         self.fingerprint = model_fingerprint(self.model_dir)
         self.modality_dir, self.recorder = None, None

@@ -335,6 +335,16 @@ def summarise(cfg, tagger, out: Path, world: int, started: float) -> dict:
     return manifest
 
 
+def workers(cfg) -> int:
+    """Tagging workers in this process (`threads`; default: torch's threads, one per core),
+    each forward pass on one core, so the output is the same for any processes x threads."""
+    import torch
+
+    count = int(cfg.threads or torch.get_num_threads())
+    torch.set_num_threads(1)
+    return count
+
+
 @hydra_entry("tag")
 def main(cfg) -> None:
     from dateline.tagging.api import ArticleTagger
@@ -343,13 +353,9 @@ def main(cfg) -> None:
         raise DatelineError("tag needs input=<folder | .jsonl[.gz] | .parquet> and out=<dir>")
     started = time.time()
     rank, world = distributed()
-    if cfg.threads:
-        import torch
-
-        torch.set_num_threads(int(cfg.threads))
     input_files(Path(cfg.input))  # a bad input path stops the run before any work
     tagger = ArticleTagger(
-        cfg.ckpt, cfg.format, cfg.modality, cfg.linking, cfg.precision, cfg.batch_size, cfg.runs_root
+        cfg.ckpt, cfg.format, cfg.modality, cfg.linking, cfg.precision, cfg.batch_size, cfg.runs_root, workers(cfg)
     )
     out = Path(cfg.out)
     out.mkdir(parents=True, exist_ok=True)

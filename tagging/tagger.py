@@ -8,6 +8,7 @@ of many segments are batched by length; memory is bounded by the batch, not the 
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,7 +61,12 @@ class Tagger:
         device: str | None = None,
         decoding: str = "viterbi",
         precision: str = "auto",
+        workers: int = 1,
     ):
+        """`workers` > 1: that many batches at once, each forward pass on one core (torch's
+        intra-op threads set to 1 for the process), so a batch's arithmetic — and the output —
+        is the same whatever the number of workers or processes (bf16 matmuls on several
+        threads sum in a thread-dependent order: docs/tagging.md)."""
         model_dir = Path(model_dir)
         if not model_dir.is_dir():
             raise DatelineError("model directory does not exist", model_dir)
@@ -72,7 +78,10 @@ class Tagger:
         self.precision = resolve_precision(precision, self.device.type)
         # an ensemble (training/ensemble.py): member taggers whose probabilities are averaged
         members = [model_dir / m for m in self.meta.get("ensemble", [])]
-        self.members = [Tagger(m, batch_size, device, decoding, precision) for m in members]
+        self.members = [Tagger(m, batch_size, device, decoding, precision, workers) for m in members]
+        self.workers = max(1, int(workers))
+        if self.workers > 1:
+            torch.set_num_threads(1)
         if self.members:
             self.labels = self.members[0].labels
         else:
@@ -115,27 +124,37 @@ class Tagger:
         encoded = encode_many(self.tokenizer, segments, self.max_length, self.stride, self.casing)
         windows = [(k, w) for k, wins in enumerate(encoded) for w in wins]
         order = sorted(range(len(windows)), key=lambda i: len(windows[i][1].input_ids))
-        pad = self.tokenizer.pad_token_id or 0
-        for b in range(0, len(order), self.batch_size):
-            batch = [windows[i] for i in order[b : b + self.batch_size]]
-            width = max(len(w.input_ids) for _, w in batch)
-            ids = torch.full((len(batch), width), pad, dtype=torch.long)
-            mask = torch.zeros((len(batch), width), dtype=torch.long)
-            types = torch.zeros((len(batch), width), dtype=torch.long)
-            for r, (_, w) in enumerate(batch):
-                ids[r, : len(w.input_ids)] = torch.tensor(w.input_ids)
-                mask[r, : len(w.input_ids)] = 1
-                types[r, : len(w.input_ids)] = torch.tensor(w.type_ids)
-            inputs = {"input_ids": ids, "attention_mask": mask}
-            if self.casing:
-                inputs["token_type_ids"] = types
-            logits = self.model(**{k: v.to(self.device) for k, v in inputs.items()}).logits
-            logp = log_softmax(logits.float().cpu().numpy())
-            for r, (k, w) in enumerate(batch):
-                index = np.array(w.word_index)
-                pos = np.nonzero(index >= 0)[0]
-                scores[k][index[pos]] = logp[r, pos]
+        batches = [[windows[i] for i in order[b : b + self.batch_size]] for b in range(0, len(order), self.batch_size)]
+        if self.workers > 1:  # batches write disjoint words, so they may finish in any order
+            with ThreadPoolExecutor(self.workers) as pool:
+                list(pool.map(lambda batch: self._score_batch(batch, scores), batches))
+        else:
+            for batch in batches:
+                self._score_batch(batch, scores)
         return scores
+
+    def _score_batch(self, batch: list, scores: list[np.ndarray]) -> None:
+        """One padded batch of windows through the model; each owned word's log-probabilities
+        into its segment's row of `scores`."""
+        pad = self.tokenizer.pad_token_id or 0
+        width = max(len(w.input_ids) for _, w in batch)
+        ids = torch.full((len(batch), width), pad, dtype=torch.long)
+        mask = torch.zeros((len(batch), width), dtype=torch.long)
+        types = torch.zeros((len(batch), width), dtype=torch.long)
+        for r, (_, w) in enumerate(batch):
+            ids[r, : len(w.input_ids)] = torch.tensor(w.input_ids)
+            mask[r, : len(w.input_ids)] = 1
+            types[r, : len(w.input_ids)] = torch.tensor(w.type_ids)
+        inputs = {"input_ids": ids, "attention_mask": mask}
+        if self.casing:
+            inputs["token_type_ids"] = types
+        with torch.inference_mode():  # thread-local: a worker thread must enter it itself
+            logits = self.model(**{k: v.to(self.device) for k, v in inputs.items()}).logits
+        logp = log_softmax(logits.float().cpu().numpy())
+        for r, (k, w) in enumerate(batch):
+            index = np.array(w.word_index)
+            pos = np.nonzero(index >= 0)[0]
+            scores[k][index[pos]] = logp[r, pos]
 
     def decode(
         self, scores: list[np.ndarray], o_bias: float | None = None, i_bias: float | None = None

@@ -146,3 +146,20 @@ def test_two_processes_write_what_one_writes(model: Path, tmp_path: Path):
     assert tables(tmp_path / "two") == tables(tmp_path / "one") != {}
     manifest = json.loads((tmp_path / "two" / "manifest.json").read_text())
     assert manifest["processes"] == 2 and manifest["exactly_once"]["ok"] and manifest["counts"]["articles"] == 20
+
+
+def test_tagging_workers_give_the_scores_of_one(model: Path):
+    """Several workers tag batches at once, each on one core: the same numbers as one worker."""
+    import numpy as np
+    import torch
+
+    from dateline.tagging.tagger import Tagger
+
+    threads = torch.get_num_threads()
+    try:
+        words = [t.split() for t in texts(40)]
+        one = Tagger(model, batch_size=4, workers=1).scores(words)
+        two = Tagger(model, batch_size=4, workers=2).scores(words)
+        assert len(one) == 40 and all(np.array_equal(a, b) for a, b in zip(one, two))
+    finally:
+        torch.set_num_threads(threads)
