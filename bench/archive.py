@@ -210,7 +210,7 @@ def markdown(r: dict) -> str:
         f"{r['peak_rss_mib_one_process']:.0f} MiB (1 process), {r['peak_rss_mib_any_process']:.0f} MiB (largest "
         f"process of all runs). ({res['resumed_shards']} shards of the killed run were reused.)",
         "",
-        "| outputs compared | tables identical | rows the same but for confidence | confidences differing | largest gap |",
+        "| outputs compared (span and article tables) | tables identical | rows the same but for confidence | confidences differing, of the rows compared | largest gap |",
         "|---|---|---|---|---|",
         *[
             f"| {name.replace('_', ' ')} | {o['identical']} | {o.get('same_rows_but_confidence', '')} "
