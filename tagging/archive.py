@@ -256,25 +256,25 @@ def run_shards(cfg, tagger, out: Path, rank: int, world: int) -> dict:
     return stats
 
 
-def exactly_once(path: Path, out: Path) -> dict:
-    """Every input article in the output exactly once: the ids of the input and of the shards'
-    article tables, compared as sorted 63-bit hashes (8 bytes per article, whatever the size)."""
+def read_article_tables(out: Path) -> tuple[np.ndarray, list[dict]]:
+    """The shards' article tables, read once: every article id as a 63-bit hash, and the refused
+    articles with their reasons."""
     import pyarrow.parquet as pq
 
+    hashes, errors = [], []
+    for t in sorted(out.glob("part-*.articles.parquet")):
+        rows = pq.read_table(t, columns=["article_id", "status", "reason"]).to_pylist()
+        hashes.append(np.fromiter((id_hash(r["article_id"]) for r in rows), np.int64, count=len(rows)))
+        errors += [{"article_id": r["article_id"], "reason": r["reason"]} for r in rows if r["status"] == "error"]
+    return (np.concatenate(hashes) if hashes else np.zeros(0, dtype=np.int64)), errors
+
+
+def exactly_once(path: Path, found: np.ndarray) -> dict:
+    """Every input article in the output exactly once: the ids of the input and of the shards'
+    article tables (`found`), compared as sorted 63-bit hashes (8 bytes per article, whatever the size)."""
     wanted = np.fromiter((id_hash(a.id) for a in read_articles(path, 1 << 62)), dtype=np.int64)
-    tables = sorted(out.glob("part-*.articles.parquet"))
-    found = (
-        np.concatenate(
-            [
-                np.fromiter(map(id_hash, pq.read_table(t, columns=["article_id"]).column(0).to_pylist()), np.int64)
-                for t in tables
-            ]
-        )
-        if tables
-        else np.zeros(0, dtype=np.int64)
-    )
     wanted.sort()
-    found.sort()
+    found = np.sort(found)
     return {
         "input_articles": int(len(wanted)),
         "output_articles": int(len(found)),
@@ -285,16 +285,11 @@ def exactly_once(path: Path, out: Path) -> dict:
 
 def summarise(cfg, tagger, out: Path, world: int, started: float) -> dict:
     """errors.jsonl and manifest.json, by process 0 once every process has finished."""
-    import pyarrow.parquet as pq
-
     from dateline.data.corpora import data_fingerprint
     from dateline.provenance import provenance
 
     done = [json.loads(p.read_text()) for p in sorted(out.glob("part-*.done.json"))]
-    errors = []
-    for t in sorted(out.glob("part-*.articles.parquet")):
-        rows = pq.read_table(t).to_pylist()
-        errors += [{"article_id": r["article_id"], "reason": r["reason"]} for r in rows if r["status"] == "error"]
+    found, errors = read_article_tables(out)
     write_text_atomic(out / "errors.jsonl", "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in errors))
     ranks = [json.loads((out / f"rank-{r:03d}.json").read_text()) for r in range(world)]
     seconds = max((r["seconds"] for r in ranks), default=0.0)
@@ -328,7 +323,7 @@ def summarise(cfg, tagger, out: Path, world: int, started: float) -> dict:
             "tokens_per_s": round(tokens / seconds, 1) if seconds else None,
             "resumed_shards": sum(r["resumed_shards"] for r in ranks),
         },
-        "exactly_once": exactly_once(path, out),
+        "exactly_once": exactly_once(path, found),
         **provenance(started, tagger.device),
     }
     write_json_atomic(out / "manifest.json", manifest)

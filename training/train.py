@@ -77,13 +77,11 @@ def encoded_splits(cfg: DictConfig, scheme, spec, tokenizer):
         ds = build_dataset(cfg.corpora, scheme, split, extra, cache_dir=cfg.cache_dir, **split_options(cfg.data))
         if split == "train" and cfg.data.get("pseudo"):
             ds = datasets.concatenate_datasets([ds, rows_dataset(cfg.data.pseudo, scheme.bio_labels, cfg.cache_dir)])
-        kwargs = dict(tokenizer=tokenizer, label2id=label2id, max_length=spec.max_length, casing=spec.casing)
+        kwargs = dict(
+            tokenizer=tokenizer, label2id=label2id, max_length=spec.max_length, stride=spec.stride, casing=spec.casing
+        )
         return ds.map(
-            encode_batch,
-            batched=True,
-            remove_columns=ds.column_names,
-            desc=f"encode {split}",
-            fn_kwargs={**kwargs, "stride": spec.stride},
+            encode_batch, batched=True, remove_columns=ds.column_names, desc=f"encode {split}", fn_kwargs=kwargs
         )
 
     # no dev set (experiment=final: dev topics join training): nothing can be chosen on dev, so
