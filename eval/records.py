@@ -126,21 +126,20 @@ def evaluate(cfg, ckpt: Path, modality_dir: Path) -> dict:
     from dateline.data.text import document_from_text
     from dateline.eval.tasks import fingerprint
     from dateline.provenance import provenance
-    from dateline.tagging.modality import ModalityClassifier
-    from dateline.tagging.records import RecordTagger, event_in_sentence
-    from dateline.tagging.tagger import Tagger
+    from dateline.tagging.api import ArticleTagger
+    from dateline.tagging.records import event_in_sentence
 
     started = time.time()
     text_path, gold_path, out = Path(cfg.text), Path(cfg.gold), Path(cfg.out)
     text = read_text(text_path)
     gold = read_gold_records(gold_path, text)
     doc = document_from_text(text_path.stem, text)
-    events, modality = Tagger(ckpt), ModalityClassifier(modality_dir)
-    pred = RecordTagger(events, modality, cfg.linking).records([doc])[0]
+    tagger = ArticleTagger(ckpt, "records", modality_dir, cfg.linking)  # the path predict and tag take
+    pred = tagger.tag_documents([doc])[0]["records"]
     result = score_records(gold, pred)
     # modality alone: every gold event classified in its sentence
     spans = [doc_span(doc, r["event_start"], r["event_end"]) for r in gold]
-    modes = [m for m, _ in modality.classify([event_in_sentence(doc, s) for s in spans])]
+    modes = [m for m, _ in tagger.recorder.modality.classify([event_in_sentence(doc, s) for s in spans])]
     result["mode_on_gold_events"] = mode_scores([r["mode"] for r in gold], modes)
     result["linking"] = cfg.linking
     inputs = SimpleNamespace(files=lambda: [text_path, gold_path])
@@ -153,7 +152,7 @@ def evaluate(cfg, ckpt: Path, modality_dir: Path) -> dict:
             "modality_model": str(modality_dir),
             "gold": str(gold_path),
             "article": str(text_path),
-            **provenance(started, events.device),
+            **provenance(started, tagger.device),
         },
     }
     write_json_atomic(out / "results.json", record)
