@@ -26,6 +26,9 @@ ENSEMBLE ?= runs/ensembles/ensemble
 TEACHER ?=
 PSEUDO ?= runs/pseudo/pseudo.jsonl
 LIMIT ?=
+# the teacher labels the default learns from (committed; make distill-labels remakes them)
+DISTILL_LABELS := data/pseudo/mpnet3.jsonl.gz
+DISTILL_SWEEP ?= mpnet_study
 MODALITY ?=
 LINKING ?= position
 INPUT ?=
@@ -45,7 +48,7 @@ WITH_ARTICLES := 'tasks=[ecbplus_test$(comma)meantime_en$(comma)heldout$(comma)a
 NEEDS_MPNET = $(if $(findstring mpnet,$(EXP) $(ARGS)),$(MPNET_STAMP))
 TRAIN_OVERRIDES = $(if $(EXP),experiment=$(EXP)) $(ARGS) $(if $(RESUME),resume=true "hydra.run.dir=$(call q,$(abspath $(RESUME)))")
 
-.PHONY: help venv mpnet train eval predict tag modality modality-cv eval-records ensemble pseudo sweep compare bench bench-archive bench-micro test test-fast lint format data clean
+.PHONY: help venv mpnet train eval predict tag modality modality-cv eval-records ensemble pseudo distill-labels sweep compare bench bench-archive bench-micro test test-fast lint format data clean
 
 help: ## Show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -101,6 +104,11 @@ ensemble: $(STAMP) ## One model directory ENSEMBLE=<dir> averaging MODELS="<mode
 pseudo: $(STAMP) ## TEACHER=<model|ensemble dir> tags the unlabeled training sentences -> PSEUDO=<rows.jsonl> (LIMIT=<n>); then EXP=distilled
 	$(if $(TEACHER),,$(error make pseudo needs TEACHER=<trained model or ensemble directory>))
 	$(DATELINE) pseudo "teacher=$(call q,$(TEACHER))" "out=$(call q,$(PSEUDO))" $(if $(LIMIT),limit=$(LIMIT)) $(ARGS)
+
+distill-labels: $(MPNET_STAMP) ## Remake the default's teacher labels: 3 MPNet seeds (sweep DISTILL_SWEEP, done ones kept), their ensemble, its tags
+	$(MAKE) sweep EXP=mpnet ARGS="seed=1,2,3" SWEEP=$(DISTILL_SWEEP)
+	$(MAKE) ensemble MODELS="$$(echo runs/sweeps/$(DISTILL_SWEEP)/*/model)" ENSEMBLE=runs/ensembles/$(DISTILL_SWEEP)
+	$(MAKE) pseudo TEACHER=runs/ensembles/$(DISTILL_SWEEP) PSEUDO=$(DISTILL_LABELS)
 
 sweep: $(STAMP) $(NEEDS_MPNET) ## Multirun: train+evaluate every combination (ARGS="seed=1,2,3 model=minilm,tiny"); SWEEP=<id> resumes one
 	$(DATELINE) sweep $(if $(EXP),experiment=$(EXP)) skip_if_done=true resume=true \

@@ -112,7 +112,7 @@ def sentence_rows(docs: list[Document], extra: str = "none") -> Iterator[dict]:
         bio = spans_to_bio(len(doc.tokens), doc.spans)
         for i, ((a, b), on) in enumerate(zip(doc.sentences, labeled_sentences(doc, extra))):
             if on:
-                yield {"id": f"{doc.id}#{i}", "words": doc.words[a:b], "tags": bio[a:b]}
+                yield {"id": sentence_id(doc, i), "words": doc.words[a:b], "tags": bio[a:b]}
 
 
 def _generate(
@@ -184,13 +184,29 @@ def _rows_from(generator, cache_dir: str | None, **gen_kwargs) -> datasets.Datas
         raise
 
 
-def _read_rows(path: str, labels: tuple, fingerprint: str) -> Iterator[dict]:
+def _read_rows(path: str, labels: tuple, fingerprint: str, source: dict | None) -> Iterator[dict]:
     # `fingerprint` is unused here: as a generator argument it is part of the datasets cache key
     allowed = set(labels)
+    corpus_words = None  # a row of id and tags only takes its words from the corpus, read once
     for where, row in jsonl_objects(path):
         words, tags = (row.get("words"), row.get("tags")) if isinstance(row, dict) else (None, None)
+        if words is None and isinstance(tags, list) and source is not None:
+            corpus_words = training_words(source) if corpus_words is None else corpus_words
+            words = corpus_words.get(str(row.get("id")))
+            if words is None:
+                raise DatelineError(
+                    f"{row.get('id')!r} is not a sentence of the training topics of {source['root']} "
+                    "(rows of id and tags take their words from there)",
+                    path,
+                    where,
+                )
         if not isinstance(words, list) or not isinstance(tags, list) or len(words) != len(tags) or not words:
-            raise DatelineError("expected {'id', 'words': [...], 'tags': [...]} of one non-zero length", path, where)
+            raise DatelineError(
+                "expected {'id', 'words': [...], 'tags': [...]} (or a training sentence's id and its tags) "
+                "of one non-zero length",
+                path,
+                where,
+            )
         unknown = sorted(set(tags) - allowed)
         if unknown:
             raise DatelineError(f"tags {unknown} are not labels of this scheme ({', '.join(labels)})", path, where)
@@ -201,14 +217,46 @@ def _read_rows(path: str, labels: tuple, fingerprint: str) -> Iterator[dict]:
         }
 
 
-def rows_dataset(path: str | Path, labels: Iterable[str], cache_dir: str | None = None) -> datasets.Dataset:
-    """Extra training rows from a JSONL file of `{"id", "words", "tags"}` (IOB2 tags of the
-    scheme's `labels`), e.g. a teacher's pseudo-labels (`tagging/pseudo.py`); cached by `datasets`."""
-    from dateline.data.corpora import data_fingerprint
+def training_words(source: dict) -> dict[str, list[str]]:
+    """Every training-split sentence's words by row id (`sentence_id`), labeled or not."""
+    scheme = LabelScheme.from_config(source["scheme_name"], source["scheme_types"])
+    options = {k: v for k, v in source.items() if k not in ("root", "scheme_name", "scheme_types")}
+    docs = load_split(source["root"], scheme, "train", **options)
+    return {sentence_id(doc, i): doc.words[a:b] for doc in docs for i, (a, b) in enumerate(doc.sentences)}
+
+
+def sentence_id(doc: Document, i: int) -> str:
+    """A sentence's row id: its document's id and its index there, e.g. `12_3ecbplus#4`."""
+    return f"{doc.id}#{i}"
+
+
+def rows_dataset(
+    path: str | Path,
+    labels: Iterable[str],
+    cache_dir: str | None = None,
+    corpus: str | Path | None = None,
+    scheme: LabelScheme | None = None,
+    **options,
+) -> datasets.Dataset:
+    """Extra training rows from a JSONL file (.gz read through gzip) of `{"id", "words", "tags"}`
+    (IOB2 tags of the scheme's `labels`), e.g. a teacher's pseudo-labels (`tagging/pseudo.py`);
+    cached by `datasets`. A row of `{"id", "tags"}` names a training sentence of `corpus` (read
+    with `scheme` and the split `options`) and takes its words from there, so a committed file
+    of a teacher's labels holds no corpus text."""
+    from dateline.data.corpora import code_fingerprint, data_fingerprint
 
     path = Path(path)
     if not path.is_file():
         raise DatelineError("the file of extra training rows does not exist (`make pseudo` writes one)", path)
+    source = None
+    if corpus is not None and scheme is not None:
+        source = {
+            "root": str(corpus),
+            "scheme_name": scheme.name,
+            "scheme_types": {k: list(v) for k, v in scheme.types.items()},
+            **options,
+        }
+    fingerprint = data_fingerprint([path]) + code_fingerprint()
     return _rows_from(
-        _read_rows, cache_dir, path=str(path.resolve()), labels=tuple(labels), fingerprint=data_fingerprint([path])
+        _read_rows, cache_dir, path=str(path.resolve()), labels=tuple(labels), fingerprint=fingerprint, source=source
     )

@@ -8,24 +8,30 @@ unlabeled sentences; a student trained on the labeled rows plus these (`data.pse
 sequence-level distillation of Kim & Rush (EMNLP 2016): the teacher's best tag sequences,
 not its per-word probabilities, since the student's CRF scores whole sequences.
 
-`dateline pseudo teacher=<model dir> out=<rows.jsonl>` (`make pseudo`) writes
-rows in the training data's shape (`{"id", "words", "tags"}`) and, beside them,
-`<rows>.meta.json` with the teacher, the sample and the counts. Only training topics are read,
-so dev keeps choosing and test keeps scoring on text no model was fitted to.
+`dateline pseudo teacher=<model dir> out=<rows.jsonl[.gz]>` (`make pseudo`) writes one row per
+sentence, `{"id", "tags"}`: the id names the training sentence, whose words the reader takes
+from the corpus (`data/dataset.py: rows_dataset`), so the file holds no corpus text and can be
+committed (`make distill-labels` remakes the default's). Beside it, `<rows>.meta.json` says
+what made it: the teacher and its members' scores, the commit, the command, the sample and the
+counts. Only training topics are read, so dev keeps choosing and test keeps scoring on text no
+model was fitted to.
 """
 
 from __future__ import annotations
 
 import json
 import random
+import sys
 import time
 from pathlib import Path
 
 from dateline.cli import hydra_entry
-from dateline.data.dataset import labeled_sentences, load_split
+from dateline.data.dataset import labeled_sentences, load_split, sentence_id
 from dateline.data.labels import LabelScheme
 from dateline.errors import DatelineError
 from dateline.io import write_json_atomic, write_text_atomic
+from dateline.provenance import git_state
+from dateline.runs import META_FILE
 from dateline.tagging.tagger import Tagger
 
 
@@ -37,18 +43,19 @@ def unlabeled_sentences(corpora: str | Path, scheme: LabelScheme) -> list[tuple[
         flags = labeled_sentences(doc, "annotated")
         for i, ((a, b), labeled) in enumerate(zip(doc.sentences, flags)):
             if not labeled and b > a:
-                out.append((f"{doc.id}#{i}", doc.words[a:b]))
+                out.append((sentence_id(doc, i), doc.words[a:b]))
     return out
 
 
 def pseudo_rows(teacher: Tagger, sentences: list[tuple[str, list[str]]], limit: int | None, seed: int) -> list[dict]:
-    """The teacher's tags for a seeded sample of `limit` sentences (all when None), in corpus order."""
+    """The teacher's tags (`{"id", "tags"}`, no words) for a seeded sample of `limit` sentences
+    (all when None), in corpus order."""
     chosen = list(range(len(sentences)))
     if limit is not None and limit < len(chosen):
         chosen = sorted(random.Random(seed).sample(chosen, limit))
     picked = [sentences[i] for i in chosen]
     preds = teacher.predict([words for _, words in picked])
-    return [{"id": rid, "words": words, "tags": p.tags} for (rid, words), p in zip(picked, preds)]
+    return [{"id": rid, "tags": p.tags} for (rid, _), p in zip(picked, preds)]
 
 
 def write_pseudo(teacher_dir: Path, out: Path, corpora: str | Path, limit: int | None = None, seed: int = 0) -> dict:
@@ -64,10 +71,13 @@ def write_pseudo(teacher_dir: Path, out: Path, corpora: str | Path, limit: int |
     spans = sum(t.startswith("B-") for r in rows for t in r["tags"])
     info = {
         "teacher": str(teacher_dir.resolve()),
+        "teacher_members": teacher_scores(teacher_dir),
         "labels": meta.get("labels"),
+        "git": git_state(),
+        "command": " ".join(["dateline", "pseudo", *sys.argv[1:]]),
         "unlabeled_sentences": len(sentences),
         "rows": len(rows),
-        "words": sum(len(r["words"]) for r in rows),
+        "words": sum(len(r["tags"]) for r in rows),
         "spans": spans,
         "limit": limit,
         "seed": seed,
@@ -77,8 +87,28 @@ def write_pseudo(teacher_dir: Path, out: Path, corpora: str | Path, limit: int |
     return info
 
 
+def teacher_scores(teacher_dir: Path) -> list[dict]:
+    """Each teacher model (an ensemble's members, or the model itself): its directory, the commit
+    it was trained at and the strict F1 its run recorded per task, where its run directory says."""
+    meta = json.loads((teacher_dir / META_FILE).read_text())
+    models = [(teacher_dir / m).resolve() for m in meta.get("ensemble", [])] or [teacher_dir.resolve()]
+    out = []
+    for model in models:
+        results = model.parent / "results.json"
+        run = json.loads(results.read_text()) if results.is_file() else {}
+        out.append(
+            {
+                "model": str(model),
+                "git": run.get("evaluation", {}).get("git"),
+                "strict_f1": {t: r["strict"]["micro"]["f1"] for t, r in run.get("results", {}).items()},
+            }
+        )
+    return out
+
+
 def meta_path(rows: Path) -> Path:
-    return rows.with_name(rows.stem + ".meta.json")
+    name = rows.name.removesuffix(".gz").removesuffix(".jsonl")
+    return rows.with_name(name + ".meta.json")
 
 
 @hydra_entry("pseudo")

@@ -1,14 +1,16 @@
 """Distillation by pseudo-labels: which sentences a teacher tags, how its rows are read back
 (and refused when malformed), and a student that trains on them."""
 
+import gzip
 import json
 from pathlib import Path
 
 import pytest
 
-from dateline.data.dataset import rows_dataset
+from dateline.data.dataset import rows_dataset, split_options
 from dateline.data.labels import LabelScheme
 from dateline.errors import DatelineError
+from dateline.io import write_text_atomic
 from dateline.tagging.pseudo import meta_path, unlabeled_sentences, write_pseudo
 from tests.ecbplus_fixture import TEMPLATES, document_xml, make_ecbplus
 from tests.entry import train_tiny
@@ -74,6 +76,36 @@ def test_malformed_rows_are_refused_with_file_and_line(tmp_path: Path, bad: str,
     assert str(path.resolve()) in str(err.value) and "line 2" in str(err.value)
 
 
+def corpus_rows(path: Path, corpus: Path, tmp_path: Path):
+    """Rows read the way training reads them: ids resolved in the corpus's training topics."""
+    options = split_options({"dev_topics": [2], "test_topics": [36]})
+    return rows_dataset(path, LABELS, str(tmp_path / "cache"), corpus, SCHEME, **options)
+
+
+def test_rows_of_ids_take_their_words_from_the_corpus(corpus_with_unlabeled: Path, tmp_path: Path):
+    tags = ["B-ACTOR", "B-EVENT", "O", "O"]
+    path = tmp_path / "rows.jsonl.gz"
+    write_text_atomic(path, json.dumps({"id": "1_9ecb#1", "tags": tags}) + "\n")
+    assert gzip.decompress(path.read_bytes())  # really compressed, read back through gzip
+    ds = corpus_rows(path, corpus_with_unlabeled, tmp_path)
+    assert ds["words"] == [["Markets", "closed", "early", "."]] and ds["tags"] == [tags]
+
+
+@pytest.mark.parametrize(
+    "row, problem",
+    [
+        ({"id": "36_9ecb#1", "tags": ["O"] * 4}, "not a sentence of the training topics"),  # a test topic
+        ({"id": "1_9ecb#7", "tags": ["O"]}, "not a sentence of the training topics"),
+        ({"id": "1_9ecb#1", "tags": ["O"] * 3}, "of one non-zero length"),  # the sentence has 4 words
+    ],
+)
+def test_rows_of_ids_must_name_a_training_sentence(corpus_with_unlabeled: Path, tmp_path: Path, row, problem):
+    path = write_rows(tmp_path / "rows.jsonl", [json.dumps(row)])
+    with pytest.raises(DatelineError, match=problem) as err:
+        corpus_rows(path, corpus_with_unlabeled, tmp_path)
+    assert str(path.resolve()) in str(err.value) and "line 1" in str(err.value)
+
+
 def test_a_missing_rows_file_says_how_to_make_one(tmp_path: Path):
     with pytest.raises(DatelineError, match="make pseudo"):
         rows_dataset(tmp_path / "none.jsonl", LABELS)
@@ -85,10 +117,15 @@ def test_a_student_trains_on_its_teachers_rows(corpus_with_unlabeled: Path, tmp_
     rows = tmp_path / "pseudo" / "rows.jsonl"
     info = write_pseudo(teacher, rows, corpus_with_unlabeled, limit=1, seed=0)
     assert info["unlabeled_sentences"] == 2 and info["rows"] == 1
-    assert json.loads(meta_path(rows).read_text())["teacher"] == str(teacher.resolve())
+    meta = json.loads(meta_path(rows).read_text())
+    assert meta["teacher"] == str(teacher.resolve())
+    assert meta["teacher_members"][0]["strict_f1"]["ecbplus_dev"] == pytest.approx(
+        json.loads((teacher.parent / "results.json").read_text())["results"]["ecbplus_dev"]["strict"]["micro"]["f1"]
+    )
     (row,) = [json.loads(line) for line in rows.read_text().splitlines()]
-    assert row["id"] in ("1_9ecb#1", "1_9ecb#2") and len(row["tags"]) == len(row["words"])
-    assert set(row["tags"]) <= set(LABELS)
+    # ids and tags only: the words stay in the corpus
+    assert set(row) == {"id", "tags"} and row["id"] in ("1_9ecb#1", "1_9ecb#2")
+    assert len(row["tags"]) == {"1_9ecb#1": 4, "1_9ecb#2": 5}[row["id"]] and set(row["tags"]) <= set(LABELS)
 
     plain = train_tiny(corpus_with_unlabeled, tmp_path / "plain", "seed=1")
     student = train_tiny(corpus_with_unlabeled, tmp_path / "student", "seed=1", f"data.pseudo={rows}")

@@ -76,7 +76,10 @@ def encoded_splits(cfg: DictConfig, scheme, spec, tokenizer):
     def encoded(split: str, extra: str):
         ds = build_dataset(cfg.corpora, scheme, split, extra, cache_dir=cfg.cache_dir, **split_options(cfg.data))
         if split == "train" and cfg.data.get("pseudo"):
-            ds = datasets.concatenate_datasets([ds, rows_dataset(cfg.data.pseudo, scheme.bio_labels, cfg.cache_dir)])
+            pseudo = rows_dataset(
+                cfg.data.pseudo, scheme.bio_labels, cfg.cache_dir, cfg.corpora, scheme, **split_options(cfg.data)
+            )
+            ds = datasets.concatenate_datasets([ds, pseudo])
         kwargs = dict(
             tokenizer=tokenizer, label2id=label2id, max_length=spec.max_length, stride=spec.stride, casing=spec.casing
         )
