@@ -149,6 +149,25 @@ def timed_tagging(tag_all, docs, repeats: int = 3) -> dict:
     }
 
 
+def precision_agreement(model_dir: str | Path, docs) -> dict:
+    """How often the tagger's fast path (a bf16 copy of the model) tags a word as fp32 does."""
+    from dateline.tagging.tagger import Tagger
+
+    fp32, fast = Tagger(model_dir, precision="fp32"), Tagger(model_dir, precision="bf16")
+    pairs = [
+        (x, y)
+        for p, q in zip(fp32.tag_documents(docs), fast.tag_documents(docs))
+        for x, y in zip(p.tags, q.tags, strict=True)
+    ]
+    same = sum(x == y for x, y in pairs)
+    return {
+        "words": len(pairs),
+        "agreeing": same,
+        "agreement": same / max(len(pairs), 1),
+        "tagged_by_fp32": sum(x != "O" for x, _ in pairs),
+    }
+
+
 def tag_recipe(args: dict) -> dict:
     """The recipe's inference: a pipeline, one article at a time."""
     from transformers import pipeline

@@ -12,6 +12,7 @@ import subprocess
 import sys
 
 from dateline.paths import PROJECT_ROOT
+from dateline.provenance import git_state
 
 
 def one(side: str, model: str) -> dict:
@@ -48,6 +49,7 @@ def main() -> None:
         json.dumps(
             {
                 "model": model,
+                "git": git_state(),
                 "rounds": rounds,
                 "articles_per_s": {k: statistics.median(r["articles_per_s"] for r in v) for k, v in runs.items()},
                 "speedup_per_round": ratios,

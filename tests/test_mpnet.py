@@ -108,3 +108,28 @@ def test_the_real_weights_assemble_and_load_as_a_token_classifier(compose_cfg):
     assert mpnet.sha256(Path(spec.pretrained) / mpnet.WEIGHTS) == mpnet.WEIGHTS_SHA256
     ids = spec.load_tokenizer()(["Putin", "met", "Trump"], is_split_into_words=True)["input_ids"]
     assert len(ids) == 5  # <s> three words </s>
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not installed(), reason="the MPNet pieces are not installed (make mpnet)")
+def test_the_fast_path_agrees_with_fp32_for_real_mpnet(corpus_dir: Path, tmp_path: Path):
+    """The real MPNet, fine-tuned briefly through the training entry, tags >= 99% of words
+    the same with the bf16 fast path as in fp32 (as MiniLM does: tests/test_precision.py)."""
+    from tests.entry import run
+    from tests.test_precision import assert_fast_path_agrees
+
+    run_dir = tmp_path / "run"
+    res = run(
+        "train",
+        "experiment=mpnet",
+        f"corpora={corpus_dir}",
+        f"hydra.run.dir={run_dir}",
+        f"cache_dir={tmp_path / 'cache'}",
+        "trainer.args.num_train_epochs=6",
+        "trainer.args.per_device_train_batch_size=4",
+        "trainer.args.save_total_limit=1",
+        "decoding.tune=false",
+        "evaluate.enabled=false",
+    )
+    assert res.returncode == 0, res.stderr[-3000:]
+    assert_fast_path_agrees(run_dir / "model")
