@@ -28,7 +28,7 @@ ROW_FEATURES = datasets.Features(
 )
 
 
-READERS = ("ecbplus", "conll")
+READERS = ("ecbplus", "conll", "timeml")
 
 
 def load_split(
@@ -41,12 +41,17 @@ def load_split(
     folder: str = "",
     dev_every: int = 10,
 ) -> list[Document]:
-    """Documents of one split with `doc.spans` set under `scheme`: ECB+ split by topic, or a
-    CoNLL corpus `folder` (data/conll.py: dev is every `dev_every`-th training sentence)."""
+    """Documents of one split with `doc.spans` set under `scheme`: ECB+ split by topic, a CoNLL
+    corpus `folder` (data/conll.py: dev is every `dev_every`-th training sentence), or TempEval-3
+    (data/timeml.py: dev is every `dev_every`-th TBAQ document, test is TE3-Platinum)."""
     if reader == "conll":
         from dateline.data import conll
 
         found = conll.iter_documents(Path(root), folder, split, dev_every)
+    elif reader == "timeml":
+        from dateline.data import timeml
+
+        found = timeml.iter_documents(Path(root), split, dev_every)
     elif reader == "ecbplus":
         found = (
             d for d in iter_documents(Path(root)) if split_of_topic(d.meta["topic"], dev_topics, test_topics) == split
@@ -74,7 +79,9 @@ def split_options(data_cfg) -> dict:
 def has_dev_split(data_cfg) -> bool:
     """Whether the config leaves a dev set to choose on (experiment=final empties it)."""
     options = split_options(data_cfg)
-    return options["dev_every"] > 0 if options["reader"] == "conll" else len(options["dev_topics"]) > 0
+    if options["reader"] in ("conll", "timeml"):
+        return options["dev_every"] > 0
+    return len(options["dev_topics"]) > 0
 
 
 def gold_sentences(docs: list[Document]) -> tuple[list[list[str]], list[list[str]]]:
@@ -151,6 +158,10 @@ def build_dataset(
 
     if reader == "conll":
         corpus, files = Path(root), conll.corpus_files(Path(root), folder)
+    elif reader == "timeml":
+        from dateline.data import timeml
+
+        corpus, files = Path(root), timeml.corpus_files(Path(root))
     else:
         corpus = find_corpus(Path(root))
         files = corpus_files(corpus)

@@ -82,12 +82,17 @@ def run_task(task, tagger, scheme: LabelScheme, out_dir: Path, n_boot: int = 100
         )
     gold_types = sorted(task_types - set(scheme.entity_types))
     types = list(scheme.entity_types) + gold_types
+    scored = task.scored_types(scheme) if hasattr(task, "scored_types") else None
     counts, doc_of_unit, rows, errors, gold_seqs, pred_seqs, correct = [], [], [], [], [], [], []
     for doc, pred in zip(docs, preds):
         ranges = doc.scored_ranges()
         gold = [(s.start, s.end, s.label) for s in doc.char_spans() if in_scope(s.start, ranges)]
         predicted = [(doc.to_char_span(s), c) for s, c in pred.spans()]
-        predicted = [((c.start, c.end, c.label), conf) for c, conf in predicted if in_scope(c.start, ranges)]
+        predicted = [
+            ((c.start, c.end, c.label), conf)
+            for c, conf in predicted
+            if in_scope(c.start, ranges) and (scored is None or c.label in scored)
+        ]
         pairs = match(gold, [p for p, _ in predicted])
         by_range = [[] for _ in ranges]  # bootstrap units: the scored sentences of the document
         for p in pairs:
@@ -115,6 +120,12 @@ def run_task(task, tagger, scheme: LabelScheme, out_dir: Path, n_boot: int = 100
     result = score(units, np.array(doc_of_unit, dtype=int), types, scheme.entity_types, n_boot)
     if task.token_based:
         result["seqeval_strict"] = strict_scores(gold_seqs, pred_seqs, scheme.entity_types)
+    if getattr(task, "official", None) == "te3":
+        from dateline.data.timeml import CLASSES
+        from dateline.eval.te3 import te3_scores
+
+        events = [([tuple(g) for g in r["gold"]], [tuple(p[:3]) for p in r["pred"]]) for r in rows]
+        result["te3"] = te3_scores(events, with_class=bool(task_types) and task_types <= set(CLASSES))
     result["n_documents"] = len(docs)
     result["n_gold_spans"] = sum(len(r["gold"]) for r in rows)
     write_text_atomic(out_dir / "predictions" / f"{task.name}.jsonl", "".join(json.dumps(r) + "\n" for r in rows))

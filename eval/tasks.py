@@ -84,6 +84,38 @@ class ConllTask:
 
 
 @dataclass
+class TimeMLTask:
+    """TE3-Platinum (data/timeml.py): the TempEval-3 test articles, events only. Scored with
+    dateline's schemas and, beside them, the task's official figures (eval/te3.py). A model with
+    the TimeML classes is scored on them; any other model's EVENT spans on events as one type."""
+
+    name: str = "te3_platinum"
+    version: int = 1
+    corpora: str = ""
+    token_based: bool = True
+    official: str = "te3"
+
+    def gold_scheme(self, scheme: LabelScheme) -> LabelScheme:
+        if scheme.knows("EVENT_OCCURRENCE"):
+            return scheme
+        return LabelScheme.from_config("events", {"EVENT": ["EVENT_*"]})
+
+    def documents(self, scheme: LabelScheme) -> list[Document]:
+        from dateline.data.dataset import load_split
+
+        return load_split(self.corpora, self.gold_scheme(scheme), "test", reader="timeml")
+
+    def scored_types(self, scheme: LabelScheme) -> set[str]:
+        """Only event predictions count: TimeML marks no participants."""
+        return set(self.gold_scheme(scheme).entity_types)
+
+    def files(self) -> list[Path]:
+        from dateline.data.timeml import PLATINUM, PLATINUM_TOKENS, corpus_dir
+
+        return [corpus_dir(Path(self.corpora)) / PLATINUM / PLATINUM_TOKENS]
+
+
+@dataclass
 class BratFolderTask:
     """Every brat pair (.txt + .ann) under a folder: raw articles scored on characters.
 

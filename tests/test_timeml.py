@@ -1,0 +1,153 @@
+"""TempEval-3: the TimeML and TE3-Platinum readers, the fixed dev split, the official TE3
+figures, and a tagger trained on TimeML and scored on TE3-Platinum end to end."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+from dateline.data import timeml
+from dateline.data.dataset import load_split
+from dateline.data.labels import LabelScheme
+from dateline.errors import DatelineError
+from dateline.eval.te3 import te3_scores
+
+EVENTS = LabelScheme.from_config("events", {"EVENT": ["EVENT_*"]})
+CLASSES = LabelScheme.from_config("timeml_class", {c: [f"EVENT_{c}"] for c in timeml.CLASSES})
+
+TML = """<?xml version="1.0" ?>
+<TimeML>
+<DOCID>{name}</DOCID>
+<TEXT>
+Officials <EVENT eid="e1" class="REPORTING">said</EVENT> on <TIMEX3 tid="t1" type="DATE" value="1998">Monday</TIMEX3> the talks <EVENT eid="e2" class="OCCURRENCE">collapsed</EVENT> &amp; would <EVENT eid="e3" class="OCCURRENCE">resume</EVENT>.
+The <EVENT eid="e4" class="OCCURRENCE">cease-fire</EVENT> <SIGNAL sid="s1">after</SIGNAL> the <EVENT eid="e5" class="STATE">war</EVENT> held.
+</TEXT>
+<MAKEINSTANCE eventID="e1" eiid="ei1" tense="PAST" aspect="NONE" polarity="POS" pos="VERB" />
+<MAKEINSTANCE eventID="e2" eiid="ei2" tense="PAST" aspect="NONE" polarity="NEG" pos="VERB" />
+<MAKEINSTANCE eventID="e3" eiid="ei3" tense="NONE" aspect="NONE" polarity="POS" modality="would" pos="VERB" />
+<MAKEINSTANCE eventID="e4" eiid="ei4" tense="NONE" aspect="NONE" polarity="POS" pos="NOUN" />
+<MAKEINSTANCE eventID="e4" eiid="ei9" tense="FUTURE" aspect="NONE" polarity="NEG" pos="NOUN" />
+</TimeML>
+"""
+PLATINUM_HEADER = ["Doc Id", "Sentence Id", "Token Id Doc", "Token", "Is Event", "Event Id", "Event Class"]
+PLATINUM_ROWS = [
+    ("nyt_a", 0, 1, "Rebels", 0, "O", "O"),
+    ("nyt_a", 0, 2, "attacked", 1, "e1", "B-OCCURRENCE"),
+    ("nyt_a", 0, 3, "the", 0, "O", "O"),
+    ("nyt_a", 0, 4, "town", 0, "O", "O"),
+    ("nyt_a", 1, 5, "Police", 0, "O", "O"),
+    ("nyt_a", 1, 6, "said", 1, "e2", "B-REPORTING"),
+    ("nyt_a", 1, 7, "so", 0, "O", "O"),
+]
+
+
+def make_tempeval3(root: Path, n_docs: int = 10) -> Path:
+    """A TempEval-3 folder: `n_docs` TimeBank articles (the same text) and a TE3-Platinum CSV."""
+    tbaq = root / "tempeval3" / timeml.TBAQ
+    for i in range(n_docs):
+        part = tbaq / ("AQUAINT" if i % 2 else "TimeBank")
+        part.mkdir(parents=True, exist_ok=True)
+        (part / f"doc{i:02d}.tml").write_text(TML.format(name=f"doc{i:02d}"))
+    platinum = root / "tempeval3" / timeml.PLATINUM
+    platinum.mkdir(parents=True)
+    with (platinum / timeml.PLATINUM_TOKENS).open("w", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(PLATINUM_HEADER)
+        writer.writerows(PLATINUM_ROWS)
+    return root
+
+
+@pytest.fixture(scope="module")
+def te3_root(tmp_path_factory) -> Path:
+    return make_tempeval3(tmp_path_factory.mktemp("corpora"))
+
+
+def test_tml_events_keep_their_exact_text_class_and_first_instance(te3_root: Path):
+    doc = timeml.read_tml(timeml.tml_files(te3_root)[0])
+    events = doc.meta["events"]
+    assert [e["class"] for e in events.values()] == ["REPORTING", "OCCURRENCE", "OCCURRENCE", "OCCURRENCE", "STATE"]
+    assert [doc.text[doc.tokens[e["tokens"][0]].start : doc.tokens[e["tokens"][-1]].end] for e in events.values()] == [
+        "said",
+        "collapsed",
+        "resume",
+        "cease-fire",
+        "war",
+    ]
+    assert "& would" in doc.text  # entities decoded, the text as written
+    assert events["e2"]["polarity"] == "NEG" and events["e3"]["modality"] == "would"
+    assert events["e4"]["tense"] == "NONE"  # the first MAKEINSTANCE of an event
+    assert events["e5"]["tense"] is None and events["e5"]["polarity"] is None  # no MAKEINSTANCE: unknown
+    tags = [m.tag for m in doc.meta["mentions"]]
+    assert "TIMEX3_DATE" in tags and not any(t.startswith("SIGNAL") for t in tags)
+    assert len(doc.sentences) == 2
+
+
+def test_dev_is_every_tenth_document_and_test_is_platinum(te3_root: Path):
+    train = load_split(te3_root, EVENTS, "train", reader="timeml", dev_every=3)
+    dev = load_split(te3_root, EVENTS, "dev", reader="timeml", dev_every=3)
+    names = [p.stem for p in timeml.tml_files(te3_root)]
+    assert [d.id for d in dev] == names[2::3] and len(train) + len(dev) == 10
+    (test,) = load_split(te3_root, CLASSES, "test", reader="timeml")
+    assert test.words == ["Rebels", "attacked", "the", "town", "Police", "said", "so"]
+    assert test.sentences == [(0, 4), (4, 7)] and test.text.splitlines() == [
+        "Rebels attacked the town",
+        "Police said so",
+    ]
+    assert [(s.start, s.end, s.label) for s in test.spans] == [(1, 2, "OCCURRENCE"), (5, 6, "REPORTING")]
+    assert {s.label for s in dev[0].spans} == {"EVENT"} and len(dev[0].spans) == 5
+
+
+def test_broken_tml_is_refused_naming_the_file(tmp_path: Path):
+    root = make_tempeval3(tmp_path, n_docs=1)
+    bad = timeml.tml_files(root)[0]
+    bad.write_text(TML.replace("</TEXT>", ""))
+    with pytest.raises(DatelineError, match="not well-formed TimeML") as err:
+        timeml.read_tml(bad)
+    assert str(bad) in str(err.value)
+    with pytest.raises(DatelineError, match="TempEval-3 not found"):
+        timeml.tml_files(tmp_path / "nowhere")
+
+
+def test_te3_figures_follow_the_official_definitions():
+    gold = [(0, 4, "OCCURRENCE"), (10, 15, "REPORTING"), (20, 25, "STATE"), (30, 34, "OCCURRENCE")]
+    pred = [
+        (0, 4, "OCCURRENCE"),  # strict, class right
+        (10, 18, "REPORTING"),  # relaxed only, class right
+        (20, 25, "OCCURRENCE"),  # strict, class wrong
+        (40, 44, "OCCURRENCE"),  # spurious
+    ]
+    found = te3_scores([(gold, pred)], with_class=True)
+    assert found["relaxed"] == {"precision": 0.75, "recall": 0.75, "f1": 0.75}
+    assert found["strict"]["precision"] == 0.5 and found["strict"]["recall"] == 0.5
+    assert found["class"]["accuracy"] == pytest.approx(2 / 3)
+    assert found["class"]["f1"] == pytest.approx(2 / 3 * 0.75)
+    # one predicted event over two gold ones is paired once: the second gold event is missed
+    merged = te3_scores([([(0, 4, "E"), (5, 9, "E")], [(0, 9, "E")])], with_class=False)
+    assert merged["relaxed"]["recall"] == 0.5 and merged["relaxed"]["precision"] == 1.0
+    assert merged["class"] is None
+
+
+@pytest.mark.slow
+def test_a_timeml_tagger_is_scored_on_te3_platinum(te3_root: Path, tmp_path: Path):
+    from tests.entry import run, train_tiny
+
+    model = train_tiny(te3_root, tmp_path / "run", "experiment=tempeval3", "data.dev_every=5", epochs=2)
+    ev = run(
+        "eval",
+        f"ckpt={model}",
+        f"corpora={te3_root}",
+        "tasks=[te3_platinum]",
+        f"hydra.run.dir={tmp_path / 'ev'}",
+        "leaderboard_dir=null",
+    )
+    assert ev.returncode == 0, ev.stderr[-3000:]
+    result = json.loads((tmp_path / "ev" / "results.json").read_text())["results"]["te3_platinum"]
+    assert result["te3"]["n_gold"] == 2 and result["n_gold_spans"] == 2
+    assert result["te3"]["class"] is None  # an events model: no class figure
+    rows = [
+        json.loads(line) for line in (tmp_path / "ev" / "predictions" / "te3_platinum.jsonl").read_text().splitlines()
+    ]
+    assert all(p[2] == "EVENT" for r in rows for p in r["pred"])  # only events are scored
