@@ -2,7 +2,9 @@
 rows of words and tags, cached by `datasets`.
 
 A row is one labeled sentence the model reads. Tags are IOB2 strings; a teacher's rows
-(`rows_dataset`) use the same shape. (Whole documents as rows and the mentions outside the gold
+(`rows_dataset`) use the same shape. `unannotated` names the scheme's types the row's corpus
+never marks (ACTOR in TimeML): there `O` means "not an annotated type", and training treats
+such a word as O or any of those types (a partial label), not as O. (Whole documents as rows and the mentions outside the gold
 sentences as partial labels were measured and dropped: docs/studies/.)
 """
 
@@ -24,6 +26,7 @@ ROW_FEATURES = datasets.Features(
         "id": datasets.Value("string"),
         "words": datasets.Sequence(datasets.Value("string")),
         "tags": datasets.Sequence(datasets.Value("string")),
+        "unannotated": datasets.Sequence(datasets.Value("string")),
     }
 )
 
@@ -113,13 +116,24 @@ def labeled_sentences(doc: Document, extra: str = "none") -> list[bool]:
     return flags
 
 
-def sentence_rows(docs: list[Document], extra: str = "none") -> Iterator[dict]:
-    """One row (id, words, IOB2 tags) per labeled sentence."""
+def unannotated_types(doc: Document, scheme: LabelScheme | None) -> list[str]:
+    """The scheme's types that none of the document's corpus tags maps to (`meta["tagset"]`, the
+    reader's whole tag vocabulary, where the reader declares one; else every type is annotated)."""
+    tagset = doc.meta.get("tagset")
+    if scheme is None or tagset is None:
+        return []
+    mapped = {scheme.map(tag) for tag in tagset}
+    return [t for t in scheme.entity_types if t not in mapped]
+
+
+def sentence_rows(docs: list[Document], extra: str = "none", scheme: LabelScheme | None = None) -> Iterator[dict]:
+    """One row (id, words, IOB2 tags, unannotated types) per labeled sentence."""
     for doc in docs:
         bio = spans_to_bio(len(doc.tokens), doc.spans)
+        unannotated = unannotated_types(doc, scheme)
         for i, ((a, b), on) in enumerate(zip(doc.sentences, labeled_sentences(doc, extra))):
             if on:
-                yield {"id": sentence_id(doc, i), "words": doc.words[a:b], "tags": bio[a:b]}
+                yield {"id": sentence_id(doc, i), "words": doc.words[a:b], "tags": bio[a:b], "unannotated": unannotated}
 
 
 def _generate(
@@ -137,7 +151,7 @@ def _generate(
 ) -> Iterator[dict]:
     scheme = LabelScheme.from_config(scheme_name, scheme_types)
     docs = load_split(root, scheme, split, dev_topics, test_topics, reader, folder, dev_every)
-    yield from sentence_rows(docs, extra)
+    yield from sentence_rows(docs, extra, scheme)
 
 
 def build_dataset(
@@ -225,6 +239,7 @@ def _read_rows(path: str, labels: tuple, fingerprint: str, source: dict | None) 
             "id": str(row.get("id", f"{Path(path).name}#{where.removeprefix('line ')}")),
             "words": words,
             "tags": tags,
+            "unannotated": [],
         }
 
 

@@ -31,6 +31,10 @@ TBAQ = "TBAQ-cleaned"
 PLATINUM = "te3_platinum"
 PLATINUM_TOKENS = "TE3-Platinum_tokens.csv"
 CLASSES = ("OCCURRENCE", "REPORTING", "I_ACTION", "STATE", "I_STATE", "ASPECTUAL", "PERCEPTION")
+TIMEX_TYPES = ("DATE", "TIME", "DURATION", "SET")
+# every tag TimeML can give: a scheme type none of these maps to (ACTOR) is not annotated here,
+# so its words are not taken as O in training (data/dataset.py: unannotated_types)
+TAGSET = tuple(f"EVENT_{c}" for c in CLASSES) + tuple(f"TIMEX3_{t}" for t in TIMEX_TYPES)
 ATTRIBUTES = ("tense", "aspect", "polarity", "modality")
 
 
@@ -105,7 +109,7 @@ def read_tml(path: Path) -> Document:
         if el.tag == "EVENT":
             attrs = instances.get(ident) or dict.fromkeys(ATTRIBUTES)
             events[ident] = {"class": kind, "tokens": covered, "text": text[start:end], **attrs}
-    meta = {"corpus": "tempeval3", "part": path.parent.name, "mentions": mentions, "events": events}
+    meta = {"corpus": "tempeval3", "part": path.parent.name, "mentions": mentions, "events": events, "tagset": TAGSET}
     return Document(id=path.stem, text=text, tokens=tokens, sentences=split_sentences(text, tokens), meta=meta)
 
 
@@ -151,7 +155,7 @@ def platinum_document(doc_id: str, rows: list[dict]) -> Document:
             k: (None if first[k.title()] in ("", "O") else first[k.title()]) for k in ATTRIBUTES if k.title() in first
         }
         events[eid] = {"class": kind, "tokens": covered, **dict.fromkeys(ATTRIBUTES), **attrs}
-    meta = {"corpus": "te3_platinum", "mentions": mentions, "events": events}
+    meta = {"corpus": "te3_platinum", "mentions": mentions, "events": events, "tagset": TAGSET}
     return Document(id=doc_id, text=text, tokens=tokens, sentences=sentences, meta=meta)
 
 

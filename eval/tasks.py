@@ -106,8 +106,11 @@ class TimeMLTask:
         return load_split(self.corpora, self.gold_scheme(scheme), "test", reader="timeml")
 
     def scored_types(self, scheme: LabelScheme) -> set[str]:
-        """Only event predictions count: TimeML marks no participants."""
-        return set(self.gold_scheme(scheme).entity_types)
+        """Only the types TimeML can mark count (events): it marks no participants."""
+        from dateline.data.timeml import TAGSET
+
+        gold = self.gold_scheme(scheme)
+        return {gold.map(tag) for tag in TAGSET} - {None}
 
     def files(self) -> list[Path]:
         from dateline.data.timeml import PLATINUM, PLATINUM_TOKENS, corpus_dir

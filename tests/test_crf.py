@@ -135,3 +135,34 @@ def test_viterbi_many_equals_one_at_a_time_on_long_sequences():
     seqs = [rng.normal(size=(n, len(LABELS))).astype(np.float32) for n in rng.integers(1, 120, size=40)]
     scores = crf_with_random_scores(5).scores()
     assert viterbi_many(seqs, allowed, start, scores, chunk=16) == [viterbi(s, allowed, start, scores) for s in seqs]
+
+
+def test_partial_labels_sum_over_every_sequence_they_allow_by_brute_force():
+    """A word of a corpus that does not annotate ACTOR (id len(LABELS) + bit of ACTOR) may be
+    O, B-ACTOR or I-ACTOR: the loss is -log of the probability mass of all such sequences."""
+    from dateline.training.encoding import partial_label
+
+    crf = crf_with_random_scores(3)
+    label2id = {label: i for i, label in enumerate(LABELS)}
+    o_or_actor = partial_label(["ACTOR"], label2id)
+    assert o_or_actor == len(LABELS) + 2 and partial_label([], label2id) == 0  # ACTOR is the 2nd type
+    torch.manual_seed(4)
+    emissions = torch.randn(2, 5, len(LABELS))
+    labels = torch.tensor(
+        [[-100, o_or_actor, 1, o_or_actor, o_or_actor], [-100, 3, 4, 0, -100]]  # row 1: exact labels
+    )
+    allowed = {o_or_actor: {0, 3, 4}}
+    expected = 0.0
+    for row in range(2):
+        pos = [i for i in range(5) if labels[row, i] != -100]
+        em = emissions[row, pos]
+        sets = [allowed.get(int(labels[row, i]), {int(labels[row, i])}) for i in pos]
+        every = itertools.product(range(len(LABELS)), repeat=len(pos))
+        scores = [path_score(crf, em, tags) for tags in every]
+        kept = [path_score(crf, em, tags) for tags in itertools.product(*sets)]
+        expected += float(torch.logsumexp(torch.tensor(scores), 0) - torch.logsumexp(torch.tensor(kept), 0))
+    assert abs(float(crf.nll(emissions, labels).detach()) - expected) < 1e-3
+    # "O or ACTOR" holds the all-O reading among others: its loss is below that reading's alone
+    exact = labels.clone()
+    exact[exact == o_or_actor] = 0
+    assert float(crf.nll(emissions, labels).detach()) < float(crf.nll(emissions, exact).detach())

@@ -70,3 +70,16 @@ def test_batched_encoding_equals_one_sequence_at_a_time(tokenizer):
         alone = encode_words(tokenizer, words, max_length=64, stride=16, casing=True) if words else []
         assert windows == alone
         assert sorted(i for w in windows for i in w.word_index if i >= 0) == list(range(len(words)))
+
+
+def test_o_of_a_corpus_that_does_not_annotate_a_type_is_a_partial_label(tokenizer):
+    label2id = {"O": 0, "B-EVENT": 1, "I-EVENT": 2, "B-ACTOR": 3, "I-ACTOR": 4}
+    batch = {
+        "words": [["Talks", "collapsed"], ["Talks", "collapsed"]],
+        "tags": [["O", "B-EVENT"], ["O", "B-EVENT"]],
+        "unannotated": [["ACTOR"], []],
+    }
+    out = encode_batch(batch, tokenizer, label2id, max_length=64, stride=8)
+    first, second = ([x for x in labels if x != IGNORE] for labels in out["labels"])
+    assert first == [5 + 2, 1]  # len(labels) + the bit of ACTOR (the second type); the event as is
+    assert second == [0, 1]

@@ -151,3 +151,35 @@ def test_a_timeml_tagger_is_scored_on_te3_platinum(te3_root: Path, tmp_path: Pat
         json.loads(line) for line in (tmp_path / "ev" / "predictions" / "te3_platinum.jsonl").read_text().splitlines()
     ]
     assert all(p[2] == "EVENT" for r in rows for p in r["pred"])  # only events are scored
+
+
+@pytest.mark.slow
+def test_joint_training_takes_timeml_rows_with_actor_unknown(tmp_path: Path):
+    """data=ecbplus_tbaq adds TBAQ's training sentences to ECB+'s; ACTOR, which TimeML never
+    marks, is a partial label there, which only the CRF's loss can learn from."""
+    from dateline.data.dataset import build_dataset, unannotated_types
+    from tests.ecbplus_fixture import make_ecbplus
+    from tests.entry import run, train_tiny
+
+    root = make_tempeval3(make_ecbplus(tmp_path / "corpora"))
+    scheme = LabelScheme.from_config("events_actors", {"EVENT": ["ACTION_*", "EVENT_*"], "ACTOR": ["HUMAN_PART*"]})
+    (doc,) = load_split(root, scheme, "dev", reader="timeml", dev_every=10)
+    assert unannotated_types(doc, scheme) == ["ACTOR"] and unannotated_types(doc, EVENTS) == []
+    tbaq_rows = build_dataset(root, scheme, "train", reader="timeml", dev_every=10)
+    assert set(tbaq_rows["unannotated"][0]) == {"ACTOR"} and len(tbaq_rows) == 9 * 2
+
+    alone = train_tiny(root, tmp_path / "alone", "model.crf=true")
+    joint = train_tiny(root, tmp_path / "joint", "data=ecbplus_tbaq", "model.crf=true")
+    windows = [json.loads((m.parent / "results.json").read_text())["training"]["train_windows"] for m in (alone, joint)]
+    assert windows[1] == windows[0] + len(tbaq_rows)
+
+    refused = run(
+        "train",
+        "model=tiny",
+        "data=ecbplus_tbaq",
+        "model.crf=false",
+        f"corpora={root}",
+        f"cache_dir={tmp_path / 'cache'}",
+        f"hydra.run.dir={tmp_path / 'refused'}",
+    )
+    assert refused.returncode != 0 and "model.crf=true" in refused.stderr

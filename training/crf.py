@@ -32,6 +32,7 @@ class LinearChainCRF(nn.Module):
         self.start = nn.Parameter(torch.zeros(n))
         self.end = nn.Parameter(torch.zeros(n))
         self.register_buffer("allowed", torch.from_numpy(allowed_transitions(labels)), persistent=False)
+        self.register_buffer("partial_sets", partial_sets(labels), persistent=False)
 
     def masked_transitions(self) -> torch.Tensor:
         return self.transitions.masked_fill(~self.allowed, FORBIDDEN)
@@ -52,12 +53,23 @@ class LinearChainCRF(nn.Module):
         tags = labels.gather(1, order).clamp(min=0)
         mask = torch.arange(tags.size(1), device=tags.device)[None] < lengths[:, None]
         trans = self.masked_transitions()
+        log_z = log_partition(self.start, trans, self.end, em, mask)
+        if (labels >= em.size(-1)).any():  # partial labels: every sequence they allow counts
+            allowed = self.allowed_tags(labels.gather(1, order))
+            return (log_z - log_partition(self.start, trans, self.end, em.masked_fill(~allowed, FORBIDDEN), mask)).sum()
 
         gold = self.start[tags[:, 0]] + (em.gather(2, tags[..., None]).squeeze(-1) * mask).sum(1)
         gold = gold + (trans[tags[:, :-1], tags[:, 1:]] * mask[:, 1:]).sum(1)
         gold = gold + self.end[tags.gather(1, (lengths - 1)[:, None]).squeeze(1)]
 
-        return (log_partition(self.start, trans, self.end, em, mask) - gold).sum()
+        return (log_z - gold).sum()
+
+    def allowed_tags(self, tags: torch.Tensor) -> torch.Tensor:
+        """(B, T, L) tags each word may take: its own, or for a partial label (id >= L, see
+        `training.encoding.partial_label`) O and B-/I- of the types its bit mask names."""
+        n = self.transitions.size(0)
+        exact = nn.functional.one_hot(tags.clamp(0, n - 1), n).bool()
+        return torch.where((tags >= n)[..., None], self.partial_sets[(tags - n).clamp(min=0)], exact)
 
     def scores(self) -> dict[str, list]:
         """The trained scores, as written into `dateline.json` for the tagger."""
@@ -66,6 +78,18 @@ class LinearChainCRF(nn.Module):
             "start": self.start.detach().float().tolist(),
             "end": self.end.detach().float().tolist(),
         }
+
+
+def partial_sets(labels: Sequence[str]) -> torch.Tensor:
+    """(2^K, L): for each bit mask over the K types, O plus B-/I- of the types it names."""
+    types = [label[2:] for label in labels if label.startswith("B-")]
+    sets = torch.zeros(1 << len(types), len(labels), dtype=torch.bool)
+    sets[:, list(labels).index("O")] = True
+    for mask in range(1 << len(types)):
+        for k, t in enumerate(types):
+            if mask >> k & 1:
+                sets[mask, list(labels).index(f"B-{t}")] = sets[mask, list(labels).index(f"I-{t}")] = True
+    return sets
 
 
 def log_partition(

@@ -125,15 +125,28 @@ def encode_many(
     return out
 
 
+def partial_label(unannotated: Sequence[str], label2id: dict[str, int]) -> int:
+    """The label id of an `O` word in a row whose corpus does not annotate `unannotated`: `O`
+    itself when every type is annotated, else len(labels) + a bit mask of those types (in the
+    order of the labels), which the CRF reads as "O or B-/I- of any of these types"."""
+    if not unannotated:
+        return label2id["O"]
+    types = [label[2:] for label in label2id if label.startswith("B-")]
+    return len(label2id) + sum(1 << types.index(t) for t in unannotated)
+
+
 def encode_batch(
     batch: dict, tokenizer, label2id: dict[str, int], max_length: int, stride: int, casing: bool = False
 ) -> dict:
     """`datasets.map(batched=True)` function: rows of words/tags -> rows of windows."""
     keys = ("input_ids", "token_type_ids", "attention_mask", "labels", "n_labels", "length")
     out: dict[str, list] = {k: [] for k in keys}
-    for tags, windows in zip(batch["tags"], encode_many(tokenizer, batch["words"], max_length, stride, casing)):
+    unannotated = batch.get("unannotated") or [[]] * len(batch["tags"])
+    rows = zip(batch["tags"], unannotated, encode_many(tokenizer, batch["words"], max_length, stride, casing))
+    for tags, unknown, windows in rows:
+        ids = {**label2id, "O": partial_label(unknown, label2id)}
         for win in windows:
-            labels = [label2id[tags[w]] if w >= 0 and tags[w] else IGNORE for w in win.word_index]
+            labels = [ids[tags[w]] if w >= 0 and tags[w] else IGNORE for w in win.word_index]
             out["input_ids"].append(win.input_ids)
             out["token_type_ids"].append(win.type_ids)
             out["attention_mask"].append([1] * len(win.input_ids))

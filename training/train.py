@@ -75,11 +75,31 @@ def encoded_splits(cfg: DictConfig, scheme, spec, tokenizer):
 
     def encoded(split: str, extra: str):
         ds = build_dataset(cfg.corpora, scheme, split, extra, cache_dir=cfg.cache_dir, **split_options(cfg.data))
-        if split == "train" and cfg.data.get("pseudo"):
-            pseudo = rows_dataset(
-                cfg.data.pseudo, scheme.bio_labels, cfg.cache_dir, cfg.corpora, scheme, **split_options(cfg.data)
-            )
-            ds = datasets.concatenate_datasets([ds, pseudo])
+        if split == "train":
+            # more corpora's training rows (data.also), their unannotated types as partial labels
+            more = [
+                build_dataset(
+                    cfg.corpora,
+                    scheme,
+                    split,
+                    other.get("extra", "none"),
+                    cache_dir=cfg.cache_dir,
+                    **split_options(other),
+                )
+                for other in cfg.data.get("also") or []
+            ]
+            if cfg.data.get("pseudo"):
+                more.append(
+                    rows_dataset(
+                        cfg.data.pseudo,
+                        scheme.bio_labels,
+                        cfg.cache_dir,
+                        cfg.corpora,
+                        scheme,
+                        **split_options(cfg.data),
+                    )
+                )
+            ds = datasets.concatenate_datasets([ds, *more]) if more else ds
         kwargs = dict(
             tokenizer=tokenizer, label2id=label2id, max_length=spec.max_length, stride=spec.stride, casing=spec.casing
         )
@@ -96,6 +116,11 @@ def encoded_splits(cfg: DictConfig, scheme, spec, tokenizer):
             "set decoding.tune=false (with decoding.o_bias/i_bias)"
         )
     train_ds = encoded("train", cfg.data.extra)
+    if not spec.crf and max(max(li) for li in train_ds["labels"]) >= len(label2id):
+        raise DatelineError(
+            "the training corpora leave some types unannotated (partial labels: O or one of those types), "
+            "which only the CRF's loss can learn from: set model.crf=true"
+        )
     dev_ds = encoded("dev", "none") if has_dev else None
     log.info("train: %d windows, %d labeled tokens", len(train_ds), int(np.sum(train_ds["n_labels"])))
     return train_ds, dev_ds
@@ -177,7 +202,8 @@ def strict_f1_metric(labels: list[str], crf=None):
         labeled = [li != IGNORE for li in label_ids]
         kept = [(lg[m], li[m]) for lg, li, m in zip(logits, label_ids, labeled) if m.any()]
         paths = viterbi_many([log_softmax(lg.astype(np.float32)) for lg, _ in kept], allowed, start, scores)
-        gold = [[labels[i] for i in li] for _, li in kept]
+        # a partial label (a type the corpus does not annotate) is scored as O
+        gold = [[labels[i] if i < len(labels) else "O" for i in li] for _, li in kept]
         pred = [[labels[i] for i in best] for best in paths]
         kw = dict(mode="strict", scheme=IOB2, zero_division=0)
         return {
