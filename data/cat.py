@@ -7,6 +7,7 @@ import xml.etree.ElementTree as ET
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from dateline.data.document import Document, join_tokens
 from dateline.errors import DatelineError
@@ -20,6 +21,13 @@ class Mention:
     attrs: tuple[tuple[str, str], ...] = ()
 
 
+class Relation(NamedTuple):
+    tag: str
+    sources: list[str]  # m_ids
+    targets: list[str]
+    attrs: dict
+
+
 @dataclass
 class CatFile:
     path: Path
@@ -27,7 +35,7 @@ class CatFile:
     sentence_ids: list[int]
     mentions: list[Mention]
     instances: dict[str, tuple[str, dict]] = field(default_factory=dict)  # m_id -> (tag, attributes)
-    relations: list[tuple[str, list[str], list[str]]] = field(default_factory=list)  # (tag, sources, targets)
+    relations: list[Relation] = field(default_factory=list)
 
     def document(self, doc_id: str, gold: list[bool] | None = None, meta: dict | None = None) -> Document:
         text, tokens, ranges = join_tokens(self.words)
@@ -72,7 +80,6 @@ def read_cat(path: Path) -> CatFile:
     relations = []
     rels = root.find("Relations")
     for r in rels if rels is not None else []:
-        relations.append(
-            (r.tag, [s.get("m_id") for s in r.findall("source")], [t.get("m_id") for t in r.findall("target")])
-        )
+        sources, targets = [s.get("m_id") for s in r.findall("source")], [t.get("m_id") for t in r.findall("target")]
+        relations.append(Relation(r.tag, sources, targets, dict(r.attrib)))
     return CatFile(path, words, sentence_ids, mentions, instances, relations)

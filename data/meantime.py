@@ -4,6 +4,10 @@ EVENT <- EVENT_MENTION whose event (via REFERS_TO) is not GRAMMATICAL; ACTOR <- 
 of an entity typed PER or ORG; LOCATION <- LOC; TIME <- TIMEX3. Where a mention nests inside a
 longer one of the same label, the innermost is kept. Only the title, the date line and the
 first sentences are annotated: the sentences up to the last one holding a mention are gold.
+
+`meta["participants"]` keeps the HAS_PARTICIPANT relations: (event mention's token runs'
+first span, participant mention's span, PropBank role, participant's entity type), on the
+spans as read (before the innermost rule), for linking events to who did what to whom.
 """
 
 from __future__ import annotations
@@ -31,10 +35,10 @@ def innermost(spans: list[Span]) -> list[Span]:
 def read_document(path: Path) -> Document:
     cat = read_cat(path)
     refers: dict[str, str] = {}
-    for tag, sources, targets in cat.relations:
-        if tag == "REFERS_TO" and targets:
-            for s in sources:
-                refers[s] = targets[0]
+    for rel in cat.relations:
+        if rel.tag == "REFERS_TO" and rel.targets:
+            for s in rel.sources:
+                refers[s] = rel.targets[0]
     spans: list[Span] = []
     modality: dict[tuple[int, int], dict] = {}
     for m in cat.mentions:
@@ -54,11 +58,36 @@ def read_document(path: Path) -> Document:
             if label == "EVENT":
                 modality[(a, b)] = {k: attrs.get(k, "") for k in ("polarity", "certainty", "time", "tense")}
     kept = resolve_spans(innermost(spans))
-    doc = cat.document(path.stem, meta={"corpus": "meantime_en", "topic": path.parent.name, "modality": modality})
+    meta = {
+        "corpus": "meantime_en",
+        "topic": path.parent.name,
+        "modality": modality,
+        "participants": participants(cat, refers),
+    }
+    doc = cat.document(path.stem, meta=meta)
     last = max((s.start for s in kept), default=-1)
     doc.gold = [a <= last for a, _ in doc.sentences]
     doc.spans = kept
     return doc
+
+
+def participants(cat, refers: dict[str, str]) -> list[tuple[Span, Span, str, str]]:
+    """(event span, participant span, role, participant entity type) per HAS_PARTICIPANT link
+    whose ends are a mention with tokens; a span is the mention's first contiguous run."""
+    by_id = {m.m_id: m for m in cat.mentions}
+    out = []
+    for rel in cat.relations:
+        if rel.tag != "HAS_PARTICIPANT":
+            continue
+        for s in rel.sources:
+            for t in rel.targets:
+                event, part = by_id.get(s), by_id.get(t)
+                if event is None or part is None or event.tag != "EVENT_MENTION":
+                    continue
+                ent_type = cat.instances.get(refers.get(t, ""), ("", {}))[1].get("ent_type", "")
+                (ea, eb), (pa, pb) = contiguous_runs(event.tokens)[0], contiguous_runs(part.tokens)[0]
+                out.append((Span(ea, eb, "EVENT"), Span(pa, pb, part.tag), rel.attrs.get("sem_role", ""), ent_type))
+    return out
 
 
 def iter_documents(root: Path) -> Iterator[Document]:
