@@ -31,6 +31,7 @@ DISTILL_LABELS := data/pseudo/mpnet3.jsonl.gz
 DISTILL_SWEEP ?= mpnet_study
 MODALITY ?=
 LINKING ?= position
+LINKER ?=
 INPUT ?=
 TAG_FORMAT = $(if $(filter records,$(FORMAT)),records,spans)
 # make tag runs one process per core, one thread each (measured faster than one process with
@@ -48,7 +49,7 @@ WITH_ARTICLES := 'tasks=[ecbplus_test$(comma)meantime_en$(comma)heldout$(comma)a
 NEEDS_MPNET = $(if $(findstring mpnet,$(EXP) $(ARGS)),$(MPNET_STAMP))
 TRAIN_OVERRIDES = $(if $(EXP),experiment=$(EXP)) $(ARGS) $(if $(RESUME),resume=true "hydra.run.dir=$(call q,$(abspath $(RESUME)))")
 
-.PHONY: help venv mpnet train eval predict tag modality modality-cv eval-records ensemble pseudo distill-labels sweep compare bench bench-archive bench-micro test test-fast lint format data clean
+.PHONY: help venv mpnet train eval predict tag modality modality-cv linker linker-cv eval-records ensemble pseudo distill-labels sweep compare bench bench-archive bench-micro test test-fast lint format data clean
 
 help: ## Show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -78,7 +79,7 @@ eval: $(STAMP) ## Evaluate CKPT=<model dir> (default: latest run) on all tasks; 
 	$(DATELINE) eval $(if $(CKPT),"ckpt=$(call q,$(CKPT))") $(if $(ARTICLES),$(WITH_ARTICLES) "articles=$(call q,$(abspath $(ARTICLES)))") $(ARGS)
 
 predict: $(STAMP) ## Tag FILE=<article.txt|.jsonl|folder> (or stdin) with CKPT=<model dir>; FORMAT=json|records (MODALITY=, LINKING=)
-	$(DATELINE) predict $(if $(CKPT),"ckpt=$(call q,$(CKPT))") $(if $(FILE),"file=$(call q,$(FILE))") "out=$(call q,$(OUT))" format=$(FORMAT) $(if $(MODALITY),"modality=$(call q,$(MODALITY))") linking=$(LINKING) $(ARGS)
+	$(DATELINE) predict $(if $(CKPT),"ckpt=$(call q,$(CKPT))") $(if $(FILE),"file=$(call q,$(FILE))") "out=$(call q,$(OUT))" format=$(FORMAT) $(if $(MODALITY),"modality=$(call q,$(MODALITY))") linking=$(LINKING) $(if $(LINKER),"linker=$(call q,$(LINKER))") $(ARGS)
 
 tag: $(STAMP) ## Tag an archive: INPUT=<folder|.jsonl[.gz]|.parquet> OUT=<dir> [FORMAT=spans|records] [NPROC=<processes>, default: cores]; re-run to resume
 	$(if $(and $(INPUT),$(OUT)),,$(error make tag needs INPUT=<folder or file> and OUT=<dir>))
@@ -95,8 +96,14 @@ modality: $(STAMP) ## Train the event-modality classifier (MEANTIME + ECB+) -> r
 modality-cv: $(STAMP) ## Modality on MEANTIME cross-validated by topic -> results/modality_cv (+ leaderboard row)
 	$(DATELINE) modality-cv $(ARGS)
 
-eval-records: $(STAMP) ## Event records on the user's article vs its gold records: CKPT=, MODALITY=, LINKING=position|nearest
-	$(DATELINE) eval-records $(if $(CKPT),"ckpt=$(call q,$(CKPT))") $(if $(MODALITY),"modality=$(call q,$(MODALITY))") linking=$(LINKING) $(ARGS)
+linker: $(STAMP) ## Train the event-participant linker on MEANTIME's links -> runs/linker/<time> (for LINKING=learned LINKER=<dir>)
+	$(DATELINE) linker $(ARGS)
+
+linker-cv: $(STAMP) ## The learned linker against the position rule, MEANTIME cross-validated by topic -> results/linking_cv
+	$(DATELINE) linker-cv $(ARGS)
+
+eval-records: $(STAMP) ## Event records on the user's article vs its gold records: CKPT=, MODALITY=, LINKING=position|nearest|learned, LINKER=
+	$(DATELINE) eval-records $(if $(CKPT),"ckpt=$(call q,$(CKPT))") $(if $(MODALITY),"modality=$(call q,$(MODALITY))") linking=$(LINKING) $(if $(LINKER),"linker=$(call q,$(LINKER))") $(ARGS)
 
 ensemble: $(STAMP) ## One model directory ENSEMBLE=<dir> averaging MODELS="<model dir> <model dir> ..." (then make eval CKPT=<dir>)
 	$(DATELINE) ensemble "models=$(call qlist,$(MODELS))" "out=$(call q,$(ENSEMBLE))" $(ARGS)

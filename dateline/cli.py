@@ -27,6 +27,8 @@ JOBS: dict[str, tuple[str, str]] = {
     "pseudo": ("dateline.tagging.pseudo", "a teacher's labels on the unlabeled training sentences"),
     "modality": ("dateline.training.modality", "train the event-modality classifier"),
     "modality-cv": ("dateline.eval.modality_cv", "modality on MEANTIME, cross-validated by topic"),
+    "linker": ("dateline.training.linker", "train the event-participant linker on MEANTIME's links"),
+    "linker-cv": ("dateline.eval.linking_cv", "learned linker vs the position rule, MEANTIME by topic"),
     "eval-records": ("dateline.eval.records", "score event records against gold records"),
     "bench": ("dateline.bench.run", "the harness against the plain HF recipe, side by side"),
     "bench-micro": ("dateline.bench.micro", "what each speed switch gives on its own"),

@@ -134,7 +134,8 @@ def evaluate(cfg, ckpt: Path, modality_dir: Path) -> dict:
     text = read_text(text_path)
     gold = read_gold_records(gold_path, text)
     doc = document_from_text(text_path.stem, text)
-    tagger = ArticleTagger(ckpt, "records", modality_dir, cfg.linking)  # the path predict and tag take
+    # the path predict and tag take
+    tagger = ArticleTagger(ckpt, "records", modality_dir, cfg.linking, linker=cfg.get("linker"))
     pred = tagger.tag_documents([doc])[0]["records"]
     result = score_records(gold, pred)
     # modality alone: every gold event classified in its sentence
@@ -150,6 +151,7 @@ def evaluate(cfg, ckpt: Path, modality_dir: Path) -> dict:
         "evaluation": {
             "event_model": str(ckpt),
             "modality_model": str(modality_dir),
+            "linker_model": cfg.get("linker"),
             "gold": str(gold_path),
             "article": str(text_path),
             **provenance(started, tagger.device),

@@ -59,6 +59,7 @@ class ArticleTagger:
         batch_size: int = 64,
         runs_root: str | Path = PROJECT_ROOT / "runs",
         workers: int = 1,
+        linker: str | Path | None = None,
     ):
         from dateline.tagging.tagger import Tagger
 
@@ -78,7 +79,15 @@ class ArticleTagger:
             if not EVENT_TYPES <= set(self.tagger.entity_types):
                 raise DatelineError("this model does not tag EVENT and ACTOR (`dateline train` trains one)", model_dir)
             self.modality_dir = Path(modality) if modality else latest_modality_model(runs_root)
-            self.recorder = RecordTagger(self.tagger, ModalityClassifier(self.modality_dir), linking)
+            self.linker_dir = Path(linker) if linker else None
+            learned = None
+            if linking == "learned":
+                from dateline.tagging.linking import Linker
+
+                if self.linker_dir is None:
+                    raise DatelineError("linking=learned needs linker=<linker model directory> (`dateline linker`)")
+                learned = Linker(self.linker_dir)
+            self.recorder = RecordTagger(self.tagger, ModalityClassifier(self.modality_dir), linking, learned)
 
     def tag_documents(self, docs: list[Document]) -> list[dict]:
         """Per document: id, text, token count, its spans, and (records) its event records."""

@@ -350,7 +350,15 @@ def main(cfg) -> None:
     rank, world = distributed()
     input_files(Path(cfg.input))  # a bad input path stops the run before any work
     tagger = ArticleTagger(
-        cfg.ckpt, cfg.format, cfg.modality, cfg.linking, cfg.precision, cfg.batch_size, cfg.runs_root, workers(cfg)
+        cfg.ckpt,
+        cfg.format,
+        cfg.modality,
+        cfg.linking,
+        cfg.precision,
+        cfg.batch_size,
+        cfg.runs_root,
+        workers(cfg),
+        cfg.get("linker"),
     )
     out = Path(cfg.out)
     out.mkdir(parents=True, exist_ok=True)

@@ -7,11 +7,11 @@ import json
 from pathlib import Path
 
 import numpy as np
-import torch
 
 from dateline.errors import DatelineError
 from dateline.runs import MODALITY_META as META
-from dateline.training.modality import MODES, Example, encode, event_logits
+from dateline.training.modality import MODES, Example, encode
+from dateline.training.position_head import probabilities
 
 
 class ModalityClassifier:
@@ -35,21 +35,10 @@ class ModalityClassifier:
 
     def probabilities(self, events: list[tuple[list[str], int, int]]) -> np.ndarray:
         """(words, start, end) per event -> an [n, 4] array of mode probabilities (MODES order)."""
-        from transformers import DataCollatorWithPadding
-
         if self.members:
             return np.mean([m.probabilities(events) for m in self.members], axis=0)
-
-        collate = DataCollatorWithPadding(self.tokenizer)
-        out = []
-        for i in range(0, len(events), self.batch_size):
-            chunk = [Example(tuple(w), a, b) for w, a, b in events[i : i + self.batch_size]]
-            enc = encode(chunk, self.tokenizer)
-            del enc["labels"], enc["weight"]
-            batch = collate([{k: enc[k][j] for k in enc} for j in range(len(chunk))])
-            with torch.inference_mode():
-                out.append(torch.softmax(event_logits(self.model, dict(batch)).float(), dim=-1).numpy())
-        return np.concatenate(out) if out else np.zeros((0, len(MODES)))
+        examples = [Example(tuple(w), a, b) for w, a, b in events]
+        return probabilities(self.model, self.tokenizer, encode, examples, len(MODES), self.batch_size)
 
     def classify(self, events: list[tuple[list[str], int, int]]) -> list[tuple[str, float]]:
         probs = self.probabilities(events)

@@ -64,7 +64,13 @@ def main(cfg) -> None:
         raise DatelineError(f"format must be one of {', '.join(FORMATS)}, not {cfg.format!r}")
     records = cfg.format == "records"
     tagger = ArticleTagger(
-        cfg.ckpt, "records" if records else "spans", cfg.modality, cfg.linking, cfg.precision, runs_root=cfg.runs_root
+        cfg.ckpt,
+        "records" if records else "spans",
+        cfg.modality,
+        cfg.linking,
+        cfg.precision,
+        runs_root=cfg.runs_root,
+        linker=cfg.get("linker"),
     )
     name, docs = read_input(cfg.file)
     out = Path(cfg.out) if cfg.out else None

@@ -9,7 +9,9 @@ A documented pipeline (docs/records.md), per sentence:
    over at most three determiners or prepositions (*told reporters*, *provoked the United
    States, Japan and South Korea*), with those coordinated with it; `"nearest"`: the same
    actors and no recipient. (Three rules that read a role tagger trained on cameo_roles were
-   measured and dropped: docs/records.md.)
+   measured and dropped: docs/records.md.) `linking="learned"`: a linker trained on MEANTIME's
+   participant links (training/linker.py, `tagging/linking.py`) gives each (event, ACTOR) pair
+   of a sentence its role (actor, recipient or none) with a confidence;
 3. the modality classifier (`tagging/modality.py`) gives each event its `mode`.
 
 Field names follow the PLOVER event-data conventions where they apply (`actor`, `recipient`,
@@ -23,7 +25,9 @@ from dataclasses import dataclass
 from dateline.data.document import Document, Span
 from dateline.errors import DatelineError
 
-LINKINGS = ("position", "nearest")
+ROLES = ("actor", "recipient")
+
+LINKINGS = ("position", "nearest", "learned")
 DEFAULT_LINKING = "position"
 
 
@@ -102,9 +106,18 @@ def link(
     return nearest_before(event, actors, words), recipients
 
 
-def char_item(doc: Document, found: Found) -> dict:
+def learned_links(event: Span, actors: list[Found], roles: dict) -> tuple[list[Found], list[Found]]:
+    """(actors, recipients) of one event: the sentence's ACTORs the linker gave that role."""
+    picked = {role: [a for a in actors if roles.get((event, a.span), ("none", 0.0))[0] == role] for role in ROLES}
+    return picked["actor"], picked["recipient"]
+
+
+def char_item(doc: Document, found: Found, link: float | None = None) -> dict:
     start, end = found.span.char_span(doc)
-    return {"text": doc.text[start:end], "start": start, "end": end, "confidence": round(found.confidence, 4)}
+    item = {"text": doc.text[start:end], "start": start, "end": end, "confidence": round(found.confidence, 4)}
+    if link is not None:
+        item["link_confidence"] = round(link, 4)
+    return item
 
 
 def document_records(
@@ -112,10 +125,13 @@ def document_records(
     spans: list[Found],
     modes: dict[Span, tuple[str, float]],
     linking: str = DEFAULT_LINKING,
+    roles: dict | None = None,
 ) -> list[dict]:
-    """The records of one document from its predicted spans (EVENT/ACTOR) and event modes."""
+    """The records of one document from its predicted spans (EVENT/ACTOR) and event modes;
+    `roles`: the learned linker's (role, confidence) per (event, ACTOR) span pair."""
     if linking not in LINKINGS:
         raise DatelineError(f"linking must be one of {', '.join(LINKINGS)}, not {linking!r}")
+    roles = roles or {}
     records = []
     for a, b in doc.sentences:
         inside = [f for f in spans if a <= f.span.start < b]
@@ -123,7 +139,11 @@ def document_records(
         events = [f for f in inside if f.span.label == "EVENT"]
         for k, ev in enumerate(events):
             next_event = events[k + 1].span.start if k + 1 < len(events) else b
-            doers, recipients = link(ev.span, actors, linking, doc.words, next_event)
+            if linking == "learned":
+                doers, recipients = learned_links(ev.span, actors, roles)
+            else:
+                doers, recipients = link(ev.span, actors, linking, doc.words, next_event)
+            conf = {a.span: roles[(ev.span, a.span)][1] for a in doers + recipients if (ev.span, a.span) in roles}
             item = char_item(doc, ev)
             s_start, s_end = doc.tokens[a].start, doc.tokens[b - 1].end
             mode, mode_conf = modes.get(ev.span, ("asserted", 0.0))
@@ -135,8 +155,8 @@ def document_records(
                     "event_end": item["end"],
                     "mode": mode,
                     "mode_confidence": round(mode_conf, 4),
-                    "actor": [char_item(doc, x) for x in doers],
-                    "recipient": [char_item(doc, x) for x in recipients],
+                    "actor": [char_item(doc, x, conf.get(x.span)) for x in doers],
+                    "recipient": [char_item(doc, x, conf.get(x.span)) for x in recipients],
                     "sentence": doc.text[s_start:s_end],
                     "sentence_start": s_start,
                     "confidence": item["confidence"],
@@ -146,12 +166,14 @@ def document_records(
 
 
 class RecordTagger:
-    """Event tagger + modality classifier -> records on documents."""
+    """Event tagger + modality classifier (+ the learned linker) -> records on documents."""
 
-    def __init__(self, events, modality, linking: str = DEFAULT_LINKING):
+    def __init__(self, events, modality, linking: str = DEFAULT_LINKING, linker=None):
         if linking not in LINKINGS:
             raise DatelineError(f"linking must be one of {', '.join(LINKINGS)}, not {linking!r}")
-        self.events, self.modality, self.linking = events, modality, linking
+        if linking == "learned" and linker is None:
+            raise DatelineError("linking=learned needs a linker model directory (linker=<dir>; `dateline linker`)")
+        self.events, self.modality, self.linking, self.linker = events, modality, linking, linker
 
     def records(self, docs: list[Document], preds: list | None = None) -> list[list[dict]]:
         """Records per document; `preds`: the event tagger's predictions when already made."""
@@ -159,8 +181,16 @@ class RecordTagger:
         out = []
         for doc, pred in zip(docs, preds):
             spans = [Found(s, c) for s, c in pred.spans()]
-            out.append(document_records(doc, spans, self.modes(doc, spans), self.linking))
+            roles = self.roles(doc, spans) if self.linking == "learned" else None
+            out.append(document_records(doc, spans, self.modes(doc, spans), self.linking, roles))
         return out
+
+    def roles(self, doc: Document, spans: list[Found]) -> dict:
+        """The linker's (role, confidence) for every (event, ACTOR) pair of each sentence."""
+        from dateline.training.linker import sentence_pairs
+
+        found = sentence_pairs(doc, [f.span for f in spans])
+        return {(ev, cand): r for (ev, cand, _), r in zip(found, self.linker.roles([p for _, _, p in found]))}
 
     def modes(self, doc: Document, spans: list[Found]) -> dict[Span, tuple[str, float]]:
         events = [f.span for f in spans if f.span.label == "EVENT"]

@@ -13,7 +13,8 @@ from dateline.errors import DatelineError
 from dateline.eval.modality_cv import trained_alike
 from dateline.eval.records import mode_scores, read_gold_records, score_records
 from dateline.tagging.records import Found, document_records
-from dateline.training.modality import MODES, Example, marked_words, mode_of_meantime, mode_weights, partial_label_loss
+from dateline.training.modality import MODES, Example, marked_words, mode_of_meantime, mode_weights
+from dateline.training.position_head import partial_label_loss
 
 GOLD = Path(__file__).parent / "data" / "tass_putin_trump_apec.records.jsonl"
 ARTICLE = Path(__file__).resolve().parents[2] / "shared" / "heldout" / "tass_putin_trump_apec.txt"

@@ -18,6 +18,7 @@ in its context, where *will*, *likely to* and *not* act on it). A first version 
 frequency, at most 5; partial labels weigh 1: over three seeds of the MEANTIME cross-validation
 it found more planned events than the square root of it did, at the same accuracy), and the HF
 `Trainer` trains it.
+(training/position_head.py holds that reading, shared with the linker.)
 `dateline modality` writes a model directory (`save_pretrained` + `modality.json`);
 `tagging.modality.ModalityClassifier` reads it.
 """
@@ -26,13 +27,10 @@ from __future__ import annotations
 
 import json
 import random
-import time
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-
-import torch
 
 from dateline.cli import hydra_entry
 from dateline.data.labels import contiguous_runs
@@ -121,81 +119,14 @@ def mode_weights(examples: list[Example], cap: float = 5.0, power: float = 1.0) 
 def encode(examples: list[Example], tokenizer, weights: dict[str, float] | None = None) -> dict:
     """Token ids of each marked event, the position of the event's first subword, and (for
     training) the allowed modes as a 0/1 vector and the example's weight."""
-    enc = tokenizer(
-        [marked_words(x.words, x.start, x.end) for x in examples],
-        is_split_into_words=True,
-        truncation=True,
-        max_length=MAX_LENGTH,
-    )
-    positions = []
-    for i, x in enumerate(examples):
-        word_ids = enc.word_ids(i)
-        event_word = min(x.start, CONTEXT_WORDS) + 1  # the word after the "<<" marker
-        positions.append(next((j for j, w in enumerate(word_ids) if w == event_word), 0))
-    enc["event_index"] = positions
-    enc["labels"] = [[float(m in x.allowed) for m in MODES] for x in examples]
+    from dateline.training.position_head import encode_marked
+
     weights = weights or {}
-    enc["weight"] = [weights.get(x.allowed[0], 1.0) if len(x.allowed) == 1 else 1.0 for x in examples]
-    return enc
-
-
-def event_logits(model, inputs: dict) -> torch.Tensor:
-    """The mode logits read at each example's event position."""
-    index = inputs.pop("event_index")
-    logits = model(**inputs).logits
-    return logits[torch.arange(logits.shape[0]), index]
-
-
-def partial_label_loss(logits: torch.Tensor, allowed: torch.Tensor, weight: torch.Tensor | None = None) -> torch.Tensor:
-    """-log P(mode in allowed set): cross-entropy when one mode is allowed, and for a partial
-    label (ECB+'s "not negated") the probability mass of the allowed modes together; a
-    weighted mean over the examples."""
-    logp = torch.log_softmax(logits.float(), dim=-1)
-    losses = -(logp + torch.log(allowed.clamp_min(1e-12))).logsumexp(dim=-1)
-    if weight is None:
-        return losses.mean()
-    return (losses * weight).sum() / weight.sum()
-
-
-def partial_label_trainer(**kwargs):
-    """An HF `Trainer` whose loss is `partial_label_loss` over the mode logits at the events."""
-    from transformers import Trainer
-
-    class _PartialLabelTrainer(Trainer):
-        def compute_loss(self, model, inputs, return_outputs=False, **kw):
-            allowed, weight = inputs.pop("labels"), inputs.pop("weight")
-            logits = event_logits(model, inputs)
-            loss = partial_label_loss(logits, allowed, weight)
-            return (loss, logits) if return_outputs else loss
-
-    return _PartialLabelTrainer(**kwargs)
-
-
-def training_arguments(out_dir: Path, epochs: int, learning_rate: float, batch_size: int, seed: int):
-    """The Trainer's arguments, with the precision (bf16 where native) chosen for this machine."""
-    from transformers import TrainingArguments
-
-    from dateline.training.precision import default_device, resolve
-
-    device = default_device()
-    return TrainingArguments(
-        output_dir=str(out_dir / "checkpoints"),
-        num_train_epochs=epochs,
-        learning_rate=learning_rate,
-        per_device_train_batch_size=batch_size,
-        warmup_steps=0.1,
-        weight_decay=0.01,
-        save_strategy="no",
-        logging_strategy="epoch",
-        report_to=[],
-        seed=seed,
-        data_seed=seed,
-        bf16=resolve("auto", device) == "bf16",
-        use_cpu=device == "cpu",
-        train_sampling_strategy="group_by_length",
-        remove_unused_columns=False,  # event_index and weight are read by compute_loss
-        disable_tqdm=True,
-    )
+    # the event's first word comes right after the "<<" marker
+    marked = [(marked_words(x.words, x.start, x.end), min(x.start, CONTEXT_WORDS) + 1) for x in examples]
+    labels = [[float(m in x.allowed) for m in MODES] for x in examples]
+    weight = [weights.get(x.allowed[0], 1.0) if len(x.allowed) == 1 else 1.0 for x in examples]
+    return encode_marked(tokenizer, marked, labels, weight, MAX_LENGTH)
 
 
 def train(
@@ -210,42 +141,24 @@ def train(
 ) -> dict:
     """Fine-tune the encoder with a mode head read at each event's first subword on `examples`;
     write the model directory; return its meta."""
-    import datasets
-    from transformers import AutoModelForTokenClassification, AutoTokenizer, DataCollatorWithPadding, set_seed
-
-    from dateline.training.model import TRAIN_DTYPE, minilm_path
+    from dateline.training.position_head import fit
 
     if not examples:
         raise DatelineError("no modality examples to train on (is the corpora folder right?)")
-    encoder = encoder or minilm_path()
-    set_seed(seed)
-    tokenizer = AutoTokenizer.from_pretrained(encoder)
     weights = mode_weights(examples, power=weight_power)
-    ds = datasets.Dataset.from_dict(dict(encode(examples, tokenizer, weights)))
-    model = AutoModelForTokenClassification.from_pretrained(
+    fitted = fit(
+        lambda tokenizer: encode(examples, tokenizer, weights),
+        MODES,
+        out_dir,
         encoder,
-        num_labels=len(MODES),
-        id2label=dict(enumerate(MODES)),
-        label2id={m: i for i, m in enumerate(MODES)},
-        dtype=TRAIN_DTYPE,
+        epochs,
+        learning_rate,
+        batch_size,
+        seed,
     )
-    args = training_arguments(out_dir, epochs, learning_rate, batch_size, seed)
-    started = time.time()
-    trainer = partial_label_trainer(
-        model=model, args=args, train_dataset=ds, data_collator=DataCollatorWithPadding(tokenizer)
-    )
-    trainer.train()
-    out_dir.mkdir(parents=True, exist_ok=True)
-    trainer.save_model(str(out_dir))
-    tokenizer.save_pretrained(out_dir)
     meta = {
         "modes": list(MODES),
-        "encoder": encoder,
-        "seed": seed,
-        "epochs": epochs,
-        "learning_rate": learning_rate,
-        "training_precision": "bf16" if args.bf16 else "fp32",
-        "train_seconds": round(time.time() - started, 1),
+        **fitted,
         "examples": len(examples),
         "weight_power": weight_power,
         "mode_weights": weights,

@@ -1,0 +1,212 @@
+"""Event–participant links on MEANTIME, cross-validated by topic: the learned linker against the
+position rule, on the same spans.
+
+Each of MEANTIME's two topics is scored by a linker trained on the other topic only
+(training/linker.py); the position rule (tagging/records.py) needs no training. Both link the
+same spans: the gold EVENT and ACTOR spans, and (with `ckpt=<event model>`) the event tagger's.
+Gold links are MEANTIME's participant links mapped to roles (Arg0 -> actor; Arg1/Arg2 of a
+person or organisation -> recipient) on the gold spans; a predicted link (event, role, ACTOR) is
+right when its event and ACTOR spans and its role are a gold link's, exactly. Link P/R/F1 per
+role and together, with 95% bootstrap CIs over documents and the paired difference learned −
+position; whole records (an event with its actor and recipient sets, mode aside) F1; and the
+error kinds. `dateline linker-cv` (`make linker-cv`) writes results.json and results.md.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+from dateline.cli import hydra_entry
+from dateline.data.document import Document, Span
+from dateline.io import write_json_atomic, write_text_atomic
+from dateline.training.linker import META, gold_roles, meantime_pairs, sentence_pairs, train
+
+TOPICS = ("corpus_airbus", "corpus_apple")
+ROLES = ("actor", "recipient")
+Link = tuple[int, int, str, int, int]  # event start, end, role, participant start, end
+
+
+def gold_links(doc: Document) -> set[Link]:
+    links = gold_roles(doc)
+    return {
+        (ev.start, ev.end, pair.role, cand.start, cand.end)
+        for ev, cand, pair in sentence_pairs(doc, doc.spans, links)
+        if pair.role != "none"
+    }
+
+
+def position_links(doc: Document, spans: list[Span]) -> set[Link]:
+    """The position rule's links among `spans` (tagging/records.py, the default linking)."""
+    from dateline.tagging.records import Found, link
+
+    out = set()
+    for (a, b), scored in zip(doc.sentences, doc.gold):
+        if not scored:
+            continue
+        inside = sorted((s for s in spans if a <= s.start < b), key=lambda s: s.start)
+        actors = [Found(s, 1.0) for s in inside if s.label == "ACTOR"]
+        events = [s for s in inside if s.label == "EVENT"]
+        for k, ev in enumerate(events):
+            following = events[k + 1].start if k + 1 < len(events) else b
+            doers, recipients = link(ev, actors, "position", doc.words, following)
+            out |= {(ev.start, ev.end, "actor", x.span.start, x.span.end) for x in doers}
+            out |= {(ev.start, ev.end, "recipient", x.span.start, x.span.end) for x in recipients}
+    return out
+
+
+def learned_links(doc: Document, spans: list[Span], linker) -> set[Link]:
+    found = sentence_pairs(doc, spans)
+    roles = linker.roles([p for _, _, p in found]) if found else []
+    return {(ev.start, ev.end, r, c.start, c.end) for (ev, c, _), (r, _) in zip(found, roles) if r != "none"}
+
+
+def counts(gold: set[Link], pred: set[Link]) -> np.ndarray:
+    """[role (actor, recipient, both), (tp, pred, gold)] of one document."""
+    rows = [[len(g & p), len(p), len(g)] for g, p in ((by_role(gold, r), by_role(pred, r)) for r in ROLES)]
+    rows.append([len(gold & pred), len(pred), len(gold)])
+    return np.array(rows, dtype=float)
+
+
+def by_role(links: set[Link], role: str) -> set[Link]:
+    return {x for x in links if x[2] == role}
+
+
+def f1(c: np.ndarray) -> np.ndarray:
+    """F1 from (..., 3) counts of (tp, pred, gold)."""
+    tp, pred, gold = c[..., 0], c[..., 1], c[..., 2]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p, r = np.where(pred > 0, tp / pred, 0.0), np.where(gold > 0, tp / gold, 0.0)
+        return np.where(p + r > 0, 2 * p * r / (p + r), 0.0)
+
+
+def records_of(links: set[Link], events: set[tuple[int, int]]) -> dict:
+    """Per event: its (actor set, recipient set)."""
+    out = {e: (set(), set()) for e in events}
+    for s, e, role, a, b in links:
+        out.setdefault((s, e), (set(), set()))[ROLES.index(role)].add((a, b))
+    return out
+
+
+def record_counts(doc: Document, spans: list[Span], pred: set[Link]) -> np.ndarray:
+    """(right, predicted, gold) whole records: an event with exactly its gold actors and recipients."""
+    gold_events = {(s.start, s.end) for s in doc.spans if s.label == "EVENT" and in_scored(doc, s)}
+    pred_events = {(s.start, s.end) for s in spans if s.label == "EVENT" and in_scored(doc, s)}
+    gold, found = records_of(gold_links(doc), gold_events), records_of(pred, pred_events)
+    right = sum(1 for e, sets in found.items() if e in gold and gold[e] == sets)
+    return np.array([right, len(found), len(gold)], dtype=float)
+
+
+def in_scored(doc: Document, span: Span) -> bool:
+    return any(a <= span.start < b for (a, b), g in zip(doc.sentences, doc.gold) if g)
+
+
+def error_kinds(gold: set[Link], pred: set[Link]) -> Counter:
+    """Why predicted links are wrong and gold links missed."""
+    kinds: Counter = Counter()
+    for s, e, role, a, b in pred - gold:
+        same_event = {x for x in gold if x[:2] == (s, e)}
+        if (s, e, "actor" if role == "recipient" else "recipient", a, b) in gold:
+            kinds["role swapped"] += 1
+        elif any(x[2] == role for x in same_event):
+            kinds[f"wrong {role}"] += 1
+        else:
+            kinds[f"spurious {role}"] += 1
+    for s, e, role, _, _ in gold - pred:
+        if not any(x[:2] == (s, e) and x[2] == role for x in pred):
+            kinds[f"missed {role}"] += 1
+    return kinds
+
+
+def bootstrap(per_doc: dict[str, list[np.ndarray]], n_boot: int, seed: int = 0) -> dict:
+    """Pooled F1 per method, role and records with 95% CIs over resampled documents, and the
+    paired difference of each method from the position rule."""
+    rng = np.random.default_rng(seed)
+    n = len(next(iter(per_doc.values())))
+    draws = rng.integers(0, n, size=(n_boot, n))
+    out = {}
+    stacked = {m: np.stack(v) for m, v in per_doc.items()}  # (docs, rows, 3)
+    for m, arr in stacked.items():
+        point, boots = f1(arr.sum(0)), f1(arr[draws].sum(1))
+        out[m] = {"f1": point.tolist(), "ci": np.percentile(boots, [2.5, 97.5], axis=0).T.tolist()}
+        if m != "position" and "position" in stacked:
+            diff = boots - f1(stacked["position"][draws].sum(1))
+            out[m]["delta_vs_position"] = (point - f1(stacked["position"].sum(0))).tolist()
+            out[m]["delta_ci"] = np.percentile(diff, [2.5, 97.5], axis=0).T.tolist()
+    return out
+
+
+def cross_validate(corpora: str, work: Path, epochs: int, seed: int, ckpt: str | None, n_boot: int) -> dict:
+    from dateline.data.meantime import iter_documents
+    from dateline.tagging.linking import Linker
+
+    docs = list(iter_documents(Path(corpora)))
+    tagger = None
+    if ckpt:
+        from dateline.tagging.tagger import Tagger
+
+        tagger = Tagger(Path(ckpt))
+    results, seconds = {}, {}
+    for spans_kind in ("gold", "tagger") if tagger else ("gold",):
+        per_doc: dict[str, list[np.ndarray]] = {"position": [], "learned": []}
+        kinds: dict[str, Counter] = {"position": Counter(), "learned": Counter()}
+        for held in TOPICS:
+            model_dir = work / f"without_{held}_seed{seed}"
+            if not (model_dir / META).is_file():
+                pairs = meantime_pairs(corpora, [t for t in TOPICS if t != held])
+                seconds[held] = train(pairs, model_dir, epochs=epochs, seed=seed)["train_seconds"]
+            linker = Linker(model_dir)
+            fold = [d for d in docs if d.meta["topic"] == held]
+            spans_of = [d.spans for d in fold]
+            if spans_kind == "tagger":
+                spans_of = [[s for s, _ in p.spans()] for p in tagger.tag_documents(fold, only_gold=True)]
+            for doc, spans in zip(fold, spans_of):
+                gold = gold_links(doc)
+                for method, pred in (
+                    ("position", position_links(doc, spans)),
+                    ("learned", learned_links(doc, spans, linker)),
+                ):
+                    per_doc[method].append(np.vstack([counts(gold, pred), record_counts(doc, spans, pred)]))
+                    kinds[method] += error_kinds(gold, pred)
+        results[spans_kind] = {
+            "scores": bootstrap(per_doc, n_boot),
+            "counts": {m: np.stack(v).sum(0).tolist() for m, v in per_doc.items()},
+            "error_kinds": {m: dict(k.most_common()) for m, k in kinds.items()},
+        }
+    return {"rows": ["actor", "recipient", "links", "records"], "results": results, "train_seconds": seconds}
+
+
+def markdown(res: dict) -> str:
+    lines = [
+        "| spans | linking | actor F1 [95% CI] | recipient F1 | links F1 | records F1 | Δ links vs position [CI] |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for kind, r in res["results"].items():
+        for method, s in r["scores"].items():
+            cells = [f"{s['f1'][i]:.3f} [{s['ci'][i][0]:.3f}, {s['ci'][i][1]:.3f}]" for i in range(4)]
+            delta = "—"
+            if "delta_vs_position" in s:
+                delta = f"{s['delta_vs_position'][2]:+.3f} [{s['delta_ci'][2][0]:+.3f}, {s['delta_ci'][2][1]:+.3f}]"
+            lines.append(f"| {kind} | {method} | " + " | ".join(cells) + f" | {delta} |")
+    return "\n".join(lines) + "\n"
+
+
+@hydra_entry("linker_cv")
+def main(cfg) -> None:
+    from dateline.provenance import provenance
+
+    started = time.time()
+    res = cross_validate(cfg.corpora, Path(cfg.work), cfg.epochs, cfg.seed, cfg.ckpt, cfg.bootstrap)
+    res["config"] = {k: cfg[k] for k in ("epochs", "seed", "ckpt", "bootstrap")}
+    res["provenance"] = provenance(started, "cpu")
+    out = Path(cfg.out)
+    write_json_atomic(out / "results.json", res)
+    write_text_atomic(out / "results.md", markdown(res))
+    print(markdown(res))
+
+
+if __name__ == "__main__":
+    main()

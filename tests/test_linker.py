@@ -1,0 +1,90 @@
+"""The learned linker: roles from MEANTIME's links, the marked pair it reads, training and
+applying it, records with learned links, and the cross-validation's scoring against the rule."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from dateline.data.meantime import read_document
+from dateline.errors import DatelineError
+from dateline.eval.linking_cv import counts, error_kinds, f1, gold_links, position_links
+from dateline.training.linker import Pair, document_pairs, marked_words, role_of
+from tests.test_meantime import CAT, WORDS
+
+
+@pytest.fixture
+def linked_doc(tmp_path: Path):
+    tokens = "\n".join(f'<token number="{i}" sentence="0" t_id="{i + 1}">{w}</token>' for i, w in enumerate(WORDS))
+    path = tmp_path / "corpus_x" / "1_t.xml"
+    path.parent.mkdir()
+    # the bank is an organisation here: Arg1 of an ORG is a recipient
+    path.write_text(CAT.format(tokens=tokens).replace('ent_type="FIN"', 'ent_type="ORG"'))
+    return read_document(path)
+
+
+@pytest.mark.parametrize(
+    "sem_role, ent_type, role",
+    [("Arg0", "ORG", "actor"), ("Arg1", "PER", "recipient"), ("Arg2", "ORG", "recipient"), ("Arg1", "PRO", "none")],
+)
+def test_propbank_roles_map_to_record_roles(sem_role, ent_type, role):
+    assert role_of(sem_role, ent_type) == role
+
+
+def test_the_pair_is_read_with_both_ends_marked():
+    words = tuple("Putin met Trump in Da Nang .".split())
+    marked, first = marked_words(Pair(words, (1, 2), (2, 3)))
+    assert marked == ["Putin", "<<", "met", ">>", "[[", "Trump", "]]", "in", "Da", "Nang", "."]
+    assert marked[first] == "Trump"
+    marked, first = marked_words(Pair(words, (1, 2), (0, 1)))
+    assert marked[:6] == ["[[", "Putin", "]]", "<<", "met", ">>"] and marked[first] == "Putin"
+
+
+def test_gold_pairs_and_links_of_a_meantime_document(linked_doc):
+    # the ACTOR spans of the fixture: Russia (ORG); the bank becomes an ACTOR once it is an ORG
+    actors = [s for s in linked_doc.spans if s.label == "ACTOR"]
+    assert [(s.start, s.end) for s in actors] == [(0, 1), (2, 4)]
+    pairs = document_pairs(linked_doc, linked_doc.spans)
+    assert sorted((p.candidate, p.role) for p in pairs) == [((0, 1), "actor"), ((2, 4), "recipient")]
+    assert gold_links(linked_doc) == {(1, 2, "actor", 0, 1), (1, 2, "recipient", 2, 4)}
+    # the position rule: Russia before the event; "the bank" right after it, over "the"
+    assert position_links(linked_doc, linked_doc.spans) == gold_links(linked_doc)
+
+
+def test_link_counts_f1_and_error_kinds():
+    gold = {(1, 2, "actor", 0, 1), (1, 2, "recipient", 2, 4), (5, 6, "actor", 4, 5)}
+    pred = {(1, 2, "actor", 2, 4), (1, 2, "recipient", 0, 1), (5, 6, "actor", 4, 5), (8, 9, "actor", 7, 8)}
+    c = counts(gold, pred)
+    assert c.tolist() == [[1, 3, 2], [0, 1, 1], [1, 4, 3]]  # actor, recipient, both: (tp, pred, gold)
+    assert f1(c)[2] == pytest.approx(2 * (1 / 4) * (1 / 3) / (1 / 4 + 1 / 3))
+    assert error_kinds(gold, pred) == {"role swapped": 2, "spurious actor": 1}
+    assert f1(np.zeros(3)) == 0.0
+
+
+@pytest.mark.slow
+def test_a_trained_linker_gives_records_their_links(linked_doc, tmp_path: Path):
+    from dateline.tagging.linking import Linker
+    from dateline.tagging.records import Found, RecordTagger, document_records
+    from dateline.training.linker import train
+    from tests.test_records import tiny_encoder
+
+    pairs = document_pairs(linked_doc, linked_doc.spans) * 8
+    meta = train(pairs, tmp_path / "linker", encoder=str(tiny_encoder(tmp_path / "enc")), epochs=1)
+    assert meta["pairs_by_role"] == {"actor": 8, "recipient": 8}
+    linker = Linker(tmp_path / "linker")
+    probs = linker.probabilities(pairs[:2])
+    assert probs.shape == (2, 3) and np.allclose(probs.sum(1), 1.0, atol=1e-5)
+
+    spans = [Found(s, 0.9) for s in linked_doc.spans]
+    event = next(s for s in linked_doc.spans if s.label == "EVENT")
+    russia = next(s for s in linked_doc.spans if s.start == 0)
+    roles = {(event, russia): ("actor", 0.7)}
+    (record,) = document_records(linked_doc, spans, {}, "learned", roles)
+    assert [(a["text"], a["link_confidence"]) for a in record["actor"]] == [("Russia", 0.7)]
+    assert record["recipient"] == []
+    with pytest.raises(DatelineError, match="linking=learned needs a linker"):
+        RecordTagger(None, None, "learned")
+    with pytest.raises(DatelineError, match="not a linker model directory"):
+        Linker(tmp_path)

@@ -1,0 +1,199 @@
+"""Who did what to whom, learned: an event–participant linker trained on MEANTIME's HAS_PARTICIPANT.
+
+Every (event, ACTOR) pair of a sentence is one example: the sentence with the event between
+` << ` and ` >> ` and the candidate between ` [[ ` and ` ]] ` (the encoder's own words, no new
+vocabulary), classified at the candidate's first subword as `none`, `actor` or `recipient` —
+the modality classifier's reading (training/modality.py), here of a pair. The HF `Trainer`
+trains it, with the rarer roles weighted up (inverse frequency, at most 5).
+
+Roles from MEANTIME's PropBank links (`data/meantime.py: participants`), decided from the
+data and the user's article's gold records (docs/records.md): Arg0 -> actor (who acts: *Airbus
+announced*, *the board approved*); Arg1 or Arg2 of a person or an organisation -> recipient
+(whom it is done to or with: *sued Apple*, *met Trump*); every other pair -> none (an Arg1
+that is a product or an amount is what is acted on, not a recipient).
+
+`dateline linker` writes a model directory (`save_pretrained` + `linker.json`);
+`tagging.linking.Linker` applies it; `dateline linker-cv` measures it against the position rule.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from dateline.cli import hydra_entry
+from dateline.data.document import Document, Span
+from dateline.errors import DatelineError
+
+ROLES = ("none", "actor", "recipient")
+PERSON_OR_ORG = {"PER", "ORG"}
+CONTEXT_WORDS = 24
+MAX_LENGTH = 160
+META = "linker.json"
+
+
+@dataclass(frozen=True)
+class Pair:
+    """An event and a candidate participant in their sentence: word ranges [start, end)."""
+
+    words: tuple[str, ...]
+    event: tuple[int, int]
+    candidate: tuple[int, int]
+    role: str = "none"
+    source: str = ""
+
+
+def role_of(sem_role: str, ent_type: str) -> str:
+    if sem_role == "Arg0":
+        return "actor"
+    if sem_role in ("Arg1", "Arg2") and ent_type in PERSON_OR_ORG:
+        return "recipient"
+    return "none"
+
+
+def gold_roles(doc: Document) -> dict[tuple[int, int], list[tuple[Span, str]]]:
+    """Per event (start, end): its participants' spans with their roles (MEANTIME's links)."""
+    out: dict[tuple[int, int], list[tuple[Span, str]]] = {}
+    for event, part, sem_role, ent_type in doc.meta.get("participants", []):
+        role = role_of(sem_role, ent_type)
+        if role != "none":
+            out.setdefault((event.start, event.end), []).append((part, role))
+    return out
+
+
+def role_of_pair(links: list[tuple[Span, str]], candidate: Span) -> str:
+    """A candidate takes the role of a linked participant mention that contains it (MEANTIME's
+    participant mentions can be longer than the ACTOR span: *the chief executive of Airbus*);
+    actor wins over recipient."""
+    roles = {role for part, role in links if part.start <= candidate.start and candidate.end <= part.end}
+    return "actor" if "actor" in roles else "recipient" if "recipient" in roles else "none"
+
+
+def sentence_pairs(doc: Document, spans: Iterable[Span], links: dict | None = None) -> list[tuple[Span, Span, Pair]]:
+    """(event, candidate, pair) for every (EVENT, ACTOR) pair within a scored sentence of `doc`,
+    from `spans` (gold or predicted); the pair's role from `links` (`gold_roles`) when given."""
+    spans, links = list(spans), links or {}
+    out = []
+    for (a, b), scored in zip(doc.sentences, doc.gold):
+        if not scored:
+            continue
+        inside = [s for s in spans if a <= s.start < b]
+        words = tuple(doc.words[a:b])
+        for ev in (s for s in inside if s.label == "EVENT"):
+            for cand in (s for s in inside if s.label == "ACTOR"):
+                role = role_of_pair(links.get((ev.start, ev.end), []), cand)
+                pair = Pair(
+                    words, (ev.start - a, min(ev.end, b) - a), (cand.start - a, min(cand.end, b) - a), role, doc.id
+                )
+                out.append((ev, cand, pair))
+    return out
+
+
+def document_pairs(doc: Document, spans: Iterable[Span]) -> list[Pair]:
+    """The (EVENT, ACTOR) pairs of `doc` from `spans`, each with its gold role."""
+    return [pair for _, _, pair in sentence_pairs(doc, spans, gold_roles(doc))]
+
+
+def meantime_pairs(corpora: str | Path, topics: Iterable[str] | None = None) -> list[Pair]:
+    """The gold (EVENT, ACTOR) pairs of MEANTIME's annotated heads (of the given topic folders)."""
+    from dateline.data.meantime import iter_documents
+
+    wanted = None if topics is None else set(topics)
+    return [
+        p
+        for doc in iter_documents(Path(corpora))
+        if wanted is None or doc.meta["topic"] in wanted
+        for p in document_pairs(doc, doc.spans)
+    ]
+
+
+def marked_words(pair: Pair) -> tuple[list[str], int]:
+    """The sentence cut to CONTEXT_WORDS around the pair, the event and candidate marked; and
+    the index of the candidate's first word in it. (Event and candidate never overlap: a word
+    has one tag.)"""
+    (ea, eb), (ca, cb) = pair.event, pair.candidate
+    lo, hi = max(0, min(ea, ca) - CONTEXT_WORDS), min(len(pair.words), max(eb, cb) + CONTEXT_WORDS)
+    closers = {eb: ">>", cb: "]]"}
+    openers = {ea: "<<", ca: "[["}
+    out, first = [], 0
+    for i in range(lo, hi + 1):
+        if i in closers:
+            out.append(closers[i])
+        if i == hi:
+            break
+        if i in openers:
+            out.append(openers[i])
+        if i == ca:
+            first = len(out)
+        out.append(pair.words[i])
+    return out, first
+
+
+def role_weights(pairs: list[Pair], cap: float = 5.0) -> dict[str, float]:
+    counts = Counter(p.role for p in pairs)
+    top = max(counts.values(), default=1)
+    return {r: min(cap, top / counts[r]) if counts[r] else 1.0 for r in ROLES}
+
+
+def encode(pairs: list[Pair], tokenizer, weights: dict[str, float] | None = None) -> dict:
+    """Token ids of each marked pair, the position of the candidate's first subword (read by
+    `training.position_head.event_logits`), the role as a one-hot vector and the pair's weight."""
+    from dateline.training.position_head import encode_marked
+
+    weights = weights or {}
+    labels = [[float(r == p.role) for r in ROLES] for p in pairs]
+    return encode_marked(
+        tokenizer, [marked_words(p) for p in pairs], labels, [weights.get(p.role, 1.0) for p in pairs], MAX_LENGTH
+    )
+
+
+def train(
+    pairs: list[Pair],
+    out_dir: Path,
+    encoder: str | None = None,
+    epochs: int = 6,
+    learning_rate: float = 5e-5,
+    batch_size: int = 32,
+    seed: int = 0,
+) -> dict:
+    """Fine-tune the encoder on `pairs`, a role head read at each candidate's first subword;
+    write the model directory; return its meta."""
+    from dateline.training.position_head import fit
+
+    if not any(p.role != "none" for p in pairs):
+        raise DatelineError("no linked (event, participant) pairs to train on (is the corpora folder right?)")
+    weights = role_weights(pairs)
+    fitted = fit(
+        lambda tokenizer: encode(pairs, tokenizer, weights),
+        ROLES,
+        out_dir,
+        encoder,
+        epochs,
+        learning_rate,
+        batch_size,
+        seed,
+    )
+    meta = {
+        "roles": list(ROLES),
+        **fitted,
+        "pairs": len(pairs),
+        "pairs_by_role": dict(Counter(p.role for p in pairs)),
+        "role_weights": weights,
+    }
+    (out_dir / META).write_text(json.dumps(meta, indent=2))
+    return meta
+
+
+@hydra_entry("linker")
+def main(cfg) -> None:
+    """`dateline linker`: train the event–participant linker on MEANTIME's links."""
+    pairs = meantime_pairs(cfg.corpora, cfg.meantime_topics)
+    meta = train(pairs, Path(cfg.out), epochs=cfg.epochs, learning_rate=cfg.learning_rate, seed=cfg.seed)
+    print(json.dumps(meta, indent=2))
+
+
+if __name__ == "__main__":
+    main()
