@@ -1,6 +1,7 @@
 """Records on the user's article: which linking, measured. Runs `dateline eval-records` once for
-each linking rule (position, nearest) with one event tagger and one modality model, and writes a
-table. Usage: .venv/bin/python scripts/records_study.py <event model> <modality model> [<out.md>]
+each linking (position, nearest, and learned when a linker model is given) with one event tagger
+and one modality model, and writes a table.
+Usage: .venv/bin/python scripts/records_study.py <event model> <modality model> [<linker model>] [--out <out.md>]
 (default out: results/records/linking.md).
 
 results/records/study.md was made by this script's earlier version (`git show
@@ -20,22 +21,30 @@ from dateline.paths import PROJECT_ROOT as ROOT
 KEYS = ("events", "links_actor", "links_recipient", "links", "records")
 
 
-def run(linking: str, events: str, modality: str, out: Path) -> dict:
+def run(linking: str, events: str, modality: str, out: Path, linker: str | None = None) -> dict:
     if not (out / "results.json").is_file():
         cmd = [sys.executable, "-m", "dateline.cli", "eval-records", f"ckpt='{events}'", f"modality='{modality}'"]
         cmd += [f"linking={linking}", f"out='{out}'", "leaderboard_dir=null"]
+        cmd += [f"linker='{linker}'"] if linker else []
         subprocess.run(cmd, cwd=ROOT, check=True)
     return json.loads((out / "results.json").read_text())["results"]["records_heldout"]
 
 
 def main() -> None:
-    events, modality = sys.argv[1], sys.argv[2]
+    args = sys.argv[1:]
+    out = Path(args.pop(args.index("--out") + 1)) if "--out" in args else ROOT / "results" / "records" / "linking.md"
+    args = [a for a in args if a != "--out"]
+    events, modality, linker = args[0], args[1], args[2] if len(args) > 2 else None
     work = ROOT / "runs" / "records_study" / f"{Path(events).parent.name}+{Path(modality).name}"
     rows = {k: [run(k, events, modality, work / k)] for k in ("position", "nearest")}
+    if linker:
+        rows["learned"] = [run("learned", events, modality, work / f"learned+{Path(linker).name}", linker)]
     lines = [
         "# Event records on tass_putin_trump_apec: linking, measured",
         "",
-        f"Event tagger `{events}`, modality model `{modality}`. Strict F1 (precision / recall).",
+        f"Event tagger `{events}`, modality model `{modality}`"
+        + (f", linker `{linker}`" if linker else "")
+        + ". Strict F1 (precision / recall).",
         "",
         "| linking | " + " | ".join(KEYS) + " | mode acc. (gold events) | mode acc. (found events) |",
         "|---" * (len(KEYS) + 3) + "|",
@@ -59,7 +68,6 @@ def main() -> None:
         f"Modes of the {mode['n']} gold events: accuracy {mode['accuracy']:.4f}, macro-F1 {mode['macro_f1']:.4f}; {per}.",
         "",
     ]
-    out = Path(sys.argv[3]) if len(sys.argv) > 3 else ROOT / "results" / "records" / "linking.md"
     out.write_text("\n".join(lines))
     print("\n".join(lines))
 
