@@ -16,7 +16,8 @@ def options(group: str) -> list[str]:
 @pytest.mark.parametrize("labels", options("labels"))
 def test_every_label_scheme(compose_cfg, labels):
     scheme = instantiate(compose_cfg("train", [f"labels={labels}"]).labels)
-    assert isinstance(scheme, LabelScheme) and scheme.bio_labels[0] == "O" and len(scheme.entity_types) >= 2
+    assert isinstance(scheme, LabelScheme) and scheme.bio_labels[0] == "O"
+    assert scheme.bio_labels[1:] == [f"{p}-{t}" for t in scheme.entity_types for p in ("B", "I")]
 
 
 @pytest.mark.parametrize("model", options("model"))
@@ -29,7 +30,9 @@ def test_every_model_config(compose_cfg, model):
 def test_every_data_trainer_and_logger_option_composes_to_its_own_settings(compose_cfg):
     for option in options("data"):
         cfg = compose_cfg("train", [f"data={option}"])
-        assert cfg.data.name == option and cfg.data.reader in ("ecbplus", "conll")
+        assert cfg.data.name == option and cfg.data.reader in ("ecbplus", "conll", "timeml")
+        for other in cfg.data.also:  # every corpus joined in reads with its own split options
+            assert other.reader in ("ecbplus", "timeml") and other.reader != cfg.data.reader
     for option in options("trainer"):
         args = compose_cfg("train", [f"trainer={option}"]).trainer.args
         assert args._target_ == "transformers.TrainingArguments" and args.num_train_epochs == 8
