@@ -130,20 +130,20 @@ def platinum_documents(root: Path) -> list[Document]:
 
 
 def platinum_document(doc_id: str, rows: list[dict]) -> Document:
+    """One article: its tokens joined by single spaces, one sentence per line (the sentence
+    strings the CSV's offsets index), and its events from the BIO event columns."""
+    by_sentence: dict[int, list[dict]] = defaultdict(list)
+    for r in rows:
+        by_sentence[r["_sent"]].append(r)
     text, tokens, sentences, by_event = "", [], [], defaultdict(list)
-    for sent in sorted({r["_sent"] for r in rows}):
-        first = len(tokens)
-        words = [r for r in rows if r["_sent"] == sent]
-        line = " ".join(r["Token"] for r in words)
-        base = len(text)
-        pos = 0
-        for r in words:
-            pos = line.index(r["Token"], pos)
-            tokens.append(Token(r["Token"], base + pos, base + pos + len(r["Token"])))
-            pos += len(r["Token"])
+    for sent in sorted(by_sentence):
+        first, pos = len(tokens), len(text)
+        for r in by_sentence[sent]:
+            tokens.append(Token(r["Token"], pos, pos + len(r["Token"])))
+            pos += len(r["Token"]) + 1  # the single space (or the line break) after it
             if r["Is Event"] == "1":
                 by_event[r["Event Id"]].append((len(tokens) - 1, r))
-        text += line + "\n"
+        text += " ".join(r["Token"] for r in by_sentence[sent]) + "\n"
         sentences.append((first, len(tokens)))
     mentions, events = [], {}
     for eid, found in by_event.items():

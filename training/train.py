@@ -100,6 +100,11 @@ def encoded_splits(cfg: DictConfig, scheme, spec, tokenizer):
                     )
                 )
             ds = datasets.concatenate_datasets([ds, *more]) if more else ds
+            if not spec.crf and any(ds["unannotated"]):
+                raise DatelineError(
+                    "the training corpora leave some types unannotated (partial labels: O or one of those types), "
+                    "which only the CRF's loss can learn from: set model.crf=true"
+                )
         kwargs = dict(
             tokenizer=tokenizer, label2id=label2id, max_length=spec.max_length, stride=spec.stride, casing=spec.casing
         )
@@ -116,11 +121,6 @@ def encoded_splits(cfg: DictConfig, scheme, spec, tokenizer):
             "set decoding.tune=false (with decoding.o_bias/i_bias)"
         )
     train_ds = encoded("train", cfg.data.extra)
-    if not spec.crf and max(max(li) for li in train_ds["labels"]) >= len(label2id):
-        raise DatelineError(
-            "the training corpora leave some types unannotated (partial labels: O or one of those types), "
-            "which only the CRF's loss can learn from: set model.crf=true"
-        )
     dev_ds = encoded("dev", "none") if has_dev else None
     log.info("train: %d windows, %d labeled tokens", len(train_ds), int(np.sum(train_ds["n_labels"])))
     return train_ds, dev_ds
