@@ -39,6 +39,25 @@ def train_tiny(corpus_dir: Path, run_dir: Path, *overrides: str, epochs: int = 1
     return run_dir / "model"
 
 
+def train_briefly(corpus_dir: Path, run_dir: Path, *overrides: str) -> Path:
+    """A pretrained encoder fine-tuned briefly on the fixture corpus through the training entry
+    (6 epochs, batches of 4, no tuning, no evaluation): a model that tags something; its run dir."""
+    result = run(
+        "train",
+        *overrides,
+        f"corpora={corpus_dir}",
+        f"hydra.run.dir={run_dir}",
+        f"cache_dir={run_dir.parent / 'cache'}",
+        "trainer.args.num_train_epochs=6",
+        "trainer.args.per_device_train_batch_size=4",
+        "trainer.args.save_total_limit=1",
+        "decoding.tune=false",
+        "evaluate.enabled=false",
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return run_dir
+
+
 def micro_f1_from_predictions(path: Path, types: set[str]) -> float:
     """Strict micro-F1 recomputed from a task's predictions file (exact (start, end, label)
     matches of the trained `types`), to check the published score against what was predicted."""

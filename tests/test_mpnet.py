@@ -115,21 +115,8 @@ def test_the_real_weights_assemble_and_load_as_a_token_classifier(compose_cfg):
 def test_the_fast_path_agrees_with_fp32_for_real_mpnet(corpus_dir: Path, tmp_path: Path):
     """The real MPNet, fine-tuned briefly through the training entry, tags >= 99% of words
     the same with the bf16 fast path as in fp32 (as MiniLM does: tests/test_precision.py)."""
-    from tests.entry import run
+    from tests.entry import train_briefly
     from tests.test_precision import assert_fast_path_agrees
 
-    run_dir = tmp_path / "run"
-    res = run(
-        "train",
-        "experiment=mpnet",
-        f"corpora={corpus_dir}",
-        f"hydra.run.dir={run_dir}",
-        f"cache_dir={tmp_path / 'cache'}",
-        "trainer.args.num_train_epochs=6",
-        "trainer.args.per_device_train_batch_size=4",
-        "trainer.args.save_total_limit=1",
-        "decoding.tune=false",
-        "evaluate.enabled=false",
-    )
-    assert res.returncode == 0, res.stderr[-3000:]
+    run_dir = train_briefly(corpus_dir, tmp_path / "run", "experiment=mpnet")
     assert_fast_path_agrees(run_dir / "model")

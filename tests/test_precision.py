@@ -13,7 +13,7 @@ import pytest
 from dateline.bench.synthetic import news_like_text
 from dateline.errors import DatelineError
 from dateline.training.precision import resolve
-from tests.entry import ROOT, run
+from tests.entry import ROOT, train_briefly
 
 
 def test_auto_is_bf16_only_where_the_cpu_has_it():
@@ -45,20 +45,7 @@ def test_half_precision_checkpoint_is_trained_in_fp32(tmp_path: Path):
 @pytest.fixture(scope="module")
 def minilm_run(corpus_dir: Path, tmp_path_factory) -> Path:
     """The real MiniLM fine-tuned briefly on the fixture corpus through the training entry."""
-    run_dir = tmp_path_factory.mktemp("minilm") / "run"
-    res = run(
-        "train",
-        f"corpora={corpus_dir}",
-        f"hydra.run.dir={run_dir}",
-        f"cache_dir={run_dir.parent / 'cache'}",
-        "trainer.args.num_train_epochs=6",
-        "trainer.args.per_device_train_batch_size=4",
-        "trainer.args.save_total_limit=1",
-        "decoding.tune=false",
-        "evaluate.enabled=false",
-    )
-    assert res.returncode == 0, res.stderr[-3000:]
-    return run_dir
+    return train_briefly(corpus_dir, tmp_path_factory.mktemp("minilm") / "run")
 
 
 @pytest.mark.slow
