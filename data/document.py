@@ -73,6 +73,12 @@ class Document:
         """The [start, end) token range of the sentence that holds `token`."""
         return next((a, b) for a, b in self.sentences if a <= token < b)
 
+    def in_sentence(self, start: int, end: int) -> tuple[list[str], int, int]:
+        """The words of the sentence holding token `start`, and [start, end) within it (cut at
+        the sentence's end): what the classifiers that read one mention in context see."""
+        a, b = self.sentence_of(start)
+        return self.words[a:b], start - a, min(end, b) - a
+
     def gold_sentences(self) -> list[tuple[int, int]]:
         return [s for s, g in zip(self.sentences, self.gold) if g]
 

@@ -20,23 +20,23 @@ import numpy as np
 
 from dateline.cli import hydra_entry
 from dateline.eval.publish import append_leaderboard, commit_fields
-from dateline.eval.records import mode_scores
+from dateline.eval.records import mode_scores, prf
 from dateline.io import write_json_atomic, write_text_atomic
 from dateline.runs import MODALITY_META as META
 from dateline.tagging.modality import ModalityClassifier
-from dateline.training.modality import MODES, NOT_NEGATED, meantime_examples, train, training_examples
+from dateline.training.modality import MODES, meantime_examples, sources_of, train, training_examples
 
 TOPICS = ("corpus_airbus", "corpus_apple")
 
 
 def cross_validate(
-    corpora: str, work: Path, ecb_limit: int, epochs: int, seeds: list[int], weight_power: float = 1.0
+    corpora: str, work: Path, sources: dict, epochs: int, seeds: list[int], weight_power: float = 1.0
 ) -> dict:
     """Per topic and seed, a model trained without that topic (kept in `work` and reused when
     one trained with the same settings is there); the seeds' probabilities averaged are the
     ensemble's."""
     gold, probs = [], {s: [] for s in seeds}
-    folds, seconds = {}, {}
+    folds, seconds, model_dirs = {}, {}, []
     for held in TOPICS:
         train_topics = [t for t in TOPICS if t != held]
         test = meantime_examples(corpora, [held])
@@ -44,11 +44,12 @@ def cross_validate(
         fold_probs = []
         for seed in seeds:
             model_dir = work / f"without_{held}_seed{seed}"
-            if not trained_alike(model_dir, epochs, weight_power, ecb_limit):
-                examples = training_examples(corpora, train_topics, ecb_limit, seed)
+            if not trained_alike(model_dir, epochs, weight_power, sources):
+                examples = training_examples(corpora, train_topics, sources, seed)
                 seconds[f"{held}/{seed}"] = train(
-                    examples, model_dir, epochs=epochs, seed=seed, weight_power=weight_power
+                    examples, model_dir, epochs=epochs, seed=seed, weight_power=weight_power, sources=sources
                 )["train_seconds"]
+            model_dirs.append(model_dir)
             fold_probs.append(ModalityClassifier(model_dir).probabilities(events))
             probs[seed].append(fold_probs[-1])
         fold_gold = [x.allowed[0] for x in test]
@@ -59,20 +60,43 @@ def cross_validate(
         "per_seed": {str(s): mode_scores(gold, modes_of(np.concatenate(probs[s]))) for s in seeds},
         "majority_baseline": mode_scores(gold, ["asserted"] * len(gold)),
         "folds": folds,
+        "te3_platinum_polarity": platinum_polarity(corpora, model_dirs),
         "seeds": seeds,
         "train_seconds": seconds,
     }
     return res
 
 
-def trained_alike(model_dir: Path, epochs: int, weight_power: float, ecb_limit: int) -> bool:
-    """Whether `model_dir` holds a fold model trained with these settings (models from before
-    the weight power was recorded were trained with 0.5)."""
+def platinum_polarity(corpora: str, model_dirs: list[Path]) -> dict | None:
+    """Negated or not on TE3-Platinum's 746 gold events (its polarity column), by the fold
+    models' ensemble (none of them saw TempEval-3's test set); None without TempEval-3."""
+    from dateline.data.timeml import platinum_documents
+    from dateline.errors import CorpusNotFoundError
+
+    try:
+        docs = platinum_documents(Path(corpora))
+    except CorpusNotFoundError:
+        return None
+    events, gold = [], []
+    for doc in docs:
+        for ev in doc.meta["events"].values():
+            events.append(doc.in_sentence(ev["tokens"][0], ev["tokens"][-1] + 1))
+            gold.append(ev["polarity"] == "NEG")
+    probs = np.mean([ModalityClassifier(d).probabilities(events) for d in model_dirs], axis=0)
+    pred = [m == "negated" for m in modes_of(probs)]
+    return {
+        "negated": prf(sum(g and p for g, p in zip(gold, pred)), sum(pred), sum(gold)),
+        "accuracy": sum(g == p for g, p in zip(gold, pred)) / len(gold),
+        "n": len(gold),
+    }
+
+
+def trained_alike(model_dir: Path, epochs: int, weight_power: float, sources: dict) -> bool:
+    """Whether `model_dir` holds a fold model trained with these settings."""
     if not (model_dir / META).is_file():
         return False
     meta = json.loads((model_dir / META).read_text())
-    partial = meta.get("examples_by_label", {}).get("|".join(NOT_NEGATED), 0)
-    return (meta.get("epochs"), meta.get("weight_power", 0.5), partial) == (epochs, weight_power, ecb_limit)
+    return (meta.get("epochs"), meta.get("weight_power"), meta.get("sources")) == (epochs, weight_power, sources)
 
 
 def modes_of(probs: np.ndarray) -> list[str]:
@@ -99,6 +123,15 @@ def markdown(res: dict) -> str:
         lines.append(f"| {name} | {s['accuracy']:.4f} | {s['macro_f1']:.4f} | {per} |")
     counts = {m: res["pooled"]["per_mode"][m]["gold"] for m in MODES}
     lines += ["", f"{res['pooled']['n']} events; gold modes: {counts}.", ""]
+    if res.get("te3_platinum_polarity"):
+        pol = res["te3_platinum_polarity"]
+        neg = pol["negated"]
+        lines += [
+            f"TE3-Platinum polarity ({pol['n']} gold events, the fold models' ensemble): negated "
+            f"P {neg['precision']:.4f} R {neg['recall']:.4f} F1 {neg['f1']:.4f} ({neg['tp']} of {neg['gold']} found, "
+            f"{neg['pred']} predicted); negated-or-not accuracy {pol['accuracy']:.4f}.",
+            "",
+        ]
     return "\n".join(lines)
 
 
@@ -130,7 +163,7 @@ def main(cfg) -> None:
 
     started = time.time()
     seeds = list(cfg.seeds)
-    res = cross_validate(cfg.corpora, Path(cfg.work), cfg.ecb_limit, cfg.epochs, seeds, cfg.weight_power)
+    res = cross_validate(cfg.corpora, Path(cfg.work), sources_of(cfg), cfg.epochs, seeds, cfg.weight_power)
     record = {
         "results": {"modality_meantime_cv": res},
         "config": OmegaConf.to_container(cfg, resolve=True),

@@ -127,7 +127,6 @@ def evaluate(cfg, ckpt: Path, modality_dir: Path) -> dict:
     from dateline.eval.tasks import fingerprint
     from dateline.provenance import provenance
     from dateline.tagging.api import ArticleTagger
-    from dateline.tagging.records import event_in_sentence
 
     started = time.time()
     text_path, gold_path, out = Path(cfg.text), Path(cfg.gold), Path(cfg.out)
@@ -140,7 +139,7 @@ def evaluate(cfg, ckpt: Path, modality_dir: Path) -> dict:
     result = score_records(gold, pred)
     # modality alone: every gold event classified in its sentence
     spans = [doc_span(doc, r["event_start"], r["event_end"]) for r in gold]
-    modes = [m for m, _ in tagger.recorder.modality.classify([event_in_sentence(doc, s) for s in spans])]
+    modes = [m for m, _ in tagger.recorder.modality.classify([doc.in_sentence(s.start, s.end) for s in spans])]
     result["mode_on_gold_events"] = mode_scores([r["mode"] for r in gold], modes)
     result["linking"] = cfg.linking
     inputs = SimpleNamespace(files=lambda: [text_path, gold_path])

@@ -194,10 +194,4 @@ class RecordTagger:
 
     def modes(self, doc: Document, spans: list[Found]) -> dict[Span, tuple[str, float]]:
         events = [f.span for f in spans if f.span.label == "EVENT"]
-        return dict(zip(events, self.modality.classify([event_in_sentence(doc, e) for e in events])))
-
-
-def event_in_sentence(doc: Document, event: Span) -> tuple[list[str], int, int]:
-    """(sentence words, start, end) of an event span: what the modality classifier reads."""
-    a, b = doc.sentence_of(event.start)
-    return doc.words[a:b], event.start - a, min(event.end, b) - a
+        return dict(zip(events, self.modality.classify([doc.in_sentence(e.start, e.end) for e in events])))

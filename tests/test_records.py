@@ -55,13 +55,15 @@ def test_rare_modes_weigh_by_inverse_frequency_capped_and_partial_labels_do_not_
 
 
 def test_cross_validation_reuses_a_fold_model_only_when_trained_alike(tmp_path: Path):
-    assert not trained_alike(tmp_path, 8, 1.0, 3000)
-    meta = {"epochs": 8, "examples_by_label": {"asserted": 5, "asserted|planned|uncertain": 3000}}
+    sources = {"ecb_limit": 3000, "tbaq": False, "tbaq_limit": 1000}
+    assert not trained_alike(tmp_path, 8, 1.0, sources)
+    meta = {"epochs": 8, "weight_power": 1.0, "sources": sources}
     (tmp_path / "modality.json").write_text(json.dumps(meta))
-    assert trained_alike(tmp_path, 8, 0.5, 3000)  # recorded before the weight power was: 0.5
-    assert not trained_alike(tmp_path, 8, 1.0, 3000) and not trained_alike(tmp_path, 5, 0.5, 3000)
-    (tmp_path / "modality.json").write_text(json.dumps(meta | {"weight_power": 1.0}))
-    assert trained_alike(tmp_path, 8, 1.0, 3000) and not trained_alike(tmp_path, 8, 1.0, 1000)
+    assert trained_alike(tmp_path, 8, 1.0, dict(sources))
+    assert not trained_alike(tmp_path, 8, 0.5, sources) and not trained_alike(tmp_path, 5, 1.0, sources)
+    assert not trained_alike(tmp_path, 8, 1.0, sources | {"tbaq": True})
+    (tmp_path / "modality.json").write_text(json.dumps({"epochs": 8, "weight_power": 1.0}))
+    assert not trained_alike(tmp_path, 8, 1.0, sources)  # sources unrecorded: trained otherwise
 
 
 def test_event_is_marked_with_its_context_cut_to_a_window():

@@ -183,3 +183,23 @@ def test_joint_training_takes_timeml_rows_with_actor_unknown(tmp_path: Path):
         f"hydra.run.dir={tmp_path / 'refused'}",
     )
     assert refused.returncode != 0 and "model.crf=true" in refused.stderr
+
+
+def test_timeml_instances_give_modes_and_files_with_corrupt_polarity_are_left_out(tmp_path: Path):
+    from dateline.training.modality import NOT_NEGATED, modes_of_timeml, timeml_examples
+
+    assert modes_of_timeml({"polarity": "NEG", "tense": "FUTURE"}) == ("negated",)
+    assert modes_of_timeml({"polarity": "POS", "tense": "FUTURE"}) == ("planned",)
+    assert modes_of_timeml({"polarity": "POS", "tense": "NONE", "modality": "Might"}) == ("uncertain",)
+    assert modes_of_timeml({"polarity": "POS", "tense": "PAST", "modality": "would"}) == NOT_NEGATED
+    assert modes_of_timeml({"polarity": "POS", "tense": "PRESENT"}) == NOT_NEGATED  # not thereby asserted
+    assert modes_of_timeml({"polarity": None, "tense": None}) is None
+    root = make_tempeval3(tmp_path, n_docs=4)  # all four in the training split
+    corrupt = root / "tempeval3" / timeml.TBAQ / "AQUAINT" / "doc01.tml"
+    corrupt.write_text(TML.replace('polarity="POS"', 'polarity="NEG"').format(name="doc01"))
+    examples = timeml_examples(root, limit=None)
+    assert {x.source.split("@")[0] for x in examples} == {"doc00", "doc02", "doc03"}
+    negated = [x for x in examples if x.allowed == ("negated",)]
+    assert len(negated) == 3 and all(x.words[x.start : x.end] == ("collapsed",) for x in negated)
+    assert len(examples) == 3 * 4  # said, collapsed, resume, cease-fire; war has no instance
+    assert len(timeml_examples(root, limit=2)) == 3 + 2  # every single-mode event, 2 partial ones

@@ -8,6 +8,14 @@ Learnt where the data has it:
 - ECB+ says only negated or not: `NEG_ACTION_*` -> negated; an `ACTION_*` is "not negated",
   a *partial* label (asserted, planned or uncertain), trained by maximising the probability of
   the allowed set (a partial-label loss), so ECB+'s future events are not taught as asserted.
+- TempEval-3's TBAQ (`tbaq=true`) gives its events' `MAKEINSTANCE` attributes, mapped from the
+  data (docs/data.md, "Modality from TimeML"): polarity NEG -> negated; else tense FUTURE ->
+  planned; else a modal of possibility (*may*, *might*, *could*, ...) -> uncertain; everything
+  else -> not negated, a partial label (a past or present tense does not make an event asserted,
+  and *would*, *can*, *must*, *should* are not uncertain often enough to say so: in MEANTIME
+  the events after *can* are half asserted, half uncertain). Files whose polarity is corrupt
+  (AQUAINT: 25 of 73 files mark at least 90% of their events NEG, *said* included) are left
+  out, as are events without a `MAKEINSTANCE`; TBAQ's dev files are left for the tagger's dev.
 
 The classifier reads the sentence around the event with the event between ` << ` and ` >> `
 markers (the encoder's own words, no new vocabulary) and classifies the encoder's vector of
@@ -74,8 +82,8 @@ def meantime_examples(corpora: str | Path, topics: Iterable[str] | None = None) 
         if wanted is not None and doc.meta["topic"] not in wanted:
             continue
         for (a, b), attrs in sorted(doc.meta["modality"].items()):
-            s, e = doc.sentence_of(a)
-            out.append(Example(tuple(doc.words[s:e]), a - s, b - s, (mode_of_meantime(attrs),), f"{doc.id}@{a}"))
+            words, start, end = doc.in_sentence(a, b)
+            out.append(Example(tuple(words), start, end, (mode_of_meantime(attrs),), f"{doc.id}@{a}"))
     return out
 
 
@@ -92,13 +100,55 @@ def ecbplus_examples(corpora: str | Path, limit: int | None = 3000, seed: int = 
             if not (neg or m.tag.startswith("ACTION_")):
                 continue
             a, b = contiguous_runs(m.tokens)[0]
-            s, e = doc.sentence_of(a)
-            b = min(b, e)
-            ex = Example(tuple(doc.words[s:e]), a - s, b - s, ("negated",) if neg else NOT_NEGATED, f"{doc.id}@{a}")
+            words, start, end = doc.in_sentence(a, b)
+            ex = Example(tuple(words), start, end, ("negated",) if neg else NOT_NEGATED, f"{doc.id}@{a}")
             (negated if neg else others).append(ex)
     if limit is not None and limit < len(others):
         others = random.Random(seed).sample(others, limit)
     return negated + others
+
+
+UNCERTAIN_MODALS = frozenset({"may", "might", "could", "possible", "possibly", "potential", "unlikely", "likelihood"})
+CORRUPT_NEG_SHARE = 0.5  # a TimeML file marking at least this share of its events NEG is corrupt
+
+
+def modes_of_timeml(attrs: dict) -> tuple[str, ...] | None:
+    """The modes a TimeML event instance allows (one, or the partial "not negated"); None when
+    it has no `MAKEINSTANCE` (nothing known)."""
+    if attrs.get("polarity") is None:
+        return None
+    if attrs["polarity"] == "NEG":
+        return ("negated",)
+    if attrs.get("tense") == "FUTURE":
+        return ("planned",)
+    if (attrs.get("modality") or "").strip().lower() in UNCERTAIN_MODALS:
+        return ("uncertain",)
+    return NOT_NEGATED
+
+
+def neg_share(events: dict) -> float:
+    return sum(e["polarity"] == "NEG" for e in events.values()) / max(len(events), 1)
+
+
+def timeml_examples(corpora: str | Path, limit: int | None = 1000, seed: int = 0) -> list[Example]:
+    """TBAQ's training-split events with their modes (`modes_of_timeml`), files with corrupt
+    polarity left out: every single-mode event, and a seeded sample of `limit` partial ones."""
+    from dateline.data.timeml import iter_documents
+
+    single, partial = [], []
+    for doc in iter_documents(Path(corpora), "train"):
+        if neg_share(doc.meta["events"]) >= CORRUPT_NEG_SHARE:
+            continue
+        for eid, ev in sorted(doc.meta["events"].items()):
+            allowed = modes_of_timeml(ev)
+            if allowed is None:
+                continue
+            words, start, end = doc.in_sentence(ev["tokens"][0], ev["tokens"][-1] + 1)
+            ex = Example(tuple(words), start, end, allowed, f"{doc.id}@{eid}")
+            (single if len(allowed) == 1 else partial).append(ex)
+    if limit is not None and limit < len(partial):
+        partial = random.Random(seed).sample(partial, limit)
+    return single + partial
 
 
 def marked_words(words: Iterable[str], start: int, end: int) -> list[str]:
@@ -138,9 +188,11 @@ def train(
     batch_size: int = 32,
     seed: int = 0,
     weight_power: float = 1.0,
+    sources: dict | None = None,
 ) -> dict:
     """Fine-tune the encoder with a mode head read at each event's first subword on `examples`;
-    write the model directory; return its meta."""
+    write the model directory; return its meta (with `sources`, the settings that chose the
+    examples, so a model trained alike can be found again)."""
     from dateline.training.position_head import fit
 
     if not examples:
@@ -160,6 +212,7 @@ def train(
         "modes": list(MODES),
         **fitted,
         "examples": len(examples),
+        "sources": sources or {},
         "weight_power": weight_power,
         "mode_weights": weights,
         "examples_by_label": dict(Counter("|".join(x.allowed) for x in examples)),
@@ -169,9 +222,19 @@ def train(
 
 
 def training_examples(
-    corpora: str | Path, meantime_topics: Iterable[str] | None, ecb_limit: int, seed: int
+    corpora: str | Path, meantime_topics: Iterable[str] | None, sources: dict, seed: int
 ) -> list[Example]:
-    return meantime_examples(corpora, meantime_topics) + ecbplus_examples(corpora, ecb_limit, seed)
+    """MEANTIME's events (of the given topics), ECB+'s (`sources["ecb_limit"]` partial ones
+    sampled) and, with `sources["tbaq"]`, TBAQ's (`sources["tbaq_limit"]` partial ones)."""
+    out = meantime_examples(corpora, meantime_topics) + ecbplus_examples(corpora, sources["ecb_limit"], seed)
+    if sources.get("tbaq"):
+        out += timeml_examples(corpora, sources["tbaq_limit"], seed)
+    return out
+
+
+def sources_of(cfg) -> dict:
+    """The settings (from a modality or modality-cv config) that choose the training examples."""
+    return {"ecb_limit": int(cfg.ecb_limit), "tbaq": bool(cfg.tbaq), "tbaq_limit": int(cfg.tbaq_limit)}
 
 
 @hydra_entry("modality")
@@ -179,10 +242,11 @@ def main(cfg) -> None:
     """`dateline modality`: train the classifier (one seed, or an ensemble of several seeds)."""
     out = Path(cfg.out)
     seeds = list(cfg.seeds)
+    sources = sources_of(cfg)
     for seed in seeds:
-        examples = training_examples(cfg.corpora, cfg.meantime_topics, cfg.ecb_limit, seed)
+        examples = training_examples(cfg.corpora, cfg.meantime_topics, sources, seed)
         where = out if len(seeds) == 1 else out / f"seed_{seed}"
-        meta = train(examples, where, epochs=cfg.epochs, seed=seed, weight_power=cfg.weight_power)
+        meta = train(examples, where, epochs=cfg.epochs, seed=seed, weight_power=cfg.weight_power, sources=sources)
         print(json.dumps(meta, indent=2))
     if len(seeds) > 1:
         members = [f"seed_{s}" for s in seeds]
