@@ -14,6 +14,7 @@ error kinds. `dateline linker-cv` (`make linker-cv`) writes results.json and res
 
 from __future__ import annotations
 
+import json
 import time
 from collections import Counter
 from pathlib import Path
@@ -41,25 +42,18 @@ def gold_links(doc: Document) -> set[Link]:
 
 def position_links(doc: Document, spans: list[Span]) -> set[Link]:
     """The position rule's links among `spans` (tagging/records.py, the default linking)."""
-    from dateline.tagging.records import Found, link
+    from dateline.tagging.records import position_roles
 
     out = set()
     for (a, b), scored in zip(doc.sentences, doc.gold):
-        if not scored:
-            continue
-        inside = sorted((s for s in spans if a <= s.start < b), key=lambda s: s.start)
-        actors = [Found(s, 1.0) for s in inside if s.label == "ACTOR"]
-        events = [s for s in inside if s.label == "EVENT"]
-        for k, ev in enumerate(events):
-            following = events[k + 1].start if k + 1 < len(events) else b
-            doers, recipients = link(ev, actors, "position", doc.words, following)
-            out |= {(ev.start, ev.end, "actor", x.span.start, x.span.end) for x in doers}
-            out |= {(ev.start, ev.end, "recipient", x.span.start, x.span.end) for x in recipients}
+        if scored:
+            roles = position_roles(doc.words, [s for s in spans if a <= s.start < b], b)
+            out |= {(ev.start, ev.end, role, x.start, x.end) for (ev, x), role in roles.items()}
     return out
 
 
 def learned_links(doc: Document, spans: list[Span], linker) -> set[Link]:
-    found = sentence_pairs(doc, spans)
+    found = sentence_pairs(doc, spans, hint=linker.hint)
     roles = linker.roles([p for _, _, p in found]) if found else []
     return {(ev.start, ev.end, r, c.start, c.end) for (ev, c, _), (r, _) in zip(found, roles) if r != "none"}
 
@@ -139,7 +133,9 @@ def bootstrap(per_doc: dict[str, list[np.ndarray]], n_boot: int, seed: int = 0) 
     return out
 
 
-def cross_validate(corpora: str, work: Path, epochs: int, seed: int, ckpt: str | None, n_boot: int) -> dict:
+def cross_validate(
+    corpora: str, work: Path, epochs: int, seed: int, ckpt: str | None, n_boot: int, hint: bool = False
+) -> dict:
     from dateline.data.meantime import iter_documents
     from dateline.tagging.linking import Linker
 
@@ -155,9 +151,9 @@ def cross_validate(corpora: str, work: Path, epochs: int, seed: int, ckpt: str |
         kinds: dict[str, Counter] = {"position": Counter(), "learned": Counter()}
         for held in TOPICS:
             model_dir = work / f"without_{held}_seed{seed}"
-            if not (model_dir / META).is_file():
-                pairs = meantime_pairs(corpora, [t for t in TOPICS if t != held])
-                seconds[held] = train(pairs, model_dir, epochs=epochs, seed=seed)["train_seconds"]
+            if not trained_alike(model_dir, epochs, hint):
+                pairs = meantime_pairs(corpora, [t for t in TOPICS if t != held], hint)
+                seconds[held] = train(pairs, model_dir, epochs=epochs, seed=seed, hint=hint)["train_seconds"]
             linker = Linker(model_dir)
             fold = [d for d in docs if d.meta["topic"] == held]
             spans_of = [d.spans for d in fold]
@@ -177,6 +173,14 @@ def cross_validate(corpora: str, work: Path, epochs: int, seed: int, ckpt: str |
             "error_kinds": {m: dict(k.most_common()) for m, k in kinds.items()},
         }
     return {"rows": ["actor", "recipient", "links", "records"], "results": results, "train_seconds": seconds}
+
+
+def trained_alike(model_dir: Path, epochs: int, hint: bool) -> bool:
+    """Whether `model_dir` holds a fold model trained with these settings (reused)."""
+    if not (model_dir / META).is_file():
+        return False
+    meta = json.loads((model_dir / META).read_text())
+    return (meta.get("epochs"), meta.get("rule_hint", False)) == (epochs, hint)
 
 
 def markdown(res: dict) -> str:
@@ -199,8 +203,8 @@ def main(cfg) -> None:
     from dateline.provenance import provenance
 
     started = time.time()
-    res = cross_validate(cfg.corpora, Path(cfg.work), cfg.epochs, cfg.seed, cfg.ckpt, cfg.bootstrap)
-    res["config"] = {k: cfg[k] for k in ("epochs", "seed", "ckpt", "bootstrap")}
+    res = cross_validate(cfg.corpora, Path(cfg.work), cfg.epochs, cfg.seed, cfg.ckpt, cfg.bootstrap, cfg.rule_hint)
+    res["config"] = {k: cfg[k] for k in ("epochs", "seed", "ckpt", "bootstrap", "rule_hint")}
     res["provenance"] = provenance(started, "cpu")
     out = Path(cfg.out)
     write_json_atomic(out / "results.json", res)

@@ -24,6 +24,7 @@ class Linker:
             raise DatelineError(f"not a linker model directory (no {META}; `dateline linker` writes one)", model_dir)
         self.meta = json.loads((self.model_dir / META).read_text())
         self.batch_size = batch_size
+        self.hint = bool(self.meta.get("rule_hint", False))  # pairs carry the position rule's role
         self.tokenizer = AutoTokenizer.from_pretrained(self.model_dir)
         self.model = AutoModelForTokenClassification.from_pretrained(self.model_dir).eval()
 

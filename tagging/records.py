@@ -106,6 +106,20 @@ def link(
     return nearest_before(event, actors, words), recipients
 
 
+def position_roles(words: list[str], spans: list[Span], end: int) -> dict[tuple[Span, Span], str]:
+    """The position rule's role of each (event, ACTOR) pair it links among one sentence's
+    `spans` (the sentence ends at token `end`); actor wins where it gives both."""
+    inside = sorted(spans, key=lambda s: s.start)
+    actors = [Found(s, 1.0) for s in inside if s.label == "ACTOR"]
+    events = [s for s in inside if s.label == "EVENT"]
+    out: dict[tuple[Span, Span], str] = {}
+    for k, ev in enumerate(events):
+        following = events[k + 1].start if k + 1 < len(events) else end
+        doers, recipients = link(ev, actors, "position", words, following)
+        out |= {(ev, x.span): "recipient" for x in recipients} | {(ev, x.span): "actor" for x in doers}
+    return out
+
+
 def learned_links(event: Span, actors: list[Found], roles: dict) -> tuple[list[Found], list[Found]]:
     """(actors, recipients) of one event: the sentence's ACTORs the linker gave that role."""
     picked = {role: [a for a in actors if roles.get((event, a.span), ("none", 0.0))[0] == role] for role in ROLES}
@@ -189,7 +203,7 @@ class RecordTagger:
         """The linker's (role, confidence) for every (event, ACTOR) pair of each sentence."""
         from dateline.training.linker import sentence_pairs
 
-        found = sentence_pairs(doc, [f.span for f in spans])
+        found = sentence_pairs(doc, [f.span for f in spans], hint=self.linker.hint)
         return {(ev, cand): r for (ev, cand, _), r in zip(found, self.linker.roles([p for _, _, p in found]))}
 
     def modes(self, doc: Document, spans: list[Found]) -> dict[Span, tuple[str, float]]:

@@ -42,6 +42,14 @@ def test_the_pair_is_read_with_both_ends_marked():
     assert marked[:6] == ["[[", "Putin", "]]", "<<", "met", ">>"] and marked[first] == "Putin"
 
 
+def test_rule_hints_carry_the_position_rules_role_into_the_read_sequence(linked_doc):
+    hinted = {p.candidate: p for p in document_pairs(linked_doc, linked_doc.spans, hint=True)}
+    assert {c: p.rule for c, p in hinted.items()} == {(0, 1): "actor", (2, 4): "recipient"}
+    marked, first = marked_words(hinted[(2, 4)])
+    assert marked[:2] == ["recipient", ":"] and marked[first] == linked_doc.words[2]
+    assert all(p.rule == "" for p in document_pairs(linked_doc, linked_doc.spans))  # no hints: as before
+
+
 def test_gold_pairs_and_links_of_a_meantime_document(linked_doc):
     # the ACTOR spans of the fixture: Russia (ORG); the bank becomes an ACTOR once it is an ORG
     actors = [s for s in linked_doc.spans if s.label == "ACTOR"]
@@ -72,8 +80,9 @@ def test_a_trained_linker_gives_records_their_links(linked_doc, tmp_path: Path):
 
     pairs = document_pairs(linked_doc, linked_doc.spans) * 8
     meta = train(pairs, tmp_path / "linker", encoder=str(tiny_encoder(tmp_path / "enc")), epochs=1)
-    assert meta["pairs_by_role"] == {"actor": 8, "recipient": 8}
+    assert meta["pairs_by_role"] == {"actor": 8, "recipient": 8} and meta["rule_hint"] is False
     linker = Linker(tmp_path / "linker")
+    assert linker.hint is False
     probs = linker.probabilities(pairs[:2])
     assert probs.shape == (2, 3) and np.allclose(probs.sum(1), 1.0, atol=1e-5)
 

@@ -44,6 +44,7 @@ class Pair:
     candidate: tuple[int, int]
     role: str = "none"
     source: str = ""
+    rule: str = ""  # with rule hints: the position rule's role of the pair, read by the model
 
 
 def role_of(sem_role: str, ent_type: str) -> str:
@@ -72,32 +73,44 @@ def role_of_pair(links: list[tuple[Span, str]], candidate: Span) -> str:
     return "actor" if "actor" in roles else "recipient" if "recipient" in roles else "none"
 
 
-def sentence_pairs(doc: Document, spans: Iterable[Span], links: dict | None = None) -> list[tuple[Span, Span, Pair]]:
+def sentence_pairs(
+    doc: Document, spans: Iterable[Span], links: dict | None = None, hint: bool = False
+) -> list[tuple[Span, Span, Pair]]:
     """(event, candidate, pair) for every (EVENT, ACTOR) pair within a scored sentence of `doc`,
-    from `spans` (gold or predicted); the pair's role from `links` (`gold_roles`) when given."""
+    from `spans` (gold or predicted); the pair's role from `links` (`gold_roles`) when given;
+    with `hint`, the position rule's role of the pair too."""
+    from dateline.tagging.records import position_roles
+
     spans, links = list(spans), links or {}
     out = []
     for (a, b), scored in zip(doc.sentences, doc.gold):
         if not scored:
             continue
         inside = [s for s in spans if a <= s.start < b]
+        rules = position_roles(doc.words, inside, b) if hint else {}
         words = tuple(doc.words[a:b])
         for ev in (s for s in inside if s.label == "EVENT"):
             for cand in (s for s in inside if s.label == "ACTOR"):
                 role = role_of_pair(links.get((ev.start, ev.end), []), cand)
+                rule = rules.get((ev, cand), "none") if hint else ""
                 pair = Pair(
-                    words, (ev.start - a, min(ev.end, b) - a), (cand.start - a, min(cand.end, b) - a), role, doc.id
+                    words,
+                    (ev.start - a, min(ev.end, b) - a),
+                    (cand.start - a, min(cand.end, b) - a),
+                    role,
+                    doc.id,
+                    rule,
                 )
                 out.append((ev, cand, pair))
     return out
 
 
-def document_pairs(doc: Document, spans: Iterable[Span]) -> list[Pair]:
+def document_pairs(doc: Document, spans: Iterable[Span], hint: bool = False) -> list[Pair]:
     """The (EVENT, ACTOR) pairs of `doc` from `spans`, each with its gold role."""
-    return [pair for _, _, pair in sentence_pairs(doc, spans, gold_roles(doc))]
+    return [pair for _, _, pair in sentence_pairs(doc, spans, gold_roles(doc), hint)]
 
 
-def meantime_pairs(corpora: str | Path, topics: Iterable[str] | None = None) -> list[Pair]:
+def meantime_pairs(corpora: str | Path, topics: Iterable[str] | None = None, hint: bool = False) -> list[Pair]:
     """The gold (EVENT, ACTOR) pairs of MEANTIME's annotated heads (of the given topic folders)."""
     from dateline.data.meantime import iter_documents
 
@@ -106,19 +119,20 @@ def meantime_pairs(corpora: str | Path, topics: Iterable[str] | None = None) -> 
         p
         for doc in iter_documents(Path(corpora))
         if wanted is None or doc.meta["topic"] in wanted
-        for p in document_pairs(doc, doc.spans)
+        for p in document_pairs(doc, doc.spans, hint)
     ]
 
 
 def marked_words(pair: Pair) -> tuple[list[str], int]:
     """The sentence cut to CONTEXT_WORDS around the pair, the event and candidate marked; and
     the index of the candidate's first word in it. (Event and candidate never overlap: a word
-    has one tag.)"""
+    has one tag.) With a rule hint, the sequence opens with it: `actor :` (or `recipient :`,
+    `none :`)."""
     (ea, eb), (ca, cb) = pair.event, pair.candidate
     lo, hi = max(0, min(ea, ca) - CONTEXT_WORDS), min(len(pair.words), max(eb, cb) + CONTEXT_WORDS)
     closers = {eb: ">>", cb: "]]"}
     openers = {ea: "<<", ca: "[["}
-    out, first = [], 0
+    out, first = ([pair.rule, ":"] if pair.rule else []), 0
     for i in range(lo, hi + 1):
         if i in closers:
             out.append(closers[i])
@@ -158,9 +172,11 @@ def train(
     learning_rate: float = 5e-5,
     batch_size: int = 32,
     seed: int = 0,
+    hint: bool = False,
 ) -> dict:
-    """Fine-tune the encoder on `pairs`, a role head read at each candidate's first subword;
-    write the model directory; return its meta."""
+    """Fine-tune the encoder on `pairs` (made with rule hints or not: `hint` says which, and
+    the meta keeps it so the linker is applied alike), a role head read at each candidate's
+    first subword; write the model directory; return its meta."""
     from dateline.training.position_head import fit
 
     if not any(p.role != "none" for p in pairs):
@@ -182,6 +198,7 @@ def train(
         "pairs": len(pairs),
         "pairs_by_role": dict(Counter(p.role for p in pairs)),
         "role_weights": weights,
+        "rule_hint": hint,
     }
     (out_dir / META).write_text(json.dumps(meta, indent=2))
     return meta
@@ -190,8 +207,10 @@ def train(
 @hydra_entry("linker")
 def main(cfg) -> None:
     """`dateline linker`: train the event–participant linker on MEANTIME's links."""
-    pairs = meantime_pairs(cfg.corpora, cfg.meantime_topics)
-    meta = train(pairs, Path(cfg.out), epochs=cfg.epochs, learning_rate=cfg.learning_rate, seed=cfg.seed)
+    pairs = meantime_pairs(cfg.corpora, cfg.meantime_topics, cfg.rule_hint)
+    meta = train(
+        pairs, Path(cfg.out), epochs=cfg.epochs, learning_rate=cfg.learning_rate, seed=cfg.seed, hint=cfg.rule_hint
+    )
     print(json.dumps(meta, indent=2))
 
 
