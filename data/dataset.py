@@ -126,24 +126,14 @@ def unannotated_types(doc: Document, scheme: LabelScheme | None) -> list[str]:
     return [t for t in scheme.entity_types if t not in mapped]
 
 
-def sentence_rows(
-    docs: list[Document], extra: str = "none", scheme: LabelScheme | None = None, unannotated: tuple = ()
-) -> Iterator[dict]:
-    """One row (id, words, IOB2 tags, unannotated types) per labeled sentence; `unannotated`:
-    types the corpus marks only in part (cameo_roles marks the source and target actors of one
-    event a sentence, not every actor), unannotated on the words it leaves unmarked too."""
+def sentence_rows(docs: list[Document], extra: str = "none", scheme: LabelScheme | None = None) -> Iterator[dict]:
+    """One row (id, words, IOB2 tags, unannotated types) per labeled sentence."""
     for doc in docs:
         bio = spans_to_bio(len(doc.tokens), doc.spans)
-        unknown = set(unannotated_types(doc, scheme)) | set(unannotated)
-        unannotated_here = [t for t in scheme.entity_types if t in unknown] if scheme else []
+        unannotated = unannotated_types(doc, scheme)
         for i, ((a, b), on) in enumerate(zip(doc.sentences, labeled_sentences(doc, extra))):
             if on:
-                yield {
-                    "id": sentence_id(doc, i),
-                    "words": doc.words[a:b],
-                    "tags": bio[a:b],
-                    "unannotated": unannotated_here,
-                }
+                yield {"id": sentence_id(doc, i), "words": doc.words[a:b], "tags": bio[a:b], "unannotated": unannotated}
 
 
 def _generate(
@@ -158,11 +148,10 @@ def _generate(
     reader: str = "ecbplus",
     folder: str = "",
     dev_every: int = 10,
-    unannotated: tuple = (),
 ) -> Iterator[dict]:
     scheme = LabelScheme.from_config(scheme_name, scheme_types)
     docs = load_split(root, scheme, split, dev_topics, test_topics, reader, folder, dev_every)
-    yield from sentence_rows(docs, extra, scheme, unannotated)
+    yield from sentence_rows(docs, extra, scheme)
 
 
 def build_dataset(
@@ -176,10 +165,8 @@ def build_dataset(
     reader: str = "ecbplus",
     folder: str = "",
     dev_every: int = 10,
-    unannotated: tuple = (),
 ) -> datasets.Dataset:
-    """A cached Dataset for one split; the cache key covers the corpus files and every option.
-    `unannotated`: types the corpus marks only in part (`sentence_rows`)."""
+    """A cached Dataset for one split; the cache key covers the corpus files and every option."""
     from dateline.data import conll
     from dateline.data.corpora import code_fingerprint, data_fingerprint
 
@@ -199,7 +186,6 @@ def build_dataset(
         reader=reader,
         folder=folder,
         dev_every=dev_every,
-        **({"unannotated": tuple(unannotated)} if unannotated else {}),  # earlier cache keys stay valid
         scheme_name=scheme.name,
         scheme_types={k: list(v) for k, v in scheme.types.items()},
         split=split,

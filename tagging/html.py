@@ -101,6 +101,12 @@ td.mode-negated{color:#d62828}td.mode-planned{color:#2a9d8f}td.mode-uncertain{co
 """
 
 
+def participant(item: dict) -> str:
+    """A linked participant's text, with the learned linker's confidence in the link when given."""
+    conf = item.get("link_confidence")
+    return html.escape(item["text"]) + (f" <small class='link-conf'>({conf:.2f})</small>" if conf is not None else "")
+
+
 def records_html(results: list[dict]) -> str:
     """Each article with its events and actors marked and each record's links drawn (actor:
     solid line to its event, recipient: dashed), then a table of the records."""
@@ -108,14 +114,14 @@ def records_html(results: list[dict]) -> str:
 
     body = [
         "<p class='legend'>Lines join an event to its <b>actor</b> (solid) and <b>recipient</b> (dashed); "
-        "the table gives each event's mode.</p>"
+        "the table gives each event's mode (and, with the learned linker, each link's confidence).</p>"
     ]
     for r in results:
         key = html.escape(r["id"])
         spans = {(s["start"], s["end"], s["label"], s["confidence"]) for s in r["spans"]}
         table = ["<table><tr><th>event</th><th>mode</th><th>actor</th><th>recipient</th><th>confidence</th></tr>"]
         for rec in r["records"]:
-            names = {role: ", ".join(html.escape(a["text"]) for a in rec[role]) for role in ("actor", "recipient")}
+            names = {role: ", ".join(participant(a) for a in rec[role]) for role in ("actor", "recipient")}
             table.append(
                 f"<tr><td>{html.escape(rec['event_text'])}</td><td class='mode-{rec['mode']}'>{rec['mode']}</td>"
                 f"<td>{names['actor']}</td><td>{names['recipient']}</td><td>{rec['confidence']:.2f}</td></tr>"

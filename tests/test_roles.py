@@ -70,20 +70,6 @@ def test_malformed_line_is_refused_with_file_and_line(tmp_path: Path, line: str,
     assert str(path) in str(err.value) and "line 15" in str(err.value) and problem in str(err.value)
 
 
-def test_actor_phrases_become_actor_rows_with_the_rest_unannotated(tmp_path: Path):
-    """data=ecbplus_cameo: cameo_roles marks the two sides of one event a sentence, so its rows
-    say where actors are and leave every other word open (EVENT or ACTOR or O)."""
-    from dateline.data.dataset import build_dataset
-
-    root = make_roles_corpus(tmp_path)
-    scheme = LabelScheme.from_config("events_actors", {"EVENT": ["ACTION_*"], "ACTOR": ["HUMAN_PART*", "S", "T", "R"]})
-    rows = build_dataset(root, scheme, "test", reader="conll", folder="roles", unannotated=("ACTOR", "EVENT"))
-    assert rows["tags"][0] == ["B-ACTOR", "I-ACTOR", "O", "B-ACTOR", "I-ACTOR", "O"]
-    assert rows["unannotated"] == [["EVENT", "ACTOR"]] * 2  # in the scheme's order
-    plain = build_dataset(root, scheme, "test", reader="conll", folder="roles")
-    assert plain["unannotated"] == [[], []] and plain["tags"] == rows["tags"]
-
-
 def test_missing_corpus_names_what_was_expected(tmp_path: Path):
     with pytest.raises(DatelineError, match="roles/train.txt"):
         list(conll.iter_documents(tmp_path, "roles", "train"))

@@ -84,7 +84,6 @@ def encoded_splits(cfg: DictConfig, scheme, spec, tokenizer):
                     split,
                     other.get("extra", "none"),
                     cache_dir=cfg.cache_dir,
-                    unannotated=tuple(other.get("unannotated") or ()),
                     **split_options(other),
                 )
                 for other in cfg.data.get("also") or []
