@@ -49,13 +49,13 @@ def flatten(cfg: dict, prefix: str = "") -> dict[str, object]:
     return out
 
 
-def ignored(key: str) -> bool:
-    return any(key == i or key.startswith(i + ".") for i in IGNORED_KEYS)
+def ignored(key: str, also: tuple[str, ...] = ()) -> bool:
+    return any(key == i or key.startswith(i + ".") for i in IGNORED_KEYS + tuple(also))
 
 
-def system_key(config: dict) -> tuple:
+def system_key(config: dict, also_ignored: tuple[str, ...] = ()) -> tuple:
     flat = flatten(config)
-    keep = {k: v for k, v in flat.items() if not ignored(k)}
+    keep = {k: v for k, v in flat.items() if not ignored(k, also_ignored)}
     keep = {k: v for k, v in keep.items() if not k.startswith("trainer.args.output_dir")}
     return tuple(sorted(keep.items(), key=lambda kv: kv[0]))
 
@@ -145,9 +145,10 @@ def commit_of(record: dict) -> str:
     return (git.get("commit") or "unknown")[:7]
 
 
-def compare(runs: list[Path], by_commit: bool = False) -> dict:
-    """Runs grouped into systems by their config (less seeds and paths); with `by_commit`, runs
-    of the same config at different git commits are different systems (the code changed)."""
+def compare(runs: list[Path], by_commit: bool = False, ignore: tuple[str, ...] = ()) -> dict:
+    """Runs grouped into systems by their config (less seeds and paths, and the `ignore`d keys:
+    settings the user knows changed nothing, e.g. a tag mapping no training corpus uses); with
+    `by_commit`, runs of the same config at different git commits are different systems."""
     groups: dict[tuple, list[tuple[Path, dict]]] = {}
     for run in runs:
         record = json.loads((run / "results.json").read_text())
@@ -155,7 +156,7 @@ def compare(runs: list[Path], by_commit: bool = False) -> dict:
             record["config"] = {"ckpt": record["evaluation"]["model_dir"]}
         if "config" not in record or "results" not in record:
             continue
-        key = system_key(record["config"]) + ((("commit", commit_of(record)),) if by_commit else ())
+        key = system_key(record["config"], ignore) + ((("commit", commit_of(record)),) if by_commit else ())
         groups.setdefault(key, []).append((run, record))
     if not groups:
         return {"systems": [], "differing": []}
@@ -373,13 +374,17 @@ def plot(result: dict, out: Path) -> list[Path]:
 T95 = {1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365, 8: 2.306, 9: 2.262}
 
 
-def write_comparison(patterns: list[str], out: Path, baseline: str | None = None, by_commit: bool = False):
+def write_comparison(
+    patterns: list[str], out: Path, baseline: str | None = None, by_commit: bool = False, ignore: tuple = ()
+):
     """Compare the runs found under `patterns`; write compare.md/.csv/.json and the plots to
     `out`; return the result and its Markdown table."""
     runs = find_runs(patterns)
     if not runs:
         raise DatelineError(f"no results.json under {' '.join(patterns)}")
-    result = compare(runs, by_commit=by_commit)
+    result = compare(runs, by_commit=by_commit, ignore=tuple(ignore))
+    if ignore:
+        result["ignored_keys"] = list(ignore)
     rows = table_rows(result)
     md = render_markdown(rows)
     if baseline:
@@ -395,7 +400,7 @@ def write_comparison(patterns: list[str], out: Path, baseline: str | None = None
 @hydra_entry("compare")
 def main(cfg) -> None:
     patterns = [cfg.runs] if isinstance(cfg.runs, str) else list(cfg.runs)
-    print(write_comparison(patterns, Path(cfg.out), cfg.baseline, cfg.by_commit)[1])
+    print(write_comparison(patterns, Path(cfg.out), cfg.baseline, cfg.by_commit, tuple(cfg.ignore or ()))[1])
 
 
 if __name__ == "__main__":

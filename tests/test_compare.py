@@ -76,6 +76,16 @@ def test_by_commit_splits_one_config_into_before_and_after(tmp_path: Path):
     assert split["commit=bbbbbbb"]["tasks"]["ecbplus_test"]["strict.micro.f1"][0] == pytest.approx(0.7)
 
 
+def test_ignored_keys_join_runs_that_differ_only_there(tmp_path: Path):
+    fake_run(tmp_path, "a1", 1e-3, 1, 0.5, 0.5, 10)
+    fake_run(tmp_path, "a2", 5e-4, 2, 0.7, 0.7, 10)  # differs only in a key the user says is inert
+    assert len(compare(find_runs([str(tmp_path)]))["systems"]) == 2
+    (joined,) = compare(find_runs([str(tmp_path)]), ignore=("trainer.args",))["systems"]
+    assert joined["seeds"] == [1, 2] and joined["tasks"]["ecbplus_test"]["strict.micro.f1"][0] == pytest.approx(0.6)
+    result, _ = write_comparison([str(tmp_path)], tmp_path / "out", ignore=("trainer.args",))
+    assert result["ignored_keys"] == ["trainer.args"]
+
+
 def test_keys_added_to_the_config_later_do_not_name_systems():
     from dateline.eval.compare import naming_keys
 
