@@ -55,7 +55,7 @@ def test_rare_modes_weigh_by_inverse_frequency_capped_and_partial_labels_do_not_
 
 
 def test_cross_validation_reuses_a_fold_model_only_when_trained_alike(tmp_path: Path):
-    sources = {"ecb_limit": 3000, "tbaq": False, "tbaq_limit": 1000, "tbaq_future_planned": True}
+    sources = {"ecb_limit": 3000, "tbaq": False, "tbaq_limit": 1000}
     assert not trained_alike(tmp_path, 8, 1.0, sources)
     meta = {"epochs": 8, "weight_power": 1.0, "sources": sources}
     (tmp_path / "modality.json").write_text(json.dumps(meta))

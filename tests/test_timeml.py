@@ -190,7 +190,6 @@ def test_timeml_instances_give_modes_and_files_with_corrupt_polarity_are_left_ou
 
     assert modes_of_timeml({"polarity": "NEG", "tense": "FUTURE"}) == ("negated",)
     assert modes_of_timeml({"polarity": "POS", "tense": "FUTURE"}) == ("planned",)
-    assert modes_of_timeml({"polarity": "POS", "tense": "FUTURE"}, future_planned=False) == NOT_NEGATED
     assert modes_of_timeml({"polarity": "POS", "tense": "NONE", "modality": "Might"}) == ("uncertain",)
     assert modes_of_timeml({"polarity": "POS", "tense": "PAST", "modality": "would"}) == NOT_NEGATED
     assert modes_of_timeml({"polarity": "POS", "tense": "PRESENT"}) == NOT_NEGATED  # not thereby asserted

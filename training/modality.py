@@ -112,15 +112,14 @@ UNCERTAIN_MODALS = frozenset({"may", "might", "could", "possible", "possibly", "
 CORRUPT_NEG_SHARE = 0.5  # a TimeML file marking at least this share of its events NEG is corrupt
 
 
-def modes_of_timeml(attrs: dict, future_planned: bool = True) -> tuple[str, ...] | None:
+def modes_of_timeml(attrs: dict) -> tuple[str, ...] | None:
     """The modes a TimeML event instance allows (one, or the partial "not negated"); None when
-    it has no `MAKEINSTANCE` (nothing known). `future_planned=False`: FUTURE says nothing more
-    than "not negated"."""
+    it has no `MAKEINSTANCE` (nothing known)."""
     if attrs.get("polarity") is None:
         return None
     if attrs["polarity"] == "NEG":
         return ("negated",)
-    if attrs.get("tense") == "FUTURE" and future_planned:
+    if attrs.get("tense") == "FUTURE":
         return ("planned",)
     if (attrs.get("modality") or "").strip().lower() in UNCERTAIN_MODALS:
         return ("uncertain",)
@@ -131,9 +130,7 @@ def neg_share(events: dict) -> float:
     return sum(e["polarity"] == "NEG" for e in events.values()) / max(len(events), 1)
 
 
-def timeml_examples(
-    corpora: str | Path, limit: int | None = 1000, seed: int = 0, future_planned: bool = True
-) -> list[Example]:
+def timeml_examples(corpora: str | Path, limit: int | None = 1000, seed: int = 0) -> list[Example]:
     """TBAQ's training-split events with their modes (`modes_of_timeml`), files with corrupt
     polarity left out: every single-mode event, and a seeded sample of `limit` partial ones."""
     from dateline.data.timeml import iter_documents
@@ -143,7 +140,7 @@ def timeml_examples(
         if neg_share(doc.meta["events"]) >= CORRUPT_NEG_SHARE:
             continue
         for eid, ev in sorted(doc.meta["events"].items()):
-            allowed = modes_of_timeml(ev, future_planned)
+            allowed = modes_of_timeml(ev)
             if allowed is None:
                 continue
             words, start, end = doc.in_sentence(ev["tokens"][0], ev["tokens"][-1] + 1)
@@ -231,18 +228,13 @@ def training_examples(
     sampled) and, with `sources["tbaq"]`, TBAQ's (`sources["tbaq_limit"]` partial ones)."""
     out = meantime_examples(corpora, meantime_topics) + ecbplus_examples(corpora, sources["ecb_limit"], seed)
     if sources.get("tbaq"):
-        out += timeml_examples(corpora, sources["tbaq_limit"], seed, sources["tbaq_future_planned"])
+        out += timeml_examples(corpora, sources["tbaq_limit"], seed)
     return out
 
 
 def sources_of(cfg) -> dict:
     """The settings (from a modality or modality-cv config) that choose the training examples."""
-    return {
-        "ecb_limit": int(cfg.ecb_limit),
-        "tbaq": bool(cfg.tbaq),
-        "tbaq_limit": int(cfg.tbaq_limit),
-        "tbaq_future_planned": bool(cfg.tbaq_future_planned),
-    }
+    return {"ecb_limit": int(cfg.ecb_limit), "tbaq": bool(cfg.tbaq), "tbaq_limit": int(cfg.tbaq_limit)}
 
 
 @hydra_entry("modality")
