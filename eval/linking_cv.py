@@ -14,7 +14,6 @@ error kinds. `dateline linker-cv` (`make linker-cv`) writes results.json and res
 
 from __future__ import annotations
 
-import json
 import time
 from collections import Counter
 from pathlib import Path
@@ -25,6 +24,7 @@ from dateline.cli import hydra_entry
 from dateline.data.document import Document, Span
 from dateline.io import write_json_atomic, write_text_atomic
 from dateline.training.linker import META, gold_roles, meantime_pairs, sentence_pairs, train
+from dateline.training.position_head import trained_alike
 
 TOPICS = ("corpus_airbus", "corpus_apple")
 ROLES = ("actor", "recipient")
@@ -151,7 +151,7 @@ def cross_validate(
         kinds: dict[str, Counter] = {"position": Counter(), "learned": Counter()}
         for held in TOPICS:
             model_dir = work / f"without_{held}_seed{seed}"
-            if not trained_alike(model_dir, epochs, hint):
+            if not trained_alike(model_dir, META, epochs=epochs, rule_hint=hint):
                 pairs = meantime_pairs(corpora, [t for t in TOPICS if t != held], hint)
                 seconds[held] = train(pairs, model_dir, epochs=epochs, seed=seed, hint=hint)["train_seconds"]
             linker = Linker(model_dir)
@@ -173,14 +173,6 @@ def cross_validate(
             "error_kinds": {m: dict(k.most_common()) for m, k in kinds.items()},
         }
     return {"rows": ["actor", "recipient", "links", "records"], "results": results, "train_seconds": seconds}
-
-
-def trained_alike(model_dir: Path, epochs: int, hint: bool) -> bool:
-    """Whether `model_dir` holds a fold model trained with these settings (reused)."""
-    if not (model_dir / META).is_file():
-        return False
-    meta = json.loads((model_dir / META).read_text())
-    return (meta.get("epochs"), meta.get("rule_hint", False)) == (epochs, hint)
 
 
 def markdown(res: dict) -> str:

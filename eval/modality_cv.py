@@ -25,6 +25,7 @@ from dateline.io import write_json_atomic, write_text_atomic
 from dateline.runs import MODALITY_META as META
 from dateline.tagging.modality import ModalityClassifier
 from dateline.training.modality import MODES, meantime_examples, sources_of, train, training_examples
+from dateline.training.position_head import trained_alike
 
 TOPICS = ("corpus_airbus", "corpus_apple")
 
@@ -36,7 +37,9 @@ def cross_validate(
     one trained with the same settings is there); the seeds' probabilities averaged are the
     ensemble's."""
     gold, probs = [], {s: [] for s in seeds}
-    folds, seconds, model_dirs = {}, {}, []
+    folds, seconds = {}, {}
+    platinum = platinum_events(corpora)
+    platinum_probs = []
     for held in TOPICS:
         train_topics = [t for t in TOPICS if t != held]
         test = meantime_examples(corpora, [held])
@@ -44,13 +47,15 @@ def cross_validate(
         fold_probs = []
         for seed in seeds:
             model_dir = work / f"without_{held}_seed{seed}"
-            if not trained_alike(model_dir, epochs, weight_power, sources):
+            if not trained_alike(model_dir, META, epochs=epochs, weight_power=weight_power, sources=sources):
                 examples = training_examples(corpora, train_topics, sources, seed)
                 seconds[f"{held}/{seed}"] = train(
                     examples, model_dir, epochs=epochs, seed=seed, weight_power=weight_power, sources=sources
                 )["train_seconds"]
-            model_dirs.append(model_dir)
-            fold_probs.append(ModalityClassifier(model_dir).probabilities(events))
+            classifier = ModalityClassifier(model_dir)
+            fold_probs.append(classifier.probabilities(events))
+            if platinum:
+                platinum_probs.append(classifier.probabilities(platinum[0]))
             probs[seed].append(fold_probs[-1])
         fold_gold = [x.allowed[0] for x in test]
         folds[held] = mode_scores(fold_gold, modes_of(np.mean(fold_probs, axis=0)))
@@ -60,16 +65,16 @@ def cross_validate(
         "per_seed": {str(s): mode_scores(gold, modes_of(np.concatenate(probs[s]))) for s in seeds},
         "majority_baseline": mode_scores(gold, ["asserted"] * len(gold)),
         "folds": folds,
-        "te3_platinum_polarity": platinum_polarity(corpora, model_dirs),
+        "te3_platinum_polarity": platinum_polarity(platinum[1], platinum_probs) if platinum else None,
         "seeds": seeds,
         "train_seconds": seconds,
     }
     return res
 
 
-def platinum_polarity(corpora: str, model_dirs: list[Path]) -> dict | None:
-    """Negated or not on TE3-Platinum's 746 gold events (its polarity column), by the fold
-    models' ensemble (none of them saw TempEval-3's test set); None without TempEval-3."""
+def platinum_events(corpora: str) -> tuple[list, list[bool]] | None:
+    """TE3-Platinum's 746 gold events in their sentences and whether each is negated (its
+    polarity column); None without TempEval-3."""
     from dateline.data.timeml import platinum_documents
     from dateline.errors import CorpusNotFoundError
 
@@ -77,26 +82,23 @@ def platinum_polarity(corpora: str, model_dirs: list[Path]) -> dict | None:
         docs = platinum_documents(Path(corpora))
     except CorpusNotFoundError:
         return None
-    events, gold = [], []
+    events, negated = [], []
     for doc in docs:
         for ev in doc.meta["events"].values():
             events.append(doc.in_sentence(ev["tokens"][0], ev["tokens"][-1] + 1))
-            gold.append(ev["polarity"] == "NEG")
-    probs = np.mean([ModalityClassifier(d).probabilities(events) for d in model_dirs], axis=0)
-    pred = [m == "negated" for m in modes_of(probs)]
+            negated.append(ev["polarity"] == "NEG")
+    return events, negated
+
+
+def platinum_polarity(gold: list[bool], model_probs: list[np.ndarray]) -> dict:
+    """Negated or not on TE3-Platinum's events by the fold models' ensemble (none of them saw
+    TempEval-3's test set)."""
+    pred = [m == "negated" for m in modes_of(np.mean(model_probs, axis=0))]
     return {
         "negated": prf(sum(g and p for g, p in zip(gold, pred)), sum(pred), sum(gold)),
         "accuracy": sum(g == p for g, p in zip(gold, pred)) / len(gold),
         "n": len(gold),
     }
-
-
-def trained_alike(model_dir: Path, epochs: int, weight_power: float, sources: dict) -> bool:
-    """Whether `model_dir` holds a fold model trained with these settings."""
-    if not (model_dir / META).is_file():
-        return False
-    meta = json.loads((model_dir / META).read_text())
-    return (meta.get("epochs"), meta.get("weight_power"), meta.get("sources")) == (epochs, weight_power, sources)
 
 
 def modes_of(probs: np.ndarray) -> list[str]:

@@ -10,11 +10,10 @@ import torch
 from dateline.data.document import Span
 from dateline.data.text import document_from_text
 from dateline.errors import DatelineError
-from dateline.eval.modality_cv import trained_alike
 from dateline.eval.records import mode_scores, read_gold_records, score_records
 from dateline.tagging.records import Found, document_records
 from dateline.training.modality import MODES, Example, marked_words, mode_of_meantime, mode_weights
-from dateline.training.position_head import partial_label_loss
+from dateline.training.position_head import partial_label_loss, trained_alike
 
 GOLD = Path(__file__).parent / "data" / "tass_putin_trump_apec.records.jsonl"
 ARTICLE = Path(__file__).resolve().parents[2] / "shared" / "heldout" / "tass_putin_trump_apec.txt"
@@ -56,14 +55,16 @@ def test_rare_modes_weigh_by_inverse_frequency_capped_and_partial_labels_do_not_
 
 def test_cross_validation_reuses_a_fold_model_only_when_trained_alike(tmp_path: Path):
     sources = {"ecb_limit": 3000, "tbaq": False, "tbaq_limit": 1000}
-    assert not trained_alike(tmp_path, 8, 1.0, sources)
-    meta = {"epochs": 8, "weight_power": 1.0, "sources": sources}
-    (tmp_path / "modality.json").write_text(json.dumps(meta))
-    assert trained_alike(tmp_path, 8, 1.0, dict(sources))
-    assert not trained_alike(tmp_path, 8, 0.5, sources) and not trained_alike(tmp_path, 5, 1.0, sources)
-    assert not trained_alike(tmp_path, 8, 1.0, sources | {"tbaq": True})
+    same = {"epochs": 8, "weight_power": 1.0, "sources": sources}
+    assert not trained_alike(tmp_path, "modality.json", **same)
+    (tmp_path / "modality.json").write_text(json.dumps(same))
+    assert trained_alike(tmp_path, "modality.json", **same | {"sources": dict(sources)})
+    assert not trained_alike(tmp_path, "modality.json", **same | {"weight_power": 0.5})
+    assert not trained_alike(tmp_path, "modality.json", **same | {"epochs": 5})
+    assert not trained_alike(tmp_path, "modality.json", **same | {"sources": sources | {"tbaq": True}})
+    assert not trained_alike(tmp_path, "linker.json", **same)  # another model's meta file
     (tmp_path / "modality.json").write_text(json.dumps({"epochs": 8, "weight_power": 1.0}))
-    assert not trained_alike(tmp_path, 8, 1.0, sources)  # sources unrecorded: trained otherwise
+    assert not trained_alike(tmp_path, "modality.json", **same)  # sources unrecorded: trained otherwise
 
 
 def test_event_is_marked_with_its_context_cut_to_a_window():

@@ -7,6 +7,7 @@ event's first subword (training/modality.py), the linker the candidate participa
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -152,3 +153,14 @@ def probabilities(model, tokenizer, encode_rows: Callable, items: list, n_labels
         with torch.inference_mode():
             out.append(torch.softmax(event_logits(model, dict(batch)).float(), dim=-1).numpy())
     return np.concatenate(out) if out else np.zeros((0, n_labels))
+
+
+def trained_alike(model_dir: Path, meta_name: str, **settings) -> bool:
+    """Whether `model_dir` holds a model whose meta file `meta_name` records these settings,
+    so that a cross-validation can reuse it instead of training it again; a setting the meta
+    does not record counts as different."""
+    path = model_dir / meta_name
+    if not path.is_file():
+        return False
+    meta = json.loads(path.read_text())
+    return all(key in meta and meta[key] == value for key, value in settings.items())
