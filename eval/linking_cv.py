@@ -134,14 +134,7 @@ def bootstrap(per_doc: dict[str, list[np.ndarray]], n_boot: int, seed: int = 0) 
 
 
 def cross_validate(
-    corpora: str,
-    work: Path,
-    epochs: int,
-    seed: int,
-    ckpt: str | None,
-    n_boot: int,
-    hint: bool = False,
-    tune: bool = False,
+    corpora: str, work: Path, epochs: int, seed: int, ckpt: str | None, n_boot: int, hint: bool = False
 ) -> dict:
     from dateline.data.meantime import iter_documents
     from dateline.tagging.linking import Linker
@@ -158,10 +151,9 @@ def cross_validate(
         kinds: dict[str, Counter] = {"position": Counter(), "learned": Counter()}
         for held in TOPICS:
             model_dir = work / f"without_{held}_seed{seed}"
-            if not trained_alike(model_dir, META, epochs=epochs, rule_hint=hint, tuned_biases=tune):
+            if not trained_alike(model_dir, META, epochs=epochs, rule_hint=hint):
                 pairs = meantime_pairs(corpora, [t for t in TOPICS if t != held], hint)
-                meta = train(pairs, model_dir, epochs=epochs, seed=seed, hint=hint, tune=tune)
-                seconds[held] = meta["train_seconds"]
+                seconds[held] = train(pairs, model_dir, epochs=epochs, seed=seed, hint=hint)["train_seconds"]
             linker = Linker(model_dir)
             fold = [d for d in docs if d.meta["topic"] == held]
             spans_of = [d.spans for d in fold]
@@ -203,10 +195,8 @@ def main(cfg) -> None:
     from dateline.provenance import provenance
 
     started = time.time()
-    res = cross_validate(
-        cfg.corpora, Path(cfg.work), cfg.epochs, cfg.seed, cfg.ckpt, cfg.bootstrap, cfg.rule_hint, cfg.tune_biases
-    )
-    res["config"] = {k: cfg[k] for k in ("epochs", "seed", "ckpt", "bootstrap", "rule_hint", "tune_biases")}
+    res = cross_validate(cfg.corpora, Path(cfg.work), cfg.epochs, cfg.seed, cfg.ckpt, cfg.bootstrap, cfg.rule_hint)
+    res["config"] = {k: cfg[k] for k in ("epochs", "seed", "ckpt", "bootstrap", "rule_hint")}
     res["provenance"] = provenance(started, "cpu")
     out = Path(cfg.out)
     write_json_atomic(out / "results.json", res)

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from dateline.errors import DatelineError
-from dateline.training.linker import META, ROLES, Pair, decide, encode
+from dateline.training.linker import META, ROLES, Pair, encode
 from dateline.training.position_head import probabilities
 
 
@@ -33,6 +33,5 @@ class Linker:
         return probabilities(self.model, self.tokenizer, encode, pairs, len(ROLES), self.batch_size)
 
     def roles(self, pairs: list[Pair]) -> list[tuple[str, float]]:
-        """Each pair's role, the most probable after the role biases tuned in training (none
-        when not tuned), with the model's probability of it."""
-        return decide(self.probabilities(pairs), self.meta.get("role_biases"))
+        """The most probable role of each pair, with its probability."""
+        return [(ROLES[int(p.argmax())], float(p.max())) for p in self.probabilities(pairs)]

@@ -11,15 +11,7 @@ import pytest
 from dateline.data.meantime import read_document
 from dateline.errors import DatelineError
 from dateline.eval.linking_cv import counts, error_kinds, f1, gold_links, position_links
-from dateline.training.linker import (
-    Pair,
-    decide,
-    document_pairs,
-    held_out_documents,
-    marked_words,
-    role_of,
-    tune_biases,
-)
+from dateline.training.linker import Pair, document_pairs, marked_words, role_of
 from tests.test_meantime import CAT, WORDS
 
 
@@ -105,27 +97,3 @@ def test_a_trained_linker_gives_records_their_links(linked_doc, tmp_path: Path):
         RecordTagger(None, None, "learned")
     with pytest.raises(DatelineError, match="not a linker model directory"):
         Linker(tmp_path)
-
-
-def test_role_biases_tuned_on_held_out_documents_recover_an_under_linked_role():
-    pairs = [Pair(("w",), (0, 1), (0, 1), source=f"doc{i}") for i in range(10)]
-    rest, dev = held_out_documents(pairs)
-    assert [p.source for p in dev] == ["doc4", "doc9"] and len(rest) == 8
-
-    # recipients the model ranks second behind "none"; actors it gets right
-    probs = np.array([[0.6, 0.1, 0.3]] * 4 + [[0.9, 0.05, 0.05]] * 4 + [[0.2, 0.7, 0.1]] * 4)
-    gold = ["recipient"] * 4 + ["none"] * 4 + ["actor"] * 4
-    assert [r for r, _ in decide(probs)] == ["none"] * 8 + ["actor"] * 4
-    tuned = tune_biases(probs, gold)
-    assert tuned["dev_f1_before"] == pytest.approx(0.5) and tuned["dev_f1_after"] == pytest.approx(1.0)
-    # the smallest recipient bias that lifts log 0.3 over log 0.6, and actors left as they were
-    assert tuned["biases"] == {"actor": 0.0, "recipient": 0.75}
-    roles = decide(probs, tuned["biases"])
-    assert [r for r, _ in roles] == gold and roles[0][1] == pytest.approx(0.3)  # the model's own probability
-
-
-def test_tuning_the_biases_needs_documents_to_hold_out(linked_doc, tmp_path: Path):
-    from dateline.training.linker import train
-
-    with pytest.raises(DatelineError, match="5 documents or more"):
-        train(document_pairs(linked_doc, linked_doc.spans), tmp_path / "linker", tune=True)

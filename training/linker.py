@@ -24,8 +24,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-
 from dateline.cli import hydra_entry
 from dateline.data.document import Document, Span
 from dateline.errors import DatelineError
@@ -35,8 +33,6 @@ PERSON_OR_ORG = {"PER", "ORG"}
 CONTEXT_WORDS = 24
 MAX_LENGTH = 160
 META = "linker.json"
-# role biases tried when tuning (added to log-probabilities)
-BIAS_GRID = np.arange(-3.0, 3.01, 0.25)
 
 
 @dataclass(frozen=True)
@@ -168,45 +164,6 @@ def encode(pairs: list[Pair], tokenizer, weights: dict[str, float] | None = None
     )
 
 
-def held_out_documents(pairs: list[Pair], every: int = 5) -> tuple[list[Pair], list[Pair]]:
-    """(training, dev) pairs: every `every`-th source document, in sorted order, held out."""
-    docs = sorted({p.source for p in pairs})
-    dev = set(docs[every - 1 :: every])
-    return [p for p in pairs if p.source not in dev], [p for p in pairs if p.source in dev]
-
-
-def decide(probs: np.ndarray, biases: dict[str, float] | None = None) -> list[tuple[str, float]]:
-    """Each pair's role: the most probable once `biases` (added to the roles' log-probabilities)
-    are applied, with the model's probability of that role."""
-    shift = np.array([(biases or {}).get(r, 0.0) for r in ROLES])
-    best = (np.log(np.clip(probs, 1e-12, None)) + shift).argmax(axis=1) if len(probs) else []
-    return [(ROLES[int(i)], float(p[i])) for i, p in zip(best, probs)]
-
-
-def role_f1(gold: list[str], pred: list[str]) -> dict[str, float]:
-    """Actor and recipient F1 over pairs."""
-    out = {}
-    for role in ROLES[1:]:
-        tp = sum(g == p == role for g, p in zip(gold, pred))
-        n_pred, n_gold = pred.count(role), gold.count(role)
-        out[role] = 2 * tp / (n_pred + n_gold) if n_pred + n_gold else 0.0
-    return out
-
-
-def tune_biases(probs: np.ndarray, gold: list[str], grid: np.ndarray = BIAS_GRID) -> dict:
-    """The actor and recipient log-probability biases (none stays at 0) that maximise the mean
-    of the two roles' F1 on held-out pairs: the model's argmax over-links actors and
-    under-links recipients (MEANTIME cross-validation, docs/records.md); ties go to the
-    smallest biases."""
-
-    def score(biases: dict) -> float:
-        return float(np.mean(list(role_f1(gold, [r for r, _ in decide(probs, biases)]).values())))
-
-    candidates = [{"actor": float(a), "recipient": float(b)} for a in grid for b in grid]
-    best = max(candidates, key=lambda c: (round(score(c), 6), -abs(c["actor"]) - abs(c["recipient"])))
-    return {"biases": best, "dev_f1_before": score({}), "dev_f1_after": score(best)}
-
-
 def train(
     pairs: list[Pair],
     out_dir: Path,
@@ -216,52 +173,32 @@ def train(
     batch_size: int = 32,
     seed: int = 0,
     hint: bool = False,
-    tune: bool = False,
 ) -> dict:
     """Fine-tune the encoder on `pairs` (made with rule hints or not: `hint` says which, and
     the meta keeps it so the linker is applied alike), a role head read at each candidate's
-    first subword; write the model directory; return its meta. With `tune`, a first model
-    trained without every fifth document chooses the role biases on those documents
-    (`tune_biases`), then the model is trained on all pairs and keeps the biases."""
+    first subword; write the model directory; return its meta."""
     from dateline.training.position_head import fit
 
-    def fit_on(rows: list[Pair], where: Path) -> dict:
-        weights = role_weights(rows)
-        return fit(
-            lambda tok: encode(rows, tok, weights), ROLES, where, encoder, epochs, learning_rate, batch_size, seed
-        )
-
-    tuned = {"biases": {}}
-    if tune:
-        import shutil
-
-        from dateline.tagging.linking import Linker
-
-        rest, dev = held_out_documents(pairs)
-        if not dev or not rest:
-            raise DatelineError(
-                f"tuning the role biases needs 5 documents or more ({len(set(p.source for p in pairs))} given)"
-            )
-        scratch = out_dir.with_name(out_dir.name + ".tuning")
-        fit_on(rest, scratch)
-        (scratch / META).write_text(json.dumps({"rule_hint": hint}))
-        probs = Linker(scratch).probabilities(dev)
-        shutil.rmtree(scratch)
-        tuned = tune_biases(probs, [p.role for p in dev]) | {
-            "dev_documents": len({p.source for p in dev}),
-            "dev_pairs": len(dev),
-        }
-    fitted = fit_on(pairs, out_dir)
+    if not any(p.role != "none" for p in pairs):
+        raise DatelineError("no linked (event, participant) pairs to train on (is the corpora folder right?)")
+    weights = role_weights(pairs)
+    fitted = fit(
+        lambda tokenizer: encode(pairs, tokenizer, weights),
+        ROLES,
+        out_dir,
+        encoder,
+        epochs,
+        learning_rate,
+        batch_size,
+        seed,
+    )
     meta = {
         "roles": list(ROLES),
         **fitted,
         "pairs": len(pairs),
         "pairs_by_role": dict(Counter(p.role for p in pairs)),
-        "role_weights": role_weights(pairs),
+        "role_weights": weights,
         "rule_hint": hint,
-        "tuned_biases": tune,
-        "role_biases": tuned.pop("biases"),
-        "bias_tuning": tuned,
     }
     (out_dir / META).write_text(json.dumps(meta, indent=2))
     return meta
@@ -272,13 +209,7 @@ def main(cfg) -> None:
     """`dateline linker`: train the event–participant linker on MEANTIME's links."""
     pairs = meantime_pairs(cfg.corpora, cfg.meantime_topics, cfg.rule_hint)
     meta = train(
-        pairs,
-        Path(cfg.out),
-        epochs=cfg.epochs,
-        learning_rate=cfg.learning_rate,
-        seed=cfg.seed,
-        hint=cfg.rule_hint,
-        tune=cfg.tune_biases,
+        pairs, Path(cfg.out), epochs=cfg.epochs, learning_rate=cfg.learning_rate, seed=cfg.seed, hint=cfg.rule_hint
     )
     print(json.dumps(meta, indent=2))
 
