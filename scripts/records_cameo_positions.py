@@ -6,7 +6,9 @@ role phrases (S source, R joint: an actor; T target: a recipient). A linked ACTO
 right when it overlaps a gold phrase of its role, wrong when it overlaps only phrases of the
 other role, and is left out when it overlaps none (the ACTOR is not the coded event's);
 recall is the share of gold phrases of a role overlapped by some ACTOR linked in that role.
-Usage: .venv/bin/python scripts/records_cameo_positions.py <event model> [linking ...] [--split dev]"""
+With `--linker <dir>`, linking `learned` is the learned linker (training/linker.py), unchanged:
+cameo_roles is news it never saw.
+Usage: .venv/bin/python scripts/records_cameo_positions.py <event model> [linking ...] [--split dev] [--linker <dir>]"""
 
 from __future__ import annotations
 
@@ -16,7 +18,8 @@ from pathlib import Path
 
 from dateline.data.conll import iter_documents
 from dateline.paths import default_corpora_dir
-from dateline.tagging.records import Found, document_records
+from dateline.tagging.linking import Linker
+from dateline.tagging.records import Found, RecordTagger, document_records
 from dateline.tagging.tagger import Tagger
 
 GOLD_ROLE = {"S": "actor", "R": "actor", "T": "recipient"}
@@ -27,10 +30,12 @@ def main() -> None:
     parser.add_argument("model")
     parser.add_argument("linkings", nargs="*", default=["nearest", "position"])
     parser.add_argument("--split", default="test", help="dev: every 10th training sentence")
+    parser.add_argument("--linker", help="a linker model directory, for linking `learned`")
     args = parser.parse_args()
     model, linkings = args.model, args.linkings
     docs = list(iter_documents(Path(default_corpora_dir()), "cameo_roles", args.split))
     preds = Tagger(model).tag_documents(docs)
+    linker = RecordTagger(None, None, "learned", Linker(args.linker)) if args.linker else None
     out = {}
     for linking in linkings:
         counts = {r: {"right": 0, "wrong": 0, "unmatched": 0, "gold": 0, "found": 0} for r in ("actor", "recipient")}
@@ -42,7 +47,8 @@ def main() -> None:
                 for m in doc.meta["mentions"]
             ]
             linked = {"actor": set(), "recipient": set()}
-            for rec in document_records(doc, spans, {}, linking):
+            roles = linker.roles(doc, spans) if linking == "learned" else None
+            for rec in document_records(doc, spans, {}, linking, roles):
                 for role in linked:
                     linked[role].update((item["start"], item["end"]) for item in rec[role])
             for role, found in linked.items():
@@ -59,7 +65,8 @@ def main() -> None:
             c["precision"] = round(c["right"] / judged, 4) if judged else 0.0
             c["recall"] = round(c["found"] / c["gold"], 4) if c["gold"] else 0.0
         out[linking] = counts
-    print(json.dumps({"model": model, "split": args.split, "sentences": len(docs), "linkings": out}, indent=2))
+    res = {"model": model, "linker": args.linker, "split": args.split, "sentences": len(docs), "linkings": out}
+    print(json.dumps(res, indent=2))
 
 
 if __name__ == "__main__":
