@@ -16,6 +16,8 @@ import argparse
 import json
 from pathlib import Path
 
+import numpy as np
+
 from dateline.data.conll import iter_documents
 from dateline.paths import default_corpora_dir
 from dateline.tagging.linking import Linker
@@ -23,6 +25,35 @@ from dateline.tagging.records import Found, RecordTagger, document_records
 from dateline.tagging.tagger import Tagger
 
 GOLD_ROLE = {"S": "actor", "R": "actor", "T": "recipient"}
+
+
+FIELDS = ("right", "wrong", "found", "gold")
+ROLES = ("actor", "recipient")
+
+
+def rates(c: np.ndarray) -> np.ndarray:
+    """[..., role, (precision, recall)] from summed [..., role, FIELDS] counts."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = np.nan_to_num(c[..., 0] / (c[..., 0] + c[..., 1]))
+        r = np.nan_to_num(c[..., 2] / c[..., 3])
+    return np.stack([p, r], axis=-1)
+
+
+def deltas(rows: np.ndarray, base: np.ndarray, n_boot: int = 1000, seed: int = 0) -> dict:
+    """Precision and recall of a linking minus the position rule's, per role, with a paired
+    bootstrap over sentences (95% interval)."""
+    rng = np.random.default_rng(seed)
+    idx = rng.integers(0, len(rows), size=(n_boot, len(rows)))
+    boot = rates(rows[idx].sum(1)) - rates(base[idx].sum(1))
+    point = rates(rows.sum(0)) - rates(base.sum(0))
+    return {
+        role: {f"{name}_delta": round(float(point[i, j]), 4) for j, name in enumerate(("precision", "recall"))}
+        | {
+            f"{name}_ci": [round(float(x), 4) for x in np.percentile(boot[:, i, j], [2.5, 97.5])]
+            for j, name in enumerate(("precision", "recall"))
+        }
+        for i, role in enumerate(ROLES)
+    }
 
 
 def main() -> None:
@@ -36,10 +67,12 @@ def main() -> None:
     docs = list(iter_documents(Path(default_corpora_dir()), "cameo_roles", args.split))
     preds = Tagger(model).tag_documents(docs)
     linker = RecordTagger(None, None, "learned", Linker(args.linker)) if args.linker else None
-    out = {}
+    out, per_sentence = {}, {}
     for linking in linkings:
         counts = {r: {"right": 0, "wrong": 0, "unmatched": 0, "gold": 0, "found": 0} for r in ("actor", "recipient")}
+        rows = []  # per sentence, per role: right, wrong, found, gold
         for doc, pred in zip(docs, preds):
+            before = {r: dict(c) for r, c in counts.items()}
             spans = [Found(s, c) for s, c in pred.spans()]
             # gold phrases and linked ACTORs compared on character offsets, as the records give them
             gold = [
@@ -60,12 +93,17 @@ def main() -> None:
                     if g == role:
                         c["gold"] += 1
                         c["found"] += any(start < b and a < end for start, end in found)
+            rows.append([[counts[r][k] - before[r][k] for k in FIELDS] for r in ROLES])
+        per_sentence[linking] = np.array(rows, dtype=float)
         for c in counts.values():
             judged = c["right"] + c["wrong"]
             c["precision"] = round(c["right"] / judged, 4) if judged else 0.0
             c["recall"] = round(c["found"] / c["gold"], 4) if c["gold"] else 0.0
         out[linking] = counts
     res = {"model": model, "linker": args.linker, "split": args.split, "sentences": len(docs), "linkings": out}
+    if "position" in per_sentence:
+        base = per_sentence["position"]
+        res["vs_position"] = {k: deltas(v, base) for k, v in per_sentence.items() if k != "position"}
     print(json.dumps(res, indent=2))
 
 
