@@ -209,7 +209,7 @@ def train(
     pairs: list[Pair],
     out_dir: Path,
     encoder: str | None = None,
-    epochs: int = 6,
+    epochs: int = 10,
     learning_rate: float = 5e-5,
     batch_size: int = 32,
     seed: int = 0,
