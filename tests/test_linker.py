@@ -97,23 +97,3 @@ def test_a_trained_linker_gives_records_their_links(linked_doc, tmp_path: Path):
         RecordTagger(None, None, "learned")
     with pytest.raises(DatelineError, match="not a linker model directory"):
         Linker(tmp_path)
-
-
-def test_cameo_frame_links_the_coded_phrases_to_the_event_before_the_target():
-    from dateline.data.document import Span
-    from dateline.training.linker import cameo_frame
-
-    # Russia accused the United States of meddling , officials said
-    russia, us = Span(0, 1, "ACTOR"), Span(2, 5, "ACTOR")
-    accused, meddling, said = Span(1, 2, "EVENT"), Span(6, 7, "EVENT"), Span(9, 10, "EVENT")
-    frame = cameo_frame([accused, meddling, said], [("S", russia), ("T", us)])
-    assert frame == [(accused, russia, "actor"), (accused, us, "recipient")]
-    # joint actors count as sources; several events between: the one nearest the target
-    threatened = Span(0, 1, "EVENT")
-    assert cameo_frame([threatened, accused], [("R", Span(0, 1, "ACTOR")), ("T", us)]) == [
-        (accused, Span(0, 1, "ACTOR"), "actor"),
-        (accused, us, "recipient"),
-    ]
-    assert cameo_frame([accused], [("S", russia)]) == []  # no target: nothing judged
-    assert cameo_frame([meddling], [("S", russia), ("T", us)]) == []  # no event between them
-    assert cameo_frame([accused], [("T", russia), ("S", us)]) == []  # the target first
