@@ -168,7 +168,7 @@ def train(
     pairs: list[Pair],
     out_dir: Path,
     encoder: str | None = None,
-    epochs: int = 10,
+    epochs: int = 15,
     learning_rate: float = 5e-5,
     batch_size: int = 32,
     seed: int = 0,
