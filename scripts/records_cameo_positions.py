@@ -27,16 +27,40 @@ from dateline.tagging.tagger import Tagger
 GOLD_ROLE = {"S": "actor", "R": "actor", "T": "recipient"}
 
 
-FIELDS = ("right", "wrong", "found", "gold")
+FIELDS = ("right", "wrong", "unmatched", "gold", "found")
 ROLES = ("actor", "recipient")
 
 
 def rates(c: np.ndarray) -> np.ndarray:
     """[..., role, (precision, recall)] from summed [..., role, FIELDS] counts."""
+    right, wrong, _, gold, found = np.moveaxis(c, -1, 0)
     with np.errstate(invalid="ignore", divide="ignore"):
-        p = np.nan_to_num(c[..., 0] / (c[..., 0] + c[..., 1]))
-        r = np.nan_to_num(c[..., 2] / c[..., 3])
-    return np.stack([p, r], axis=-1)
+        return np.stack([np.nan_to_num(right / (right + wrong)), np.nan_to_num(found / gold)], axis=-1)
+
+
+def sentence_counts(doc, spans: list[Found], linking: str, roles: dict | None) -> np.ndarray:
+    """[role, FIELDS] of one sentence: the linked ACTORs right, wrong or unmatched against the
+    gold role phrases, and the gold phrases of each role, found or not."""
+    # gold phrases and linked ACTORs compared on character offsets, as the records give them
+    gold = [
+        (GOLD_ROLE[m.tag], doc.tokens[m.tokens[0]].start, doc.tokens[m.tokens[-1]].end) for m in doc.meta["mentions"]
+    ]
+    linked = {role: set() for role in ROLES}
+    for rec in document_records(doc, spans, {}, linking, roles):
+        for role in linked:
+            linked[role].update((item["start"], item["end"]) for item in rec[role])
+    out = np.zeros((len(ROLES), len(FIELDS)))
+    for i, role in enumerate(ROLES):
+        c = dict.fromkeys(FIELDS, 0)
+        for start, end in linked[role]:
+            hit = {g for g, a, b in gold if start < b and a < end}
+            c["right" if role in hit else "wrong" if hit else "unmatched"] += 1
+        for g, a, b in gold:
+            if g == role:
+                c["gold"] += 1
+                c["found"] += any(start < b and a < end for start, end in linked[role])
+        out[i] = [c[k] for k in FIELDS]
+    return out
 
 
 def deltas(rows: np.ndarray, base: np.ndarray, n_boot: int = 1000, seed: int = 0) -> dict:
@@ -69,37 +93,18 @@ def main() -> None:
     linker = RecordTagger(None, None, "learned", Linker(args.linker)) if args.linker else None
     out, per_sentence = {}, {}
     for linking in linkings:
-        counts = {r: {"right": 0, "wrong": 0, "unmatched": 0, "gold": 0, "found": 0} for r in ("actor", "recipient")}
-        rows = []  # per sentence, per role: right, wrong, found, gold
+        rows = []
         for doc, pred in zip(docs, preds):
-            before = {r: dict(c) for r, c in counts.items()}
-            spans = [Found(s, c) for s, c in pred.spans()]
-            # gold phrases and linked ACTORs compared on character offsets, as the records give them
-            gold = [
-                (GOLD_ROLE[m.tag], doc.tokens[m.tokens[0]].start, doc.tokens[m.tokens[-1]].end)
-                for m in doc.meta["mentions"]
-            ]
-            linked = {"actor": set(), "recipient": set()}
+            spans = [Found(sp, c) for sp, c in pred.spans()]
             roles = linker.roles(doc, spans) if linking == "learned" else None
-            for rec in document_records(doc, spans, {}, linking, roles):
-                for role in linked:
-                    linked[role].update((item["start"], item["end"]) for item in rec[role])
-            for role, found in linked.items():
-                c = counts[role]
-                for start, end in found:
-                    hit = {g for g, a, b in gold if start < b and a < end}
-                    c["right" if role in hit else "wrong" if hit else "unmatched"] += 1
-                for g, a, b in gold:
-                    if g == role:
-                        c["gold"] += 1
-                        c["found"] += any(start < b and a < end for start, end in found)
-            rows.append([[counts[r][k] - before[r][k] for k in FIELDS] for r in ROLES])
-        per_sentence[linking] = np.array(rows, dtype=float)
-        for c in counts.values():
-            judged = c["right"] + c["wrong"]
-            c["precision"] = round(c["right"] / judged, 4) if judged else 0.0
-            c["recall"] = round(c["found"] / c["gold"], 4) if c["gold"] else 0.0
-        out[linking] = counts
+            rows.append(sentence_counts(doc, spans, linking, roles))
+        per_sentence[linking] = np.array(rows)
+        totals, pr = per_sentence[linking].sum(0), rates(per_sentence[linking].sum(0))
+        out[linking] = {
+            role: {k: int(v) for k, v in zip(FIELDS, totals[i])}
+            | {"precision": round(float(pr[i, 0]), 4), "recall": round(float(pr[i, 1]), 4)}
+            for i, role in enumerate(ROLES)
+        }
     res = {"model": model, "linker": args.linker, "split": args.split, "sentences": len(docs), "linkings": out}
     if "position" in per_sentence:
         base = per_sentence["position"]
