@@ -16,9 +16,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
+
 from dateline.paths import PROJECT_ROOT as ROOT
 
 KEYS = ("events", "links_actor", "links_recipient", "links", "records")
+PAIRED = ("links_actor", "links_recipient", "records")
 
 
 def run(linking: str, events: str, modality: str, out: Path, linker: str | None = None) -> dict:
@@ -28,6 +31,49 @@ def run(linking: str, events: str, modality: str, out: Path, linker: str | None 
         cmd += [f"linker='{linker}'"] if linker else []
         subprocess.run(cmd, cwd=ROOT, check=True)
     return json.loads((out / "results.json").read_text())["results"]["records_heldout"]
+
+
+def sentence_counts(out: Path) -> dict[str, dict[str, np.ndarray]]:
+    """Per sentence of the article, [right, predicted, gold] of actor links, recipient links and
+    whole records, from one eval-records run's predictions (gold records fall in the sentence
+    that holds their event)."""
+    from dateline.data.articles import read_text
+    from dateline.data.text import document_from_text
+    from dateline.eval.records import links, read_gold_records, record_key
+
+    ev = json.loads((out / "results.json").read_text())["evaluation"]
+    text = read_text(Path(ev["article"]))
+    gold = read_gold_records(Path(ev["gold"]), text)
+    pred = [json.loads(line) for line in (out / "predictions" / "records_heldout.jsonl").read_text().splitlines()]
+    doc = document_from_text(Path(ev["article"]).stem, text)
+    ranges = [(doc.tokens[a].start, doc.tokens[b - 1].end) for a, b in doc.sentences if b > a]
+    counts: dict[str, dict[str, np.ndarray]] = {k: {} for k in PAIRED}
+    for i, (a, b) in enumerate(ranges):
+        g = [r for r in gold if a <= r["event_start"] < b]
+        p = [r for r in pred if a <= r["event_start"] < b]
+        for key in PAIRED:
+            if key == "records":
+                gs, ps = {record_key(r) for r in g}, [record_key(r) for r in p]
+                right = sum(k in gs for k in ps)
+            else:
+                gs, ps = links(g, key.removeprefix("links_")), links(p, key.removeprefix("links_"))
+                right = len(gs & ps)
+            counts[key][f"s{i}"] = np.array([right, len(ps), len(gs)], dtype=float)
+    return counts
+
+
+def paired_lines(base: Path, other: Path, name: str) -> list[str]:
+    """`name` against the position rule on the article: ΔF1 with a paired bootstrap over its
+    sentences (and approximate randomization's p), per role and for whole records."""
+    from dateline.eval.significance import paired_test
+
+    a, b = sentence_counts(base), sentence_counts(other)
+    cells = []
+    for key in PAIRED:
+        t = paired_test(a[key], b[key])
+        cells.append(f"{key} {t['delta_f1']:+.4f} [{t['ci_low']:+.4f}, {t['ci_high']:+.4f}], p {t['p_value']:.2f}")
+    n = len(a[PAIRED[0]])
+    return [f"{name} against position, paired over the article's {n} sentences: " + "; ".join(cells) + "."]
 
 
 def main() -> None:
@@ -68,6 +114,8 @@ def main() -> None:
         f"Modes of the {mode['n']} gold events: accuracy {mode['accuracy']:.4f}, macro-F1 {mode['macro_f1']:.4f}; {per}.",
         "",
     ]
+    if linker:
+        lines += [*paired_lines(work / "position", work / f"learned+{Path(linker).name}", "learned"), ""]
     out.write_text("\n".join(lines))
     print("\n".join(lines))
 
