@@ -30,7 +30,7 @@ LIMIT ?=
 DISTILL_LABELS := data/pseudo/mpnet3.jsonl.gz
 DISTILL_SWEEP ?= mpnet_study
 MODALITY ?=
-LINKING ?= position
+LINKING ?= learned
 LINKER ?=
 INPUT ?=
 TAG_FORMAT = $(if $(filter records,$(FORMAT)),records,spans)
@@ -96,13 +96,13 @@ modality: $(STAMP) ## Train the event-modality classifier (MEANTIME + ECB+) -> r
 modality-cv: $(STAMP) ## Modality on MEANTIME cross-validated by topic -> results/modality_cv (+ leaderboard row)
 	$(DATELINE) modality-cv $(ARGS)
 
-linker: $(STAMP) ## Train the event-participant linker on MEANTIME's links -> runs/linker/<time> (for LINKING=learned LINKER=<dir>)
+linker: $(STAMP) ## Train the event-participant linker on MEANTIME's links -> runs/linker/<time> (records use the latest; LINKER=<dir> picks one)
 	$(DATELINE) linker $(ARGS)
 
 linker-cv: $(STAMP) ## The learned linker against the position rule, MEANTIME cross-validated by topic -> results/linking_cv
 	$(DATELINE) linker-cv $(ARGS)
 
-eval-records: $(STAMP) ## Event records on the user's article vs its gold records: CKPT=, MODALITY=, LINKING=position|nearest|learned, LINKER=
+eval-records: $(STAMP) ## Event records on the user's article vs its gold records: CKPT=, MODALITY=, LINKING=learned|position|nearest, LINKER=
 	$(DATELINE) eval-records $(if $(CKPT),"ckpt=$(call q,$(CKPT))") $(if $(MODALITY),"modality=$(call q,$(MODALITY))") linking=$(LINKING) $(if $(LINKER),"linker=$(call q,$(LINKER))") $(ARGS)
 
 ensemble: $(STAMP) ## One model directory ENSEMBLE=<dir> averaging MODELS="<model dir> <model dir> ..." (then make eval CKPT=<dir>)

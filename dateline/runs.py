@@ -22,6 +22,7 @@ COMPLETE = ".complete"
 # decoding biases (written by training, read by the tagger)
 META_FILE = "dateline.json"
 MODALITY_META = "modality.json"
+LINKER_META = "linker.json"
 
 
 def register_resolvers() -> None:
@@ -66,11 +67,22 @@ def latest_model(
     return done[-1]
 
 
-def latest_modality_model(runs_root: Path) -> Path:
-    """The most recent `dateline modality` model directory under `runs_root/modality`."""
-    found = sorted(Path(runs_root).glob("modality/**/" + MODALITY_META), key=lambda p: p.stat().st_mtime)
+def latest_trained(runs_root: Path, folder: str, meta_name: str, what: str, option: str) -> Path:
+    """The most recent model directory under `runs_root/folder` that holds `meta_name` (trained
+    by `dateline <folder>`); none is one error naming the command and the `option` to pass."""
+    found = sorted(Path(runs_root).glob(f"{folder}/**/{meta_name}"), key=lambda p: p.stat().st_mtime)
     if not found:
         raise DatelineError(
-            "no modality model found; train one with `dateline modality` or pass modality=<dir>", runs_root
+            f"no {what} found; train one with `dateline {folder}` (make {folder}) or pass {option}=<dir>", runs_root
         )
     return found[-1].parent
+
+
+def latest_modality_model(runs_root: Path) -> Path:
+    """The most recent `dateline modality` model directory under `runs_root/modality`."""
+    return latest_trained(runs_root, "modality", MODALITY_META, "modality model", "modality")
+
+
+def latest_linker_model(runs_root: Path) -> Path:
+    """The most recent `dateline linker` model directory under `runs_root/linker`."""
+    return latest_trained(runs_root, "linker", LINKER_META, "linker model", "linker")

@@ -150,7 +150,7 @@ def evaluate(cfg, ckpt: Path, modality_dir: Path) -> dict:
         "evaluation": {
             "event_model": str(ckpt),
             "modality_model": str(modality_dir),
-            "linker_model": cfg.get("linker"),
+            "linker_model": str(tagger.linker_dir) if tagger.linker_dir else None,
             "gold": str(gold_path),
             "article": str(text_path),
             **provenance(started, tagger.device),
@@ -176,6 +176,8 @@ def doc_span(doc, start: int, end: int):
 
 def leaderboard_row(record: dict, linking: str) -> dict:
     res, ev = record["results"]["records_heldout"], record["evaluation"]
+    if ev.get("linker_model"):
+        linking = f"{linking} {Path(ev['linker_model']).name}"
     return {
         "date": ev["end_time"],
         "model": f"{ev['event_model']} + {linking} + {ev['modality_model']}",

@@ -8,7 +8,8 @@
 
 `dateline predict` and `dateline tag` run exactly this code: one model load, the tagger's
 batched windows across all the texts given, spans with character offsets into each text as
-given (and, for records, the linking rule and the modality classifier of tagging/records.py).
+given (and, for records, the linking — the learned linker by default — and the modality
+classifier of tagging/records.py).
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from dateline.data.document import Document
 from dateline.data.text import document_from_text
 from dateline.errors import DatelineError
 from dateline.paths import PROJECT_ROOT
-from dateline.runs import META_FILE, latest_modality_model, latest_model
+from dateline.runs import META_FILE, latest_linker_model, latest_modality_model, latest_model
+from dateline.tagging.records import DEFAULT_LINKING
 
 EVENT_TYPES = {"EVENT", "ACTOR"}
 FORMATS = ("spans", "records")
@@ -47,14 +49,15 @@ def model_fingerprint(model_dir: Path) -> str:
 
 
 class ArticleTagger:
-    """A model directory (and, for records, a modality model), loaded once."""
+    """A model directory (and, for records, a modality model and the linker), loaded once; for
+    records, the modality model and the linker default to the latest trained under `runs_root`."""
 
     def __init__(
         self,
         model: str | Path | None = None,
         format: str = "spans",
         modality: str | Path | None = None,
-        linking: str = "position",
+        linking: str = DEFAULT_LINKING,
         precision: str = "auto",
         batch_size: int = 64,
         runs_root: str | Path = PROJECT_ROOT / "runs",
@@ -71,7 +74,7 @@ class ArticleTagger:
         self.tagger = Tagger(model_dir, batch_size=batch_size, precision=precision, workers=workers)
         self.model_dir, self.device = self.tagger.model_dir, self.tagger.device
         self.fingerprint = model_fingerprint(self.model_dir)
-        self.modality_dir, self.recorder = None, None
+        self.modality_dir, self.linker_dir, self.recorder = None, None, None
         if format == "records":
             from dateline.tagging.modality import ModalityClassifier
             from dateline.tagging.records import RecordTagger
@@ -79,13 +82,11 @@ class ArticleTagger:
             if not EVENT_TYPES <= set(self.tagger.entity_types):
                 raise DatelineError("this model does not tag EVENT and ACTOR (`dateline train` trains one)", model_dir)
             self.modality_dir = Path(modality) if modality else latest_modality_model(runs_root)
-            self.linker_dir = Path(linker) if linker else None
             learned = None
             if linking == "learned":
                 from dateline.tagging.linking import Linker
 
-                if self.linker_dir is None:
-                    raise DatelineError("linking=learned needs linker=<linker model directory> (`dateline linker`)")
+                self.linker_dir = Path(linker) if linker else latest_linker_model(runs_root)
                 learned = Linker(self.linker_dir)
             self.recorder = RecordTagger(self.tagger, ModalityClassifier(self.modality_dir), linking, learned)
 

@@ -302,6 +302,7 @@ def summarise(cfg, tagger, out: Path, world: int, started: float) -> dict:
         "format": tagger.format,
         "modality_model": str(tagger.modality_dir) if tagger.modality_dir else None,
         "linking": cfg.linking if tagger.format == "records" else None,
+        "linker_model": str(tagger.linker_dir) if tagger.linker_dir else None,
         "input": str(path.resolve()),
         "input_fingerprint": data_fingerprint(input_files(path)),
         "shard_size": int(cfg.shard_size),

@@ -2,16 +2,17 @@
 
 A documented pipeline (docs/records.md), per sentence:
 1. the event tagger (`dateline train`) finds EVENT and ACTOR spans;
-2. each event gets its actors by a position rule, chosen by measurement (docs/records.md: the
-   user's article, and the cameo_roles test sentences, which no rule was written from):
-   `linking="position"` (the default) takes as actors the ACTOR nearest before the event with
-   those coordinated with it (*Putin and Trump*), and as recipients the ACTOR right after it,
-   over at most three determiners or prepositions (*told reporters*, *provoked the United
-   States, Japan and South Korea*), with those coordinated with it; `"nearest"`: the same
-   actors and no recipient. (Three rules that read a role tagger trained on cameo_roles were
-   measured and dropped: docs/records.md.) `linking="learned"`: a linker trained on MEANTIME's
+2. each event gets its actors and recipients, by the linking chosen by measurement
+   (docs/records.md: MEANTIME cross-validated by topic, the cameo_roles test sentences, the
+   user's article): `linking="learned"` (the default): a linker trained on MEANTIME's
    participant links (training/linker.py, `tagging/linking.py`) gives each (event, ACTOR) pair
-   of a sentence its role (actor, recipient or none) with a confidence;
+   of a sentence its role (actor, recipient or none) with a confidence. The baseline,
+   `"position"`, takes as actors the ACTOR nearest before the event with those coordinated
+   with it (*Putin and Trump*), and as recipients the ACTOR right after it, over at most three
+   determiners or prepositions (*told reporters*, *provoked the United States, Japan and South
+   Korea*), with those coordinated with it; `"nearest"`: the same actors and no recipient.
+   (Three rules that read a role tagger trained on cameo_roles were measured and dropped:
+   docs/records.md.);
 3. the modality classifier (`tagging/modality.py`) gives each event its `mode`.
 
 Field names follow the PLOVER event-data conventions where they apply (`actor`, `recipient`,
@@ -28,7 +29,7 @@ from dateline.errors import DatelineError
 ROLES = ("actor", "recipient")
 
 LINKINGS = ("position", "nearest", "learned")
-DEFAULT_LINKING = "position"
+DEFAULT_LINKING = "learned"
 
 
 @dataclass(frozen=True)
@@ -138,7 +139,7 @@ def document_records(
     doc: Document,
     spans: list[Found],
     modes: dict[Span, tuple[str, float]],
-    linking: str = DEFAULT_LINKING,
+    linking: str,
     roles: dict | None = None,
 ) -> list[dict]:
     """The records of one document from its predicted spans (EVENT/ACTOR) and event modes;

@@ -97,3 +97,20 @@ def test_a_trained_linker_gives_records_their_links(linked_doc, tmp_path: Path):
         RecordTagger(None, None, "learned")
     with pytest.raises(DatelineError, match="not a linker model directory"):
         Linker(tmp_path)
+
+
+def test_records_take_the_latest_linker_and_without_one_say_how_to_train_it(tmp_path: Path):
+    """linking=learned is the default: with no linker= the newest `dateline linker` model under
+    runs/linker is taken; with none there, one error names the command and the option."""
+    import os
+
+    from dateline.runs import LINKER_META, latest_linker_model
+
+    with pytest.raises(DatelineError, match=r"no linker model found; train one with `dateline linker` \(make linker\)"):
+        latest_linker_model(tmp_path)
+    for age, name in ((200, "2026-01-01_00-00-00"), (100, "2026-02-01_00-00-00")):
+        meta = tmp_path / "linker" / name / LINKER_META
+        meta.parent.mkdir(parents=True)
+        meta.write_text("{}")
+        os.utime(meta, (meta.stat().st_atime - age, meta.stat().st_mtime - age))
+    assert latest_linker_model(tmp_path) == tmp_path / "linker" / "2026-02-01_00-00-00"

@@ -227,7 +227,16 @@ def test_records_from_tiny_models_through_predict_and_eval(corpus_dir: Path, tmp
     meta = json.loads((eager / "dateline.json").read_text())
     (eager / "dateline.json").write_text(json.dumps({**meta, "o_bias": 50.0}))
     out = tmp_path / "out"
-    pred = run("predict", f"ckpt={eager}", f"file={article}", f"out={out}", "format=records", f"modality={modality}")
+    # the position rule (the baseline linking; the learned default is tested in test_linker.py)
+    pred = run(
+        "predict",
+        f"ckpt={eager}",
+        f"file={article}",
+        f"out={out}",
+        "format=records",
+        f"modality={modality}",
+        "linking=position",
+    )
     assert pred.returncode == 0, pred.stderr[-3000:]
     lines = [json.loads(x) for x in pred.stdout.splitlines()]
     assert lines == [json.loads(x) for x in (out / "article.records.jsonl").read_text().splitlines()]
@@ -250,6 +259,7 @@ def test_records_from_tiny_models_through_predict_and_eval(corpus_dir: Path, tmp
         "format=records",
         f"ckpt={eager}",
         f"modality={modality}",
+        "linking=position",
         "progress=false",
     )
     assert tagged.returncode == 0, tagged.stderr[-3000:]
@@ -288,7 +298,7 @@ def test_records_from_tiny_models_through_predict_and_eval(corpus_dir: Path, tmp
         )
         + "\n"
     )
-    common = [f"ckpt={events}", f"modality={modality}", f"text={article}", f"gold={gold}"]
+    common = [f"ckpt={events}", f"modality={modality}", f"text={article}", f"gold={gold}", "linking=position"]
     ev = run("eval-records", *common, f"out={tmp_path / 'rec_eval'}", f"leaderboard_dir={tmp_path / 'board'}")
     assert ev.returncode == 0, ev.stderr[-3000:]
     saved = json.loads((tmp_path / "rec_eval" / "results.json").read_text())

@@ -27,12 +27,12 @@ from pathlib import Path
 from dateline.cli import hydra_entry
 from dateline.data.document import Document, Span
 from dateline.errors import DatelineError
+from dateline.runs import LINKER_META as META
 
 ROLES = ("none", "actor", "recipient")
 PERSON_OR_ORG = {"PER", "ORG"}
 CONTEXT_WORDS = 24
 MAX_LENGTH = 160
-META = "linker.json"
 
 
 @dataclass(frozen=True)
