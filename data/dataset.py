@@ -10,6 +10,7 @@ sentences as partial labels were measured and dropped: docs/studies/.)
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from dateline.data.document import Document
 from dateline.data.ecbplus import DEV_TOPICS, TEST_TOPICS, corpus_files, find_corpus, iter_documents, split_of_topic
 from dateline.data.labels import LabelScheme, apply_scheme, spans_to_bio
 from dateline.errors import DatelineError
-from dateline.io import jsonl_objects
+from dateline.io import jsonl_objects, read_text
 
 ROW_FEATURES = datasets.Features(
     {
@@ -256,6 +257,27 @@ def sentence_id(doc: Document, i: int) -> str:
     return f"{doc.id}#{i}"
 
 
+def meta_path(rows: Path) -> Path:
+    """The meta file beside a file of rows (`x.jsonl.gz` -> `x.meta.json`): who made them, how,
+    and from which corpus their words come."""
+    name = rows.name.removesuffix(".gz").removesuffix(".jsonl")
+    return rows.with_name(name + ".meta.json")
+
+
+def recorded_source(meta: Path) -> dict | None:
+    """The reading options of the corpus a file of rows was tagged from, as its meta file
+    records them (`source`; None where the file or the key is absent: the training data's own)."""
+    if not meta.is_file():
+        return None
+    try:
+        recorded = json.loads(read_text(meta)).get("source")
+    except (json.JSONDecodeError, AttributeError):
+        raise DatelineError("not a JSON object of the rows' provenance", meta) from None
+    if recorded is not None and not isinstance(recorded, dict):
+        raise DatelineError("`source` must be an object of reading options (reader, dev_every, ...)", meta)
+    return {k: tuple(v) if isinstance(v, list) else v for k, v in recorded.items()} if recorded else None
+
+
 def rows_dataset(
     path: str | Path,
     labels: Iterable[str],
@@ -267,13 +289,16 @@ def rows_dataset(
     """Extra training rows from a JSONL file (.gz read through gzip) of `{"id", "words", "tags"}`
     (IOB2 tags of the scheme's `labels`), e.g. a teacher's pseudo-labels (`tagging/pseudo.py`);
     cached by `datasets`. A row of `{"id", "tags"}` names a training sentence of `corpus` (read
-    with `scheme` and the split `options`) and takes its words from there, so a committed file
-    of a teacher's labels holds no corpus text."""
+    with `scheme` and the split `options`, or with the `source` that the file's meta names, e.g.
+    TBAQ's) and takes its words from there, so a committed file of a teacher's labels holds no
+    corpus text."""
     from dateline.data.corpora import code_fingerprint, data_fingerprint
 
     path = Path(path)
     if not path.is_file():
         raise DatelineError("the file of extra training rows does not exist (`make pseudo` writes one)", path)
+    meta = meta_path(path)
+    options = recorded_source(meta) or options
     source = None
     if corpus is not None and scheme is not None:
         source = {
@@ -282,7 +307,7 @@ def rows_dataset(
             "scheme_types": {k: list(v) for k, v in scheme.types.items()},
             **options,
         }
-    fingerprint = data_fingerprint([path]) + code_fingerprint()
+    fingerprint = data_fingerprint([path, *([meta] if meta.is_file() else [])]) + code_fingerprint()
     return _rows_from(
         _read_rows, cache_dir, path=str(path.resolve()), labels=tuple(labels), fingerprint=fingerprint, source=source
     )

@@ -26,7 +26,14 @@ import time
 from pathlib import Path
 
 from dateline.cli import hydra_entry
-from dateline.data.dataset import labeled_sentences, load_split, sentence_id
+from dateline.data.dataset import (
+    labeled_sentences,
+    load_split,
+    meta_path,
+    sentence_id,
+    split_options,
+    unannotated_types,
+)
 from dateline.data.labels import LabelScheme
 from dateline.errors import DatelineError
 from dateline.io import write_json_atomic, write_text_atomic
@@ -35,12 +42,17 @@ from dateline.runs import META_FILE
 from dateline.tagging.tagger import Tagger
 
 
-def unlabeled_sentences(corpora: str | Path, scheme: LabelScheme) -> list[tuple[str, list[str]]]:
-    """(row id, words) of every training-topic sentence that carries no label: not gold and
-    without an annotated mention (those are training rows already, `data.extra=annotated`)."""
+def unlabeled_sentences(corpora: str | Path, scheme: LabelScheme, **split) -> list[tuple[str, list[str]]]:
+    """(row id, words) of every training sentence that carries no label of the teacher's: in
+    ECB+, not gold and without an annotated mention (those are training rows already,
+    `data.extra=annotated`); in a corpus that leaves some of the teacher's types unmarked
+    (TimeML marks no ACTOR), every sentence. `split`: the reading options of a data group
+    (`split_options`; ECB+'s training topics when empty)."""
     out = []
-    for doc in load_split(corpora, scheme, "train"):
+    for doc in load_split(corpora, scheme, "train", **split):
         flags = labeled_sentences(doc, "annotated")
+        if unannotated_types(doc, scheme):
+            flags = [False] * len(flags)
         for i, ((a, b), labeled) in enumerate(zip(doc.sentences, flags)):
             if not labeled and b > a:
                 out.append((sentence_id(doc, i), doc.words[a:b]))
@@ -58,14 +70,25 @@ def pseudo_rows(teacher: Tagger, sentences: list[tuple[str, list[str]]], limit: 
     return [{"id": rid, "tags": p.tags} for (rid, _), p in zip(picked, preds)]
 
 
-def write_pseudo(teacher_dir: Path, out: Path, corpora: str | Path, limit: int | None = None, seed: int = 0) -> dict:
+def write_pseudo(
+    teacher_dir: Path,
+    out: Path,
+    corpora: str | Path,
+    limit: int | None = None,
+    seed: int = 0,
+    split: dict | None = None,
+) -> dict:
+    """Tag the unlabeled training sentences of the corpus `split` reads (ECB+ when None) and
+    write the rows and their meta file; the meta's `source` tells the student where the rows'
+    words are (`data/dataset.py: rows_dataset`)."""
     teacher = Tagger(teacher_dir)
     meta = teacher.meta
     if "types" not in meta:
         raise DatelineError("dateline.json has no label types: not a model trained by this harness", teacher_dir)
     scheme = LabelScheme.from_config(meta.get("labels", "teacher"), meta["types"])
     started = time.time()
-    sentences = unlabeled_sentences(corpora, scheme)
+    split = split or {}
+    sentences = unlabeled_sentences(corpora, scheme, **split)
     rows = pseudo_rows(teacher, sentences, limit, seed)
     write_text_atomic(out, "".join(json.dumps(r) + "\n" for r in rows))
     spans = sum(t.startswith("B-") for r in rows for t in r["tags"])
@@ -75,6 +98,7 @@ def write_pseudo(teacher_dir: Path, out: Path, corpora: str | Path, limit: int |
         "labels": meta.get("labels"),
         "git": git_state(),
         "command": " ".join(["dateline", "pseudo", *sys.argv[1:]]),
+        "source": {k: list(v) if isinstance(v, tuple) else v for k, v in split.items()},
         "unlabeled_sentences": len(sentences),
         "rows": len(rows),
         "words": sum(len(r["tags"]) for r in rows),
@@ -106,19 +130,14 @@ def teacher_scores(teacher_dir: Path) -> list[dict]:
     return out
 
 
-def meta_path(rows: Path) -> Path:
-    name = rows.name.removesuffix(".gz").removesuffix(".jsonl")
-    return rows.with_name(name + ".meta.json")
-
-
 @hydra_entry("pseudo")
 def main(cfg) -> None:
     if not cfg.teacher:
         raise DatelineError("pseudo needs teacher=<trained model or ensemble directory>")
     teacher, out = Path(cfg.teacher), Path(cfg.out)
-    info = write_pseudo(teacher, out, cfg.corpora, cfg.limit, cfg.seed)
+    info = write_pseudo(teacher, out, cfg.corpora, cfg.limit, cfg.seed, split_options(cfg.data))
     print(
-        f"{info['rows']} of {info['unlabeled_sentences']} unlabeled training sentences tagged by "
+        f"{info['rows']} of {info['unlabeled_sentences']} unlabeled {cfg.data.name} training sentences tagged by "
         f"{teacher} ({info['spans']} spans, {info['seconds']} s) -> {out}"
     )
 

@@ -37,3 +37,20 @@ def test_make_targets_build_commands_the_shell_and_hydra_take(call):
         value = var.split("=", 1)[1]
         if value.startswith(("runs/", "a b", "in dir", "my art")):
             assert any(value in w or value.split()[0] in w for w in words), (value, words)
+
+
+@pytest.mark.parametrize(
+    "call, experiments",
+    [
+        (["train"], ["experiment=distilled"]),  # the CPU default (Study 13)
+        (["train", "EXP=recipe"], ["experiment=recipe"]),
+        (["train", "ARGS=experiment=default seed=3"], ["experiment=default"]),
+        (["sweep", "ARGS=seed=1,2"], ["experiment=distilled"]),
+        (["sweep", "ARGS=experiment=default,recipe seed=1"], ["experiment=default,recipe"]),
+    ],
+)
+def test_make_train_and_sweep_default_to_the_distilled_student_unless_an_experiment_is_named(call, experiments):
+    dry = subprocess.run(["make", "-n", "-W", "pyproject.toml", *call], cwd=ROOT, capture_output=True, text=True)
+    assert dry.returncode == 0, dry.stderr
+    line = [x for x in dry.stdout.replace("\\\n", " ").splitlines() if "bin/dateline" in x][-1]
+    assert [w for w in shlex.split(line) if w.startswith("experiment=")] == experiments

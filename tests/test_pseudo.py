@@ -7,13 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from dateline.data.dataset import rows_dataset, split_options
+from dateline.data.dataset import meta_path, rows_dataset, split_options
 from dateline.data.labels import LabelScheme
 from dateline.errors import DatelineError
 from dateline.io import write_text_atomic
-from dateline.tagging.pseudo import meta_path, unlabeled_sentences, write_pseudo
+from dateline.tagging.pseudo import unlabeled_sentences, write_pseudo
 from tests.ecbplus_fixture import TEMPLATES, document_xml, make_ecbplus
 from tests.entry import train_tiny
+from tests.timeml_fixture import make_tempeval3
 
 SCHEME = LabelScheme.from_config("events_actors", {"EVENT": ["ACTION_*", "NEG_ACTION_*"], "ACTOR": ["HUMAN_PART*"]})
 LABELS = ["O", "B-EVENT", "I-EVENT", "B-ACTOR", "I-ACTOR"]
@@ -104,6 +105,30 @@ def test_rows_of_ids_must_name_a_training_sentence(corpus_with_unlabeled: Path, 
     with pytest.raises(DatelineError, match=problem) as err:
         corpus_rows(path, corpus_with_unlabeled, tmp_path)
     assert str(path.resolve()) in str(err.value) and "line 1" in str(err.value)
+
+
+TBAQ = {"reader": "timeml", "dev_every": 10}
+
+
+def test_every_tbaq_training_sentence_is_tagged_and_its_rows_read_back_from_tbaq(tmp_path: Path):
+    """TimeML marks no actors, so no TBAQ sentence is labeled for the teacher's scheme: all of
+    its training sentences are tagged. The rows' meta names TBAQ as their source, and a student
+    whose own data is ECB+ takes their words from there."""
+    root = make_tempeval3(make_ecbplus(tmp_path / "corpora"))
+    found = unlabeled_sentences(root, SCHEME, **TBAQ)
+    assert len(found) == 9 * 2  # 9 training documents (the 10th is dev) of 2 sentences
+    (rid, words), tags = found[0], ["B-ACTOR"] + ["O"] * (len(found[0][1]) - 1)
+    assert words[0] == "Officials" and rid.endswith("#0")
+    rows = write_rows(tmp_path / "rows.jsonl", [json.dumps({"id": rid, "tags": tags})])
+    with pytest.raises(DatelineError, match="not a sentence of the training topics"):
+        corpus_rows(rows, root, tmp_path)  # without a meta naming TBAQ, the id is sought in ECB+
+    meta_path(rows).write_text(json.dumps({"source": TBAQ}))
+    ds = corpus_rows(rows, root, tmp_path)
+    assert ds["words"] == [words] and ds["tags"] == [tags]
+    meta_path(rows).write_text(json.dumps({"source": "timeml"}))
+    with pytest.raises(DatelineError, match="reading options") as err:
+        corpus_rows(rows, root, tmp_path)
+    assert str(meta_path(rows)) in str(err.value)
 
 
 def test_a_missing_rows_file_says_how_to_make_one(tmp_path: Path):

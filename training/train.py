@@ -64,8 +64,8 @@ def train(cfg: DictConfig) -> dict | float:
 
 
 def encoded_splits(cfg: DictConfig, scheme, spec, tokenizer):
-    """The training rows (plus a teacher's pseudo-labeled rows, `data.pseudo`) and the dev rows,
-    cut into the model's windows; dev is None where the config leaves no dev set."""
+    """The training rows (plus teachers' pseudo-labeled rows, `data.pseudo`: one file or a list)
+    and the dev rows, cut into the model's windows; dev is None where the config leaves no dev set."""
     import datasets
 
     from dateline.data.dataset import build_dataset, has_dev_split, rows_dataset, split_options
@@ -88,16 +88,10 @@ def encoded_splits(cfg: DictConfig, scheme, spec, tokenizer):
                 )
                 for other in cfg.data.get("also") or []
             ]
-            if cfg.data.get("pseudo"):
+            pseudo = cfg.data.get("pseudo") or []
+            for path in [pseudo] if isinstance(pseudo, str) else pseudo:
                 more.append(
-                    rows_dataset(
-                        cfg.data.pseudo,
-                        scheme.bio_labels,
-                        cfg.cache_dir,
-                        cfg.corpora,
-                        scheme,
-                        **split_options(cfg.data),
-                    )
+                    rows_dataset(path, scheme.bio_labels, cfg.cache_dir, cfg.corpora, scheme, **split_options(cfg.data))
                 )
             ds = datasets.concatenate_datasets([ds, *more]) if more else ds
             if not spec.crf and any(ds["unannotated"]):
