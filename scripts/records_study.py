@@ -39,7 +39,7 @@ def sentence_counts(out: Path) -> dict[str, dict[str, np.ndarray]]:
     that holds their event)."""
     from dateline.data.articles import read_text
     from dateline.data.text import document_from_text
-    from dateline.eval.records import links, read_gold_records, record_key
+    from dateline.eval.records import read_gold_records, score_records
 
     ev = json.loads((out / "results.json").read_text())["evaluation"]
     text = read_text(Path(ev["article"]))
@@ -49,16 +49,11 @@ def sentence_counts(out: Path) -> dict[str, dict[str, np.ndarray]]:
     ranges = [(doc.tokens[a].start, doc.tokens[b - 1].end) for a, b in doc.sentences if b > a]
     counts: dict[str, dict[str, np.ndarray]] = {k: {} for k in PAIRED}
     for i, (a, b) in enumerate(ranges):
-        g = [r for r in gold if a <= r["event_start"] < b]
-        p = [r for r in pred if a <= r["event_start"] < b]
+        scores = score_records(
+            [r for r in gold if a <= r["event_start"] < b], [r for r in pred if a <= r["event_start"] < b]
+        )
         for key in PAIRED:
-            if key == "records":
-                gs, ps = {record_key(r) for r in g}, [record_key(r) for r in p]
-                right = sum(k in gs for k in ps)
-            else:
-                gs, ps = links(g, key.removeprefix("links_")), links(p, key.removeprefix("links_"))
-                right = len(gs & ps)
-            counts[key][f"s{i}"] = np.array([right, len(ps), len(gs)], dtype=float)
+            counts[key][f"s{i}"] = np.array([scores[key][k] for k in ("tp", "pred", "gold")], dtype=float)
     return counts
 
 

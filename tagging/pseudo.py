@@ -50,9 +50,8 @@ def unlabeled_sentences(corpora: str | Path, scheme: LabelScheme, **split) -> li
     (`split_options`; ECB+'s training topics when empty)."""
     out = []
     for doc in load_split(corpora, scheme, "train", **split):
-        flags = labeled_sentences(doc, "annotated")
-        if unannotated_types(doc, scheme):
-            flags = [False] * len(flags)
+        # a corpus that leaves a type of the teacher's unmarked labels none of its sentences fully
+        flags = [False] * len(doc.sentences) if unannotated_types(doc, scheme) else labeled_sentences(doc, "annotated")
         for i, ((a, b), labeled) in enumerate(zip(doc.sentences, flags)):
             if not labeled and b > a:
                 out.append((sentence_id(doc, i), doc.words[a:b]))
