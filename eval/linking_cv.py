@@ -58,14 +58,6 @@ def learned_links(doc: Document, spans: list[Span], linker) -> set[Link]:
     return {(ev.start, ev.end, r, c.start, c.end) for (ev, c, _), (r, _) in zip(found, roles) if r != "none"}
 
 
-def hybrid_links(learned: set[Link], position: set[Link]) -> set[Link]:
-    """The linker's links, and for an event the linker gives no link of a role, the position
-    rule's links of that role (to candidates the linker did not link to that event)."""
-    have = {(ev_s, ev_e, role) for ev_s, ev_e, role, _, _ in learned}
-    taken = {(ev_s, ev_e, c_s, c_e) for ev_s, ev_e, _, c_s, c_e in learned}
-    return learned | {x for x in position if (x[0], x[1], x[2]) not in have and (x[0], x[1], x[3], x[4]) not in taken}
-
-
 def counts(gold: set[Link], pred: set[Link]) -> np.ndarray:
     """[role (actor, recipient, both), (tp, pred, gold)] of one document."""
     rows = [[len(g & p), len(p), len(g)] for g, p in ((by_role(gold, r), by_role(pred, r)) for r in ROLES)]
@@ -155,8 +147,8 @@ def cross_validate(
         tagger = Tagger(Path(ckpt))
     results, seconds = {}, {}
     for spans_kind in ("gold", "tagger") if tagger else ("gold",):
-        per_doc: dict[str, list[np.ndarray]] = {"position": [], "learned": [], "hybrid": []}
-        kinds: dict[str, Counter] = {"position": Counter(), "learned": Counter(), "hybrid": Counter()}
+        per_doc: dict[str, list[np.ndarray]] = {"position": [], "learned": []}
+        kinds: dict[str, Counter] = {"position": Counter(), "learned": Counter()}
         for held in TOPICS:
             model_dir = work / f"without_{held}_seed{seed}"
             if not trained_alike(model_dir, META, epochs=epochs, rule_hint=hint):
@@ -169,11 +161,9 @@ def cross_validate(
                 spans_of = [[s for s, _ in p.spans()] for p in tagger.tag_documents(fold, only_gold=True)]
             for doc, spans in zip(fold, spans_of):
                 gold = gold_links(doc)
-                position, learned = position_links(doc, spans), learned_links(doc, spans, linker)
                 for method, pred in (
-                    ("position", position),
-                    ("learned", learned),
-                    ("hybrid", hybrid_links(learned, position)),
+                    ("position", position_links(doc, spans)),
+                    ("learned", learned_links(doc, spans, linker)),
                 ):
                     per_doc[method].append(np.vstack([counts(gold, pred), record_counts(doc, spans, pred)]))
                     kinds[method] += error_kinds(gold, pred)
