@@ -123,6 +123,47 @@ def meantime_pairs(corpora: str | Path, topics: Iterable[str] | None = None, hin
     ]
 
 
+def cameo_frame(events: list[Span], phrases: list[tuple[str, Span]]) -> list[tuple[Span, Span, str]]:
+    """Weak (event, phrase, role) triples of one cameo_roles sentence, whose coders marked who
+    acted (S source, R joint) and on whom (T target) but not the event: where source phrases
+    come before the first target, the tagged EVENT nearest before that target and after the
+    sources is taken as the coded event (*Russia accused the United States*); the sources
+    are its actors, the target its recipient. Nothing else in the sentence is judged."""
+    targets = sorted(s for tag, s in phrases if tag == "T")
+    if not targets:
+        return []
+    first = targets[0]
+    sources = sorted(s for tag, s in phrases if tag in ("S", "R") and s.end <= first.start)
+    between = [e for e in events if sources and sources[-1].end <= e.start and e.end <= first.start]
+    if not between:
+        return []
+    event = max(between, key=lambda e: e.start)
+    return [(event, s, "actor") for s in sources] + [(event, first, "recipient")]
+
+
+def cameo_pairs(corpora: str | Path, events_model: str | Path, hint: bool = False) -> list[Pair]:
+    """Weak pairs from cameo_roles' training sentences (`cameo_frame`), the events found by
+    the event tagger `events_model`, the coders' role phrases as the ACTOR candidates."""
+    from dateline.data.conll import iter_documents
+    from dateline.tagging.records import position_roles
+    from dateline.tagging.tagger import Tagger
+
+    docs = list(iter_documents(Path(corpora), "cameo_roles", "train"))
+    out = []
+    for doc, pred in zip(docs, Tagger(Path(events_model)).tag_documents(docs)):
+        events = [s for s, _ in pred.spans() if s.label == "EVENT"]
+        phrases = [(m.tag, Span(m.tokens[0], m.tokens[-1] + 1, "ACTOR")) for m in doc.meta["mentions"]]
+        frame = cameo_frame(events, phrases)
+        if not frame:
+            continue
+        rules = position_roles(doc.words, events + [s for _, s in phrases], len(doc.words)) if hint else {}
+        words = tuple(doc.words)
+        for ev, cand, role in frame:
+            rule = rules.get((ev, cand), "none") if hint else ""
+            out.append(Pair(words, (ev.start, ev.end), (cand.start, cand.end), role, doc.id, rule))
+    return out
+
+
 def marked_words(pair: Pair) -> tuple[list[str], int]:
     """The sentence cut to CONTEXT_WORDS around the pair, the event and candidate marked; and
     the index of the candidate's first word in it. (Event and candidate never overlap: a word
@@ -173,6 +214,7 @@ def train(
     batch_size: int = 32,
     seed: int = 0,
     hint: bool = False,
+    cameo_events: str | None = None,
 ) -> dict:
     """Fine-tune the encoder on `pairs` (made with rule hints or not: `hint` says which, and
     the meta keeps it so the linker is applied alike), a role head read at each candidate's
@@ -199,6 +241,9 @@ def train(
         "pairs_by_role": dict(Counter(p.role for p in pairs)),
         "role_weights": weights,
         "rule_hint": hint,
+        # the event model that framed cameo_roles' weak pairs among `pairs` (None: none of them)
+        "cameo_events": cameo_events,
+        "cameo_pairs": sum(p.source.startswith("cameo_roles/") for p in pairs),
     }
     (out_dir / META).write_text(json.dumps(meta, indent=2))
     return meta
@@ -208,8 +253,16 @@ def train(
 def main(cfg) -> None:
     """`dateline linker`: train the event–participant linker on MEANTIME's links."""
     pairs = meantime_pairs(cfg.corpora, cfg.meantime_topics, cfg.rule_hint)
+    if cfg.cameo_events:
+        pairs += cameo_pairs(cfg.corpora, cfg.cameo_events, cfg.rule_hint)
     meta = train(
-        pairs, Path(cfg.out), epochs=cfg.epochs, learning_rate=cfg.learning_rate, seed=cfg.seed, hint=cfg.rule_hint
+        pairs,
+        Path(cfg.out),
+        epochs=cfg.epochs,
+        learning_rate=cfg.learning_rate,
+        seed=cfg.seed,
+        hint=cfg.rule_hint,
+        cameo_events=cfg.cameo_events,
     )
     print(json.dumps(meta, indent=2))
 
