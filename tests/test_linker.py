@@ -131,6 +131,10 @@ def test_cameo_frame_links_the_coded_phrases_to_the_event_before_the_target():
         (accused, Span(0, 1, "ACTOR"), "actor"),
         (accused, us, "recipient"),
     ]
+    # two sources, two targets: both sources, the first target only
+    china, eu = Span(7, 8, "ACTOR"), Span(10, 11, "ACTOR")
+    frame = cameo_frame([accused, said], [("T", eu), ("S", china), ("T", us), ("S", russia)])
+    assert frame == [(accused, russia, "actor"), (accused, us, "recipient")]
     assert cameo_frame([accused], [("S", russia)]) == []  # no target: nothing judged
     assert cameo_frame([meddling], [("S", russia), ("T", us)]) == []  # no event between them
     assert cameo_frame([accused], [("T", russia), ("S", us)]) == []  # the target first

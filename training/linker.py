@@ -129,11 +129,11 @@ def cameo_frame(events: list[Span], phrases: list[tuple[str, Span]]) -> list[tup
     come before the first target, the tagged EVENT nearest before that target and after the
     sources is taken as the coded event (*Russia accused the United States*); the sources
     are its actors, the target its recipient. Nothing else in the sentence is judged."""
-    targets = sorted(s for tag, s in phrases if tag == "T")
+    targets = sorted((s for tag, s in phrases if tag == "T"), key=lambda s: s.start)
     if not targets:
         return []
     first = targets[0]
-    sources = sorted(s for tag, s in phrases if tag in ("S", "R") and s.end <= first.start)
+    sources = sorted((s for tag, s in phrases if tag in ("S", "R") and s.end <= first.start), key=lambda s: s.start)
     between = [e for e in events if sources and sources[-1].end <= e.start and e.end <= first.start]
     if not between:
         return []
