@@ -135,6 +135,13 @@ def test_cameo_frame_links_the_coded_phrases_to_the_event_before_the_target():
     china, eu = Span(7, 8, "ACTOR"), Span(10, 11, "ACTOR")
     frame = cameo_frame([accused, said], [("T", eu), ("S", china), ("T", us), ("S", russia)])
     assert frame == [(accused, russia, "actor"), (accused, us, "recipient")]
+    # the tagger's ACTORs that overlap no coded phrase: not the coded event's participants
+    officials, states = Span(8, 9, "ACTOR"), Span(3, 5, "ACTOR")
+    assert cameo_frame([accused, said], [("S", russia), ("T", us)], [russia, states, officials]) == [
+        (accused, russia, "actor"),
+        (accused, us, "recipient"),
+        (accused, officials, "none"),
+    ]
     assert cameo_frame([accused], [("S", russia)]) == []  # no target: nothing judged
     assert cameo_frame([meddling], [("S", russia), ("T", us)]) == []  # no event between them
     assert cameo_frame([accused], [("T", russia), ("S", us)]) == []  # the target first

@@ -123,12 +123,16 @@ def meantime_pairs(corpora: str | Path, topics: Iterable[str] | None = None, hin
     ]
 
 
-def cameo_frame(events: list[Span], phrases: list[tuple[str, Span]]) -> list[tuple[Span, Span, str]]:
+def cameo_frame(
+    events: list[Span], phrases: list[tuple[str, Span]], actors: Iterable[Span] = ()
+) -> list[tuple[Span, Span, str]]:
     """Weak (event, phrase, role) triples of one cameo_roles sentence, whose coders marked who
     acted (S source, R joint) and on whom (T target) but not the event: where source phrases
     come before the first target, the tagged EVENT nearest before that target and after the
     sources is taken as the coded event (*Russia accused the United States*); the sources
-    are its actors, the target its recipient. Nothing else in the sentence is judged."""
+    are its actors, the target its recipient; the tagged `actors` that overlap no coded
+    phrase are not its participants (the coders mark them all): role `none`. Other events
+    are not judged."""
     targets = sorted((s for tag, s in phrases if tag == "T"), key=lambda s: s.start)
     if not targets:
         return []
@@ -138,12 +142,15 @@ def cameo_frame(events: list[Span], phrases: list[tuple[str, Span]]) -> list[tup
     if not between:
         return []
     event = max(between, key=lambda e: e.start)
-    return [(event, s, "actor") for s in sources] + [(event, first, "recipient")]
+    coded = [s for _, s in phrases]
+    others = [a for a in actors if not any(a.start < c.end and c.start < a.end for c in coded)]
+    return [(event, s, "actor") for s in sources] + [(event, first, "recipient")] + [(event, a, "none") for a in others]
 
 
 def cameo_pairs(corpora: str | Path, events_model: str | Path, hint: bool = False) -> list[Pair]:
     """Weak pairs from cameo_roles' training sentences (`cameo_frame`), the events found by
-    the event tagger `events_model`, the coders' role phrases as the ACTOR candidates."""
+    the event tagger `events_model`, the coders' role phrases and the tagger's other ACTORs
+    as the candidates."""
     from dateline.data.conll import iter_documents
     from dateline.tagging.records import position_roles
     from dateline.tagging.tagger import Tagger
@@ -153,10 +160,10 @@ def cameo_pairs(corpora: str | Path, events_model: str | Path, hint: bool = Fals
     for doc, pred in zip(docs, Tagger(Path(events_model)).tag_documents(docs)):
         events = [s for s, _ in pred.spans() if s.label == "EVENT"]
         phrases = [(m.tag, Span(m.tokens[0], m.tokens[-1] + 1, "ACTOR")) for m in doc.meta["mentions"]]
-        frame = cameo_frame(events, phrases)
+        frame = cameo_frame(events, phrases, [s for s, _ in pred.spans() if s.label == "ACTOR"])
         if not frame:
             continue
-        rules = position_roles(doc.words, events + [s for _, s in phrases], len(doc.words)) if hint else {}
+        rules = position_roles(doc.words, events + [c for _, c, _ in frame], len(doc.words)) if hint else {}
         words = tuple(doc.words)
         for ev, cand, role in frame:
             rule = rules.get((ev, cand), "none") if hint else ""
