@@ -53,7 +53,24 @@ def ignored(key: str, also: tuple[str, ...] = ()) -> bool:
     return any(key == i or key.startswith(i + ".") for i in IGNORED_KEYS + tuple(also))
 
 
+# files a system is made of, named by file name: the same label file read from two checkouts
+# (or worktrees) of the project is one system
+FILE_KEYS = ("data.pseudo",)
+
+
+def file_names(value):
+    if isinstance(value, list):
+        return [Path(str(v)).name for v in value]
+    return Path(str(value)).name if value else value
+
+
 def system_key(config: dict, also_ignored: tuple[str, ...] = ()) -> tuple:
+    config = json.loads(json.dumps(config))
+    for key in FILE_KEYS:
+        head, _, last = key.rpartition(".")
+        node = config.get(head) if head else config
+        if isinstance(node, dict) and last in node:
+            node[last] = file_names(node[last])
     flat = flatten(config)
     keep = {k: v for k, v in flat.items() if not ignored(k, also_ignored)}
     keep = {k: v for k, v in keep.items() if not k.startswith("trainer.args.output_dir")}

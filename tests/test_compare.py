@@ -86,6 +86,22 @@ def test_ignored_keys_join_runs_that_differ_only_there(tmp_path: Path):
     assert result["ignored_keys"] == ["trainer.args"]
 
 
+def test_one_label_file_read_from_two_checkouts_is_one_system(tmp_path: Path):
+    """data.pseudo names files: the same file from another worktree is the same system, another
+    file is another."""
+    for name, seed, files in (
+        ("a1", 1, ["/repo/data/pseudo/t.jsonl.gz"]),
+        ("a2", 2, ["/worktree/data/pseudo/t.jsonl.gz"]),
+        ("b1", 1, ["/repo/data/pseudo/u.jsonl.gz"]),
+    ):
+        run = fake_run(tmp_path, name, 1e-3, seed, 0.5, 0.5, 10)
+        record = json.loads((run / "results.json").read_text())
+        record["config"]["data"] = {"pseudo": files}
+        (run / "results.json").write_text(json.dumps(record))
+    by = {s["system"]: s["seeds"] for s in compare(find_runs([str(tmp_path)]))["systems"]}
+    assert by == {'data.pseudo=["t.jsonl.gz"]': [1, 2], 'data.pseudo=["u.jsonl.gz"]': [1]}
+
+
 def test_keys_added_to_the_config_later_do_not_name_systems():
     from dateline.eval.compare import naming_keys
 
