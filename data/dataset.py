@@ -18,7 +18,7 @@ import datasets
 
 from dateline.data.document import Document
 from dateline.data.ecbplus import DEV_TOPICS, TEST_TOPICS, corpus_files, find_corpus, iter_documents, split_of_topic
-from dateline.data.labels import UNSURE, LabelScheme, apply_scheme, spans_to_bio
+from dateline.data.labels import LabelScheme, apply_scheme, spans_to_bio
 from dateline.errors import DatelineError
 from dateline.io import jsonl_objects, read_text
 
@@ -233,7 +233,7 @@ def _read_rows(path: str, labels: tuple, fingerprint: str, source: dict | None) 
                 path,
                 where,
             )
-        unknown = sorted(set(tags) - allowed - {UNSURE})
+        unknown = sorted(set(tags) - allowed)
         if unknown:
             raise DatelineError(f"tags {unknown} are not labels of this scheme ({', '.join(labels)})", path, where)
         yield {

@@ -15,10 +15,6 @@ from fnmatch import fnmatchcase
 
 from dateline.data.document import Document, Span
 
-# In extra training rows (a teacher's labels), a word tagged UNSURE may take any label: the
-# teacher was not sure of it, and the CRF's loss sums over every reading (a partial label).
-UNSURE = "?"
-
 
 @dataclass(frozen=True)
 class LabelScheme:

@@ -34,7 +34,7 @@ from dateline.data.dataset import (
     split_options,
     unannotated_types,
 )
-from dateline.data.labels import UNSURE, LabelScheme
+from dateline.data.labels import LabelScheme
 from dateline.errors import DatelineError
 from dateline.io import write_json_atomic, write_text_atomic
 from dateline.provenance import git_state
@@ -58,26 +58,15 @@ def unlabeled_sentences(corpora: str | Path, scheme: LabelScheme, **split) -> li
     return out
 
 
-def pseudo_rows(
-    teacher: Tagger,
-    sentences: list[tuple[str, list[str]]],
-    limit: int | None,
-    seed: int,
-    unsure_below: float | None = None,
-) -> list[dict]:
+def pseudo_rows(teacher: Tagger, sentences: list[tuple[str, list[str]]], limit: int | None, seed: int) -> list[dict]:
     """The teacher's tags (`{"id", "tags"}`, no words) for a seeded sample of `limit` sentences
-    (all when None), in corpus order. `unsure_below`: a word whose tag the teacher gives less
-    probability than this is tagged UNSURE (any label; the student's CRF sums over them)."""
+    (all when None), in corpus order."""
     chosen = list(range(len(sentences)))
     if limit is not None and limit < len(chosen):
         chosen = sorted(random.Random(seed).sample(chosen, limit))
     picked = [sentences[i] for i in chosen]
     preds = teacher.predict([words for _, words in picked])
-    floor = -1.0 if unsure_below is None else unsure_below
-    return [
-        {"id": rid, "tags": [UNSURE if c < floor else t for t, c in zip(p.tags, p.confidence)]}
-        for (rid, _), p in zip(picked, preds)
-    ]
+    return [{"id": rid, "tags": p.tags} for (rid, _), p in zip(picked, preds)]
 
 
 def write_pseudo(
@@ -87,7 +76,6 @@ def write_pseudo(
     limit: int | None = None,
     seed: int = 0,
     split: dict | None = None,
-    unsure_below: float | None = None,
 ) -> dict:
     """Tag the unlabeled training sentences of the corpus `split` reads (ECB+ when None) and
     write the rows and their meta file; the meta's `source` tells the student where the rows'
@@ -100,7 +88,7 @@ def write_pseudo(
     started = time.time()
     split = split or {}
     sentences = unlabeled_sentences(corpora, scheme, **split)
-    rows = pseudo_rows(teacher, sentences, limit, seed, unsure_below)
+    rows = pseudo_rows(teacher, sentences, limit, seed)
     write_text_atomic(out, "".join(json.dumps(r) + "\n" for r in rows))
     spans = sum(t.startswith("B-") for r in rows for t in r["tags"])
     info = {
@@ -114,8 +102,6 @@ def write_pseudo(
         "rows": len(rows),
         "words": sum(len(r["tags"]) for r in rows),
         "spans": spans,
-        "unsure_below": unsure_below,
-        "unsure_words": sum(t == UNSURE for r in rows for t in r["tags"]),
         "limit": limit,
         "seed": seed,
         "seconds": round(time.time() - started, 1),
@@ -148,7 +134,7 @@ def main(cfg) -> None:
     if not cfg.teacher:
         raise DatelineError("pseudo needs teacher=<trained model or ensemble directory>")
     teacher, out = Path(cfg.teacher), Path(cfg.out)
-    info = write_pseudo(teacher, out, cfg.corpora, cfg.limit, cfg.seed, split_options(cfg.data), cfg.unsure_below)
+    info = write_pseudo(teacher, out, cfg.corpora, cfg.limit, cfg.seed, split_options(cfg.data))
     print(
         f"{info['rows']} of {info['unlabeled_sentences']} unlabeled {cfg.data.name} training sentences tagged by "
         f"{teacher} ({info['spans']} spans, {info['seconds']} s) -> {out}"

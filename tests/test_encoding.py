@@ -83,18 +83,3 @@ def test_o_of_a_corpus_that_does_not_annotate_a_type_is_a_partial_label(tokenize
     first, second = ([x for x in labels if x != IGNORE] for labels in out["labels"])
     assert first == [5 + 2, 1]  # len(labels) + the bit of ACTOR (the second type); the event as is
     assert second == [0, 1]
-
-
-def test_a_teachers_unsure_word_may_take_any_label(tokenizer):
-    """`?` in a teacher's rows: O or B-/I- of every type, whatever the row leaves unannotated."""
-    import torch
-
-    from dateline.training.crf import LinearChainCRF
-
-    label2id = {"O": 0, "B-EVENT": 1, "I-EVENT": 2, "B-ACTOR": 3, "I-ACTOR": 4}
-    batch = {"words": [["Talks", "collapsed", "today"]], "tags": [["?", "B-EVENT", "O"]], "unannotated": [[]]}
-    out = encode_batch(batch, tokenizer, label2id, max_length=64, stride=8)
-    labels = [x for x in out["labels"][0] if x != IGNORE]
-    assert labels == [5 + 0b11, 1, 0]  # both types' bits: every label
-    allowed = LinearChainCRF(list(label2id)).allowed_tags(torch.tensor([labels]))
-    assert allowed[0, 0].all() and allowed[0, 1].tolist() == [False, True, False, False, False]

@@ -13,7 +13,7 @@ from dateline.errors import DatelineError
 from dateline.io import write_text_atomic
 from dateline.tagging.pseudo import unlabeled_sentences, write_pseudo
 from tests.ecbplus_fixture import TEMPLATES, document_xml, make_ecbplus
-from tests.entry import run, train_tiny
+from tests.entry import train_tiny
 from tests.timeml_fixture import make_tempeval3
 
 SCHEME = LabelScheme.from_config("events_actors", {"EVENT": ["ACTION_*", "NEG_ACTION_*"], "ACTOR": ["HUMAN_PART*"]})
@@ -58,8 +58,6 @@ def test_rows_are_read_back(tmp_path: Path):
     ds = rows_dataset(path, LABELS, cache_dir=str(tmp_path / "cache"))
     assert ds["words"] == [r["words"] for r in rows] and ds["tags"] == [r["tags"] for r in rows]
     assert ds["id"] == ["a#1", "rows.jsonl#2"]  # a row without an id is named by its line
-    unsure = write_rows(tmp_path / "unsure.jsonl", [json.dumps({"words": ["Talks", "resumed"], "tags": ["?", "O"]})])
-    assert rows_dataset(unsure, LABELS, cache_dir=str(tmp_path / "cache"))["tags"] == [["?", "O"]]
 
 
 @pytest.mark.parametrize(
@@ -153,22 +151,6 @@ def test_a_student_trains_on_its_teachers_rows(corpus_with_unlabeled: Path, tmp_
     # ids and tags only: the words stay in the corpus
     assert set(row) == {"id", "tags"} and row["id"] in ("1_9ecb#1", "1_9ecb#2")
     assert len(row["tags"]) == {"1_9ecb#1": 4, "1_9ecb#2": 5}[row["id"]] and set(row["tags"]) <= set(LABELS)
-
-    # below a probability of 1.0 every word the teacher tags is unsure: all "?", counted in the meta
-    unsure = tmp_path / "pseudo" / "unsure.jsonl"
-    info = write_pseudo(teacher, unsure, corpus_with_unlabeled, unsure_below=1.0)
-    assert info["unsure_words"] == info["words"] == 9 and info["unsure_below"] == 1.0
-    assert {t for line in unsure.read_text().splitlines() for t in json.loads(line)["tags"]} == {"?"}
-    refused = run(
-        "train",
-        "model=tiny",
-        "model.crf=false",
-        f"data.pseudo={unsure}",
-        f"corpora={corpus_with_unlabeled}",
-        f"cache_dir={tmp_path / 'cache'}",
-        f"hydra.run.dir={tmp_path / 'refused'}",
-    )
-    assert refused.returncode != 0 and "model.crf=true" in refused.stderr
 
     plain = train_tiny(corpus_with_unlabeled, tmp_path / "plain", "seed=1")
     student = train_tiny(corpus_with_unlabeled, tmp_path / "student", "seed=1", f"data.pseudo={rows}")

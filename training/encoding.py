@@ -14,8 +14,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from dateline.data.labels import UNSURE
-
 IGNORE = -100
 
 
@@ -145,9 +143,8 @@ def encode_batch(
     out: dict[str, list] = {k: [] for k in keys}
     unannotated = batch.get("unannotated") or [[]] * len(batch["tags"])
     rows = zip(batch["tags"], unannotated, encode_many(tokenizer, batch["words"], max_length, stride, casing))
-    every_type = [label[2:] for label in label2id if label.startswith("B-")]
     for tags, unknown, windows in rows:
-        ids = {**label2id, "O": partial_label(unknown, label2id), UNSURE: partial_label(every_type, label2id)}
+        ids = {**label2id, "O": partial_label(unknown, label2id)}
         for win in windows:
             labels = [ids[tags[w]] if w >= 0 and tags[w] else IGNORE for w in win.word_index]
             out["input_ids"].append(win.input_ids)

@@ -69,7 +69,6 @@ def encoded_splits(cfg: DictConfig, scheme, spec, tokenizer):
     import datasets
 
     from dateline.data.dataset import build_dataset, has_dev_split, rows_dataset, split_options
-    from dateline.data.labels import UNSURE
     from dateline.training.encoding import encode_batch
 
     label2id = {label: i for i, label in enumerate(scheme.bio_labels)}
@@ -95,10 +94,10 @@ def encoded_splits(cfg: DictConfig, scheme, spec, tokenizer):
                     rows_dataset(path, scheme.bio_labels, cfg.cache_dir, cfg.corpora, scheme, **split_options(cfg.data))
                 )
             ds = datasets.concatenate_datasets([ds, *more]) if more else ds
-            if not spec.crf and (any(ds["unannotated"]) or any(UNSURE in tags for tags in ds["tags"])):
+            if not spec.crf and any(ds["unannotated"]):
                 raise DatelineError(
-                    "the training rows hold partial labels (types a corpus leaves unannotated, or a teacher's "
-                    f"unsure words, {UNSURE!r}), which only the CRF's loss can learn from: set model.crf=true"
+                    "the training corpora leave some types unannotated (partial labels: O or one of those types), "
+                    "which only the CRF's loss can learn from: set model.crf=true"
                 )
         kwargs = dict(
             tokenizer=tokenizer, label2id=label2id, max_length=spec.max_length, stride=spec.stride, casing=spec.casing
