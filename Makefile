@@ -118,7 +118,7 @@ pseudo: $(STAMP) ## TEACHER=<model|ensemble dir> tags the unlabeled training sen
 	$(DATELINE) pseudo "teacher=$(call q,$(TEACHER))" "out=$(call q,$(PSEUDO))" $(if $(LIMIT),limit=$(LIMIT)) $(ARGS)
 
 distill-labels: $(MPNET_STAMP) ## Remake the default's teacher labels: 3 MPNet seeds (sweep DISTILL_SWEEP, done ones kept), their ensemble, its tags
-	$(MAKE) sweep EXP=mpnet ARGS="seed=1,2,3" SWEEP=$(DISTILL_SWEEP)
+	$(MAKE) sweep EXP=mpnet_gold ARGS="seed=1,2,3" SWEEP=$(DISTILL_SWEEP)
 	$(MAKE) ensemble MODELS="$$(echo runs/sweeps/$(DISTILL_SWEEP)/*/model)" ENSEMBLE=runs/ensembles/$(DISTILL_SWEEP)
 	$(MAKE) pseudo TEACHER=runs/ensembles/$(DISTILL_SWEEP) PSEUDO=$(DISTILL_LABELS)
 	$(MAKE) pseudo TEACHER=runs/ensembles/$(DISTILL_SWEEP) PSEUDO=$(DISTILL_TBAQ_LABELS) ARGS=data=tempeval3
