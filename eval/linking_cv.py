@@ -134,23 +134,12 @@ def bootstrap(per_doc: dict[str, list[np.ndarray]], n_boot: int, seed: int = 0) 
 
 
 def cross_validate(
-    corpora: str,
-    work: Path,
-    epochs: int,
-    seed: int,
-    ckpt: str | None,
-    n_boot: int,
-    hint: bool = False,
-    cameo_events: str | None = None,
+    corpora: str, work: Path, epochs: int, seed: int, ckpt: str | None, n_boot: int, hint: bool = False
 ) -> dict:
-    """Each topic linked by a linker trained on the other (with cameo_roles' weak pairs when
-    `cameo_events` names the event model that frames them), beside the position rule."""
     from dateline.data.meantime import iter_documents
     from dateline.tagging.linking import Linker
-    from dateline.training.linker import cameo_pairs
 
     docs = list(iter_documents(Path(corpora)))
-    weak = cameo_pairs(corpora, cameo_events, hint) if cameo_events else []
     tagger = None
     if ckpt:
         from dateline.tagging.tagger import Tagger
@@ -162,10 +151,9 @@ def cross_validate(
         kinds: dict[str, Counter] = {"position": Counter(), "learned": Counter()}
         for held in TOPICS:
             model_dir = work / f"without_{held}_seed{seed}"
-            if not trained_alike(model_dir, META, epochs=epochs, rule_hint=hint, cameo_events=cameo_events):
-                pairs = meantime_pairs(corpora, [t for t in TOPICS if t != held], hint) + weak
-                meta = train(pairs, model_dir, epochs=epochs, seed=seed, hint=hint, cameo_events=cameo_events)
-                seconds[held] = meta["train_seconds"]
+            if not trained_alike(model_dir, META, epochs=epochs, rule_hint=hint):
+                pairs = meantime_pairs(corpora, [t for t in TOPICS if t != held], hint)
+                seconds[held] = train(pairs, model_dir, epochs=epochs, seed=seed, hint=hint)["train_seconds"]
             linker = Linker(model_dir)
             fold = [d for d in docs if d.meta["topic"] == held]
             spans_of = [d.spans for d in fold]
@@ -207,10 +195,8 @@ def main(cfg) -> None:
     from dateline.provenance import provenance
 
     started = time.time()
-    res = cross_validate(
-        cfg.corpora, Path(cfg.work), cfg.epochs, cfg.seed, cfg.ckpt, cfg.bootstrap, cfg.rule_hint, cfg.cameo_events
-    )
-    res["config"] = {k: cfg[k] for k in ("epochs", "seed", "ckpt", "bootstrap", "rule_hint", "cameo_events")}
+    res = cross_validate(cfg.corpora, Path(cfg.work), cfg.epochs, cfg.seed, cfg.ckpt, cfg.bootstrap, cfg.rule_hint)
+    res["config"] = {k: cfg[k] for k in ("epochs", "seed", "ckpt", "bootstrap", "rule_hint")}
     res["provenance"] = provenance(started, "cpu")
     out = Path(cfg.out)
     write_json_atomic(out / "results.json", res)

@@ -114,34 +114,3 @@ def test_records_take_the_latest_linker_and_without_one_say_how_to_train_it(tmp_
         meta.write_text("{}")
         os.utime(meta, (meta.stat().st_atime - age, meta.stat().st_mtime - age))
     assert latest_linker_model(tmp_path) == tmp_path / "linker" / "2026-02-01_00-00-00"
-
-
-def test_cameo_frame_links_the_coded_phrases_to_the_event_before_the_target():
-    from dateline.data.document import Span
-    from dateline.training.linker import cameo_frame
-
-    # Russia accused the United States of meddling , officials said
-    russia, us = Span(0, 1, "ACTOR"), Span(2, 5, "ACTOR")
-    accused, meddling, said = Span(1, 2, "EVENT"), Span(6, 7, "EVENT"), Span(9, 10, "EVENT")
-    frame = cameo_frame([accused, meddling, said], [("S", russia), ("T", us)])
-    assert frame == [(accused, russia, "actor"), (accused, us, "recipient")]
-    # joint actors count as sources; several events between: the one nearest the target
-    threatened = Span(0, 1, "EVENT")
-    assert cameo_frame([threatened, accused], [("R", Span(0, 1, "ACTOR")), ("T", us)]) == [
-        (accused, Span(0, 1, "ACTOR"), "actor"),
-        (accused, us, "recipient"),
-    ]
-    # two sources, two targets: both sources, the first target only
-    china, eu = Span(7, 8, "ACTOR"), Span(10, 11, "ACTOR")
-    frame = cameo_frame([accused, said], [("T", eu), ("S", china), ("T", us), ("S", russia)])
-    assert frame == [(accused, russia, "actor"), (accused, us, "recipient")]
-    # the tagger's ACTORs that overlap no coded phrase: not the coded event's participants
-    officials, states = Span(8, 9, "ACTOR"), Span(3, 5, "ACTOR")
-    assert cameo_frame([accused, said], [("S", russia), ("T", us)], [russia, states, officials]) == [
-        (accused, russia, "actor"),
-        (accused, us, "recipient"),
-        (accused, officials, "none"),
-    ]
-    assert cameo_frame([accused], [("S", russia)]) == []  # no target: nothing judged
-    assert cameo_frame([meddling], [("S", russia), ("T", us)]) == []  # no event between them
-    assert cameo_frame([accused], [("T", russia), ("S", us)]) == []  # the target first

@@ -123,54 +123,6 @@ def meantime_pairs(corpora: str | Path, topics: Iterable[str] | None = None, hin
     ]
 
 
-def cameo_frame(
-    events: list[Span], phrases: list[tuple[str, Span]], actors: Iterable[Span] = ()
-) -> list[tuple[Span, Span, str]]:
-    """Weak (event, phrase, role) triples of one cameo_roles sentence, whose coders marked who
-    acted (S source, R joint) and on whom (T target) but not the event: where source phrases
-    come before the first target, the tagged EVENT nearest before that target and after the
-    sources is taken as the coded event (*Russia accused the United States*); the sources
-    are its actors, the target its recipient; the tagged `actors` that overlap no coded
-    phrase are not its participants (the coders mark them all): role `none`. Other events
-    are not judged."""
-    targets = sorted((s for tag, s in phrases if tag == "T"), key=lambda s: s.start)
-    if not targets:
-        return []
-    first = targets[0]
-    sources = sorted((s for tag, s in phrases if tag in ("S", "R") and s.end <= first.start), key=lambda s: s.start)
-    between = [e for e in events if sources and sources[-1].end <= e.start and e.end <= first.start]
-    if not between:
-        return []
-    event = max(between, key=lambda e: e.start)
-    coded = [s for _, s in phrases]
-    others = [a for a in actors if not any(a.start < c.end and c.start < a.end for c in coded)]
-    return [(event, s, "actor") for s in sources] + [(event, first, "recipient")] + [(event, a, "none") for a in others]
-
-
-def cameo_pairs(corpora: str | Path, events_model: str | Path, hint: bool = False) -> list[Pair]:
-    """Weak pairs from cameo_roles' training sentences (`cameo_frame`), the events found by
-    the event tagger `events_model`, the coders' role phrases and the tagger's other ACTORs
-    as the candidates."""
-    from dateline.data.conll import iter_documents
-    from dateline.tagging.records import position_roles
-    from dateline.tagging.tagger import Tagger
-
-    docs = list(iter_documents(Path(corpora), "cameo_roles", "train"))
-    out = []
-    for doc, pred in zip(docs, Tagger(Path(events_model)).tag_documents(docs)):
-        events = [s for s, _ in pred.spans() if s.label == "EVENT"]
-        phrases = [(m.tag, Span(m.tokens[0], m.tokens[-1] + 1, "ACTOR")) for m in doc.meta["mentions"]]
-        frame = cameo_frame(events, phrases, [s for s, _ in pred.spans() if s.label == "ACTOR"])
-        if not frame:
-            continue
-        rules = position_roles(doc.words, events + [c for _, c, _ in frame], len(doc.words)) if hint else {}
-        words = tuple(doc.words)
-        for ev, cand, role in frame:
-            rule = rules.get((ev, cand), "none") if hint else ""
-            out.append(Pair(words, (ev.start, ev.end), (cand.start, cand.end), role, doc.id, rule))
-    return out
-
-
 def marked_words(pair: Pair) -> tuple[list[str], int]:
     """The sentence cut to CONTEXT_WORDS around the pair, the event and candidate marked; and
     the index of the candidate's first word in it. (Event and candidate never overlap: a word
@@ -221,7 +173,6 @@ def train(
     batch_size: int = 32,
     seed: int = 0,
     hint: bool = False,
-    cameo_events: str | None = None,
 ) -> dict:
     """Fine-tune the encoder on `pairs` (made with rule hints or not: `hint` says which, and
     the meta keeps it so the linker is applied alike), a role head read at each candidate's
@@ -248,9 +199,6 @@ def train(
         "pairs_by_role": dict(Counter(p.role for p in pairs)),
         "role_weights": weights,
         "rule_hint": hint,
-        # the event model that framed cameo_roles' weak pairs among `pairs` (None: none of them)
-        "cameo_events": cameo_events,
-        "cameo_pairs": sum(p.source.startswith("cameo_roles/") for p in pairs),
     }
     (out_dir / META).write_text(json.dumps(meta, indent=2))
     return meta
@@ -260,16 +208,8 @@ def train(
 def main(cfg) -> None:
     """`dateline linker`: train the event–participant linker on MEANTIME's links."""
     pairs = meantime_pairs(cfg.corpora, cfg.meantime_topics, cfg.rule_hint)
-    if cfg.cameo_events:
-        pairs += cameo_pairs(cfg.corpora, cfg.cameo_events, cfg.rule_hint)
     meta = train(
-        pairs,
-        Path(cfg.out),
-        epochs=cfg.epochs,
-        learning_rate=cfg.learning_rate,
-        seed=cfg.seed,
-        hint=cfg.rule_hint,
-        cameo_events=cfg.cameo_events,
+        pairs, Path(cfg.out), epochs=cfg.epochs, learning_rate=cfg.learning_rate, seed=cfg.seed, hint=cfg.rule_hint
     )
     print(json.dumps(meta, indent=2))
 
