@@ -38,21 +38,6 @@ IGNORED_KEYS = (
 )
 
 
-def flatten(cfg: dict, prefix: str = "") -> dict[str, object]:
-    out = {}
-    for key, value in cfg.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, dict):
-            out.update(flatten(value, name + "."))
-        else:
-            out[name] = json.dumps(value, sort_keys=True) if isinstance(value, list) else value
-    return out
-
-
-def ignored(key: str, also: tuple[str, ...] = ()) -> bool:
-    return any(key == i or key.startswith(i + ".") for i in IGNORED_KEYS + tuple(also))
-
-
 # files a system is made of, named by file name: the same label file read from two checkouts
 # (or worktrees) of the project is one system
 FILE_KEYS = ("data.pseudo",)
@@ -64,13 +49,24 @@ def file_names(value):
     return Path(str(value)).name if value else value
 
 
+def flatten(cfg: dict, prefix: str = "") -> dict[str, object]:
+    out = {}
+    for key, value in cfg.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            out.update(flatten(value, name + "."))
+            continue
+        if name in FILE_KEYS:
+            value = file_names(value)
+        out[name] = json.dumps(value, sort_keys=True) if isinstance(value, list) else value
+    return out
+
+
+def ignored(key: str, also: tuple[str, ...] = ()) -> bool:
+    return any(key == i or key.startswith(i + ".") for i in IGNORED_KEYS + tuple(also))
+
+
 def system_key(config: dict, also_ignored: tuple[str, ...] = ()) -> tuple:
-    config = json.loads(json.dumps(config))
-    for key in FILE_KEYS:
-        head, _, last = key.rpartition(".")
-        node = config.get(head) if head else config
-        if isinstance(node, dict) and last in node:
-            node[last] = file_names(node[last])
     flat = flatten(config)
     keep = {k: v for k, v in flat.items() if not ignored(k, also_ignored)}
     keep = {k: v for k, v in keep.items() if not k.startswith("trainer.args.output_dir")}

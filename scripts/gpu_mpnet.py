@@ -31,6 +31,8 @@ from pathlib import Path
 import torch
 
 from dateline.bench.run import encoder_flops_per_token, matmul_peak
+from dateline.eval.compare import flatten
+from dateline.io import write_json_atomic
 from dateline.paths import PROJECT_ROOT
 
 DEVICE = "cuda"  # --device cpu: a dry run of the script itself
@@ -51,7 +53,7 @@ def free() -> None:
 
 
 def write(out: Path, record: dict) -> None:
-    (out / "gpu_mpnet.json").write_text(json.dumps(record, indent=2) + "\n")
+    write_json_atomic(out / "gpu_mpnet.json", record)
 
 
 def random_mpnet(arch: Path, target: Path) -> None:
@@ -95,19 +97,9 @@ def end_to_end(out: Path, extra: list[str], timeout: int) -> dict:
         "gold_tokens_per_second": t["gold_tokens_per_second"],
         "precision": t.get("precision"),
         "device": r.get("evaluation", {}).get("device"),
-        "scores": {k: v for k, v in flat(r).items() if k.startswith("results.") and k.endswith(".strict.micro.f1")},
+        "scores": {k: v for k, v in flatten(r).items() if k.startswith("results.") and k.endswith(".strict.micro.f1")},
     }
     return rec
-
-
-def flat(d: dict, prefix: str = "") -> dict:
-    out = {}
-    for k, v in d.items():
-        if isinstance(v, dict):
-            out |= flat(v, f"{prefix}{k}.")
-        else:
-            out[f"{prefix}{k}"] = v
-    return out
 
 
 def build_step(model_dir: Path, compiled: bool = False):
