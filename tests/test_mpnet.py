@@ -124,8 +124,8 @@ def test_the_fast_path_agrees_with_fp32_for_real_mpnet(corpus_dir: Path, tmp_pat
 
 def test_the_quality_tier_learns_from_the_teacher_labels_and_the_teacher_recipe_does_not(compose_cfg):
     """experiment=mpnet is MPNet on ECB+'s gold rows plus the committed teacher labels, the same
-    files the CPU default learns from (Study 12); mpnet_gold, the recipe the teacher's seeds are trained with, and the TempEval-3 MPNet
-    experiments built on it read no teacher labels."""
+    files the CPU default learns from (Study 12); mpnet_gold, the recipe the teacher's seeds are
+    trained with, and the TempEval-3 MPNet experiments built on it read no teacher labels."""
     tier = compose_cfg("train", ["experiment=mpnet"])
     assert tier.model.name == "mpnet" and tier.trainer.args.num_train_epochs == 2
     assert [Path(p).name for p in tier.data.pseudo] == ["mpnet3.jsonl.gz", "mpnet3_tbaq.jsonl.gz"]
