@@ -101,10 +101,10 @@ modality: $(STAMP) ## Train the event-modality classifier (MEANTIME + ECB+) -> r
 modality-cv: $(STAMP) ## Modality on MEANTIME cross-validated by topic -> results/modality_cv (+ leaderboard row)
 	$(DATELINE) modality-cv $(ARGS)
 
-linker: $(STAMP) ## Train the event-participant linker on MEANTIME's links -> runs/linker/<time> (records use the latest; LINKER=<dir> picks one)
+linker: $(STAMP) $(NEEDS_MPNET) ## Train the event-participant linker on MEANTIME's links -> runs/linker/<time> (records use the latest; LINKER=<dir> picks one)
 	$(DATELINE) linker $(ARGS)
 
-linker-cv: $(STAMP) ## The learned linker against the position rule, MEANTIME cross-validated by topic -> results/linking_cv
+linker-cv: $(STAMP) $(NEEDS_MPNET) ## The learned linker against the position rule, MEANTIME cross-validated by topic -> results/linking_cv
 	$(DATELINE) linker-cv $(ARGS)
 
 eval-records: $(STAMP) ## Event records on the user's article vs its gold records: CKPT=, MODALITY=, LINKING=learned|position|nearest, LINKER=

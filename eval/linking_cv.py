@@ -134,7 +134,14 @@ def bootstrap(per_doc: dict[str, list[np.ndarray]], n_boot: int, seed: int = 0) 
 
 
 def cross_validate(
-    corpora: str, work: Path, epochs: int, seed: int, ckpt: str | None, n_boot: int, hint: bool = False
+    corpora: str,
+    work: Path,
+    epochs: int,
+    seed: int,
+    ckpt: str | None,
+    n_boot: int,
+    hint: bool = False,
+    encoder: str = "minilm",
 ) -> dict:
     """Each MEANTIME topic linked by a linker trained on the other topic only, beside the
     position rule, on gold spans and (with `ckpt`) on the tagger's: so no link is scored by a
@@ -154,9 +161,9 @@ def cross_validate(
         kinds: dict[str, Counter] = {"position": Counter(), "learned": Counter()}
         for held in TOPICS:
             model_dir = work / f"without_{held}_seed{seed}"
-            if not trained_alike(model_dir, META, epochs=epochs, rule_hint=hint):
+            if not trained_alike(model_dir, META, epochs=epochs, rule_hint=hint, encoder_name=encoder):
                 pairs = meantime_pairs(corpora, [t for t in TOPICS if t != held], hint)
-                seconds[held] = train(pairs, model_dir, epochs=epochs, seed=seed, hint=hint)["train_seconds"]
+                seconds[held] = train(pairs, model_dir, encoder, epochs=epochs, seed=seed, hint=hint)["train_seconds"]
             linker = Linker(model_dir)
             fold = [d for d in docs if d.meta["topic"] == held]
             spans_of = [d.spans for d in fold]
@@ -198,8 +205,10 @@ def main(cfg) -> None:
     from dateline.provenance import provenance
 
     started = time.time()
-    res = cross_validate(cfg.corpora, Path(cfg.work), cfg.epochs, cfg.seed, cfg.ckpt, cfg.bootstrap, cfg.rule_hint)
-    res["config"] = {k: cfg[k] for k in ("epochs", "seed", "ckpt", "bootstrap", "rule_hint")}
+    res = cross_validate(
+        cfg.corpora, Path(cfg.work), cfg.epochs, cfg.seed, cfg.ckpt, cfg.bootstrap, cfg.rule_hint, cfg.encoder
+    )
+    res["config"] = {k: cfg[k] for k in ("encoder", "epochs", "seed", "ckpt", "bootstrap", "rule_hint")}
     res["provenance"] = provenance(started, "cpu")
     out = Path(cfg.out)
     write_json_atomic(out / "results.json", res)

@@ -11,6 +11,7 @@ import pytest
 from dateline.data.meantime import read_document
 from dateline.errors import DatelineError
 from dateline.eval.linking_cv import counts, error_kinds, f1, gold_links, position_links
+from dateline.runs import LINKER_META
 from dateline.training.linker import Pair, document_pairs, marked_words, role_of
 from tests.test_meantime import CAT, WORDS
 
@@ -81,6 +82,7 @@ def test_a_trained_linker_gives_records_their_links(linked_doc, tmp_path: Path):
     pairs = document_pairs(linked_doc, linked_doc.spans) * 8
     meta = train(pairs, tmp_path / "linker", encoder=str(tiny_encoder(tmp_path / "enc")), epochs=1)
     assert meta["pairs_by_role"] == {"actor": 8, "recipient": 8} and meta["rule_hint"] is False
+    assert meta["encoder_name"] == meta["encoder"] == str(tmp_path / "enc")
     linker = Linker(tmp_path / "linker")
     assert linker.hint is False
     probs = linker.probabilities(pairs[:2])
@@ -104,7 +106,7 @@ def test_records_take_the_latest_linker_and_without_one_say_how_to_train_it(tmp_
     runs/linker is taken; with none there, one error names the command and the option."""
     import os
 
-    from dateline.runs import LINKER_META, latest_linker_model
+    from dateline.runs import latest_linker_model
 
     with pytest.raises(DatelineError, match=r"no linker model found; train one with `dateline linker` \(make linker\)"):
         latest_linker_model(tmp_path)
@@ -114,3 +116,16 @@ def test_records_take_the_latest_linker_and_without_one_say_how_to_train_it(tmp_
         meta.write_text("{}")
         os.utime(meta, (meta.stat().st_atime - age, meta.stat().st_mtime - age))
     assert latest_linker_model(tmp_path) == tmp_path / "linker" / "2026-02-01_00-00-00"
+
+
+def test_the_linker_encoder_is_named_or_a_folder(tmp_path: Path):
+    """`encoder=minilm` (the default) is the packaged MiniLM; a folder is taken as it is; a
+    cross-validation does not reuse a fold linker trained on another encoder."""
+    from dateline.training.model import encoder_path, minilm_path
+    from dateline.training.position_head import trained_alike
+
+    assert encoder_path(None) == encoder_path("minilm") == minilm_path()
+    assert encoder_path(str(tmp_path)) == str(tmp_path)
+    (tmp_path / LINKER_META).write_text('{"epochs": 15, "rule_hint": true, "encoder_name": "minilm"}')
+    assert trained_alike(tmp_path, LINKER_META, epochs=15, rule_hint=True, encoder_name="minilm")
+    assert not trained_alike(tmp_path, LINKER_META, epochs=15, rule_hint=True, encoder_name="mpnet")

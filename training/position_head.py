@@ -101,14 +101,14 @@ def fit(
     batch_size: int,
     seed: int,
 ) -> dict:
-    """Fine-tune `encoder` (MiniLM by default) with a head over `labels` on the rows
+    """Fine-tune `encoder` (`training.model.encoder_path`: MiniLM by default) with a head over `labels` on the rows
     `encode_rows(tokenizer)` gives; save model and tokenizer in `out_dir`; the training facts."""
     import datasets
     from transformers import AutoModelForTokenClassification, AutoTokenizer, DataCollatorWithPadding, set_seed
 
-    from dateline.training.model import TRAIN_DTYPE, minilm_path
+    from dateline.training.model import TRAIN_DTYPE, encoder_path
 
-    encoder = encoder or minilm_path()
+    encoder = encoder_path(encoder)
     set_seed(seed)
     tokenizer = AutoTokenizer.from_pretrained(encoder)
     ds = datasets.Dataset.from_dict(dict(encode_rows(tokenizer)))
