@@ -116,8 +116,9 @@ def error_kinds(gold: set[Link], pred: set[Link]) -> Counter:
 
 
 def bootstrap(per_doc: dict[str, list[np.ndarray]], n_boot: int, seed: int = 0) -> dict:
-    """Pooled F1 per method, role and records with 95% CIs over resampled documents, and the
-    paired difference of each method from the position rule."""
+    """Pooled F1 per method, role and records with 95% CIs over resampled documents, the
+    paired difference of each method from the position rule, and (when another run's linker
+    is given as method `against`) the learned linker's difference from it."""
     rng = np.random.default_rng(seed)
     n = len(next(iter(per_doc.values())))
     draws = rng.integers(0, n, size=(n_boot, n))
@@ -130,6 +131,33 @@ def bootstrap(per_doc: dict[str, list[np.ndarray]], n_boot: int, seed: int = 0) 
             diff = boots - f1(stacked["position"][draws].sum(1))
             out[m]["delta_vs_position"] = (point - f1(stacked["position"].sum(0))).tolist()
             out[m]["delta_ci"] = np.percentile(diff, [2.5, 97.5], axis=0).T.tolist()
+    if "against" in stacked and "learned" in stacked:
+        a, b = stacked["learned"], stacked["against"]
+        diff = f1(a[draws].sum(1)) - f1(b[draws].sum(1))
+        out["learned"]["delta_vs_against"] = (f1(a.sum(0)) - f1(b.sum(0))).tolist()
+        out["learned"]["delta_against_ci"] = np.percentile(diff, [2.5, 97.5], axis=0).T.tolist()
+    return out
+
+
+def against_counts(path: str | Path, ckpt: str | None, n_docs: int) -> dict[str, list[np.ndarray]]:
+    """Another `linker-cv` run's learned links, per spans kind and document, to pair with this
+    run's (the same documents, and the same tagger's spans); one clear error when they cannot be."""
+    import json
+
+    from dateline.errors import DatelineError
+
+    path = Path(path)
+    try:
+        other = json.loads(path.read_text())
+    except (OSError, ValueError) as e:
+        raise DatelineError(f"{path}: not a linker-cv results.json ({e})") from None
+    if "per_doc" not in other:
+        raise DatelineError(f"{path}: has no per-document counts (made before they were kept; run it again)")
+    if other["config"].get("ckpt") != ckpt:
+        raise DatelineError(f"{path}: its tagger spans are {other['config'].get('ckpt')}, this run's {ckpt}")
+    out = {kind: [np.array(c) for c in methods["learned"]] for kind, methods in other["per_doc"].items()}
+    if any(len(v) != n_docs for v in out.values()):
+        raise DatelineError(f"{path}: scored another set of documents")
     return out
 
 
@@ -142,10 +170,12 @@ def cross_validate(
     n_boot: int,
     hint: bool = False,
     encoder: str = "minilm",
+    against: str | None = None,
 ) -> dict:
     """Each MEANTIME topic linked by a linker trained on the other topic only, beside the
     position rule, on gold spans and (with `ckpt`) on the tagger's: so no link is scored by a
-    model that saw its topic."""
+    model that saw its topic. `against`: another run's results.json whose learned linker this
+    one's is paired with, document by document."""
     from dateline.data.meantime import iter_documents
     from dateline.tagging.linking import Linker
 
@@ -155,7 +185,8 @@ def cross_validate(
         from dateline.tagging.tagger import Tagger
 
         tagger = Tagger(Path(ckpt))
-    results, seconds = {}, {}
+    results, seconds, kept = {}, {}, {}
+    others = against_counts(against, ckpt, len(docs)) if against else {}
     for spans_kind in ("gold", "tagger") if tagger else ("gold",):
         per_doc: dict[str, list[np.ndarray]] = {"position": [], "learned": []}
         kinds: dict[str, Counter] = {"position": Counter(), "learned": Counter()}
@@ -177,12 +208,16 @@ def cross_validate(
                 ):
                     per_doc[method].append(np.vstack([counts(gold, pred), record_counts(doc, spans, pred)]))
                     kinds[method] += error_kinds(gold, pred)
+        kept[spans_kind] = {m: np.stack(v).tolist() for m, v in per_doc.items()}
+        if spans_kind in others:
+            per_doc["against"] = others[spans_kind]
         results[spans_kind] = {
             "scores": bootstrap(per_doc, n_boot),
             "counts": {m: np.stack(v).sum(0).tolist() for m, v in per_doc.items()},
             "error_kinds": {m: dict(k.most_common()) for m, k in kinds.items()},
         }
-    return {"rows": ["actor", "recipient", "links", "records"], "results": results, "train_seconds": seconds}
+    rows = ["actor", "recipient", "links", "records"]
+    return {"rows": rows, "results": results, "train_seconds": seconds, "per_doc": kept}
 
 
 def markdown(res: dict) -> str:
@@ -197,6 +232,14 @@ def markdown(res: dict) -> str:
             if "delta_vs_position" in s:
                 delta = f"{s['delta_vs_position'][2]:+.3f} [{s['delta_ci'][2][0]:+.3f}, {s['delta_ci'][2][1]:+.3f}]"
             lines.append(f"| {kind} | {method} | " + " | ".join(cells) + f" | {delta} |")
+    paired = [(kind, r["scores"]["learned"]) for kind, r in res["results"].items()]
+    if any("delta_vs_against" in s for _, s in paired):
+        lines += ["", "| spans | learned − against: actor | recipient | links | records |", "|---|---|---|---|---|"]
+        for kind, s in paired:
+            cells = [
+                f"{d:+.3f} [{lo:+.3f}, {hi:+.3f}]" for d, (lo, hi) in zip(s["delta_vs_against"], s["delta_against_ci"])
+            ]
+            lines.append(f"| {kind} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
 
@@ -206,9 +249,17 @@ def main(cfg) -> None:
 
     started = time.time()
     res = cross_validate(
-        cfg.corpora, Path(cfg.work), cfg.epochs, cfg.seed, cfg.ckpt, cfg.bootstrap, cfg.rule_hint, cfg.encoder
+        cfg.corpora,
+        Path(cfg.work),
+        cfg.epochs,
+        cfg.seed,
+        cfg.ckpt,
+        cfg.bootstrap,
+        cfg.rule_hint,
+        cfg.encoder,
+        cfg.against,
     )
-    res["config"] = {k: cfg[k] for k in ("encoder", "epochs", "seed", "ckpt", "bootstrap", "rule_hint")}
+    res["config"] = {k: cfg[k] for k in ("encoder", "epochs", "seed", "ckpt", "bootstrap", "rule_hint", "against")}
     res["provenance"] = provenance(started, "cpu")
     out = Path(cfg.out)
     write_json_atomic(out / "results.json", res)

@@ -129,3 +129,30 @@ def test_the_linker_encoder_is_named_or_a_folder(tmp_path: Path):
     (tmp_path / LINKER_META).write_text('{"epochs": 15, "rule_hint": true, "encoder_name": "minilm"}')
     assert trained_alike(tmp_path, LINKER_META, epochs=15, rule_hint=True, encoder_name="minilm")
     assert not trained_alike(tmp_path, LINKER_META, epochs=15, rule_hint=True, encoder_name="mpnet")
+
+
+def test_two_cross_validations_pair_their_linkers(tmp_path: Path):
+    """`against=<results.json>`: this run's learned links and another run's, paired document by
+    document; a run on other spans or documents is one clear error."""
+    import json
+
+    from dateline.eval.linking_cv import against_counts, bootstrap
+
+    doc_a = np.array([[2, 2, 4], [1, 1, 2], [3, 3, 6], [1, 2, 2]], dtype=float)
+    doc_b = np.array([[1, 2, 4], [0, 1, 2], [1, 3, 6], [0, 2, 2]], dtype=float)
+    per_doc = {"position": [doc_b, doc_b], "learned": [doc_a, doc_a], "against": [doc_b, doc_a]}
+    learned = bootstrap(per_doc, 200)["learned"]
+    expected = f1(doc_a * 2) - f1(doc_b + doc_a)
+    assert np.allclose(learned["delta_vs_against"], expected) and expected[0] > 0
+    assert all(lo <= d <= hi for d, (lo, hi) in zip(learned["delta_vs_against"], learned["delta_against_ci"]))
+
+    other = tmp_path / "results.json"
+    other.write_text(json.dumps({"config": {"ckpt": "m"}, "per_doc": {"gold": {"learned": [doc_b.tolist()] * 2}}}))
+    assert np.array_equal(against_counts(other, "m", 2)["gold"][0], doc_b)
+    with pytest.raises(DatelineError, match="its tagger spans are m, this run's n"):
+        against_counts(other, "n", 2)
+    with pytest.raises(DatelineError, match="scored another set of documents"):
+        against_counts(other, "m", 3)
+    other.write_text("{")
+    with pytest.raises(DatelineError, match="not a linker-cv results.json"):
+        against_counts(other, "m", 2)
