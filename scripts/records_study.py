@@ -111,6 +111,7 @@ def main() -> None:
     ]
     if linker:
         lines += [*paired_lines(work / "position", work / f"learned+{Path(linker).name}", "learned"), ""]
+    out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text("\n".join(lines))
     print("\n".join(lines))
 
