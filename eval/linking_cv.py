@@ -122,20 +122,22 @@ def bootstrap(per_doc: dict[str, list[np.ndarray]], n_boot: int, seed: int = 0) 
     rng = np.random.default_rng(seed)
     n = len(next(iter(per_doc.values())))
     draws = rng.integers(0, n, size=(n_boot, n))
-    out = {}
     stacked = {m: np.stack(v) for m, v in per_doc.items()}  # (docs, rows, 3)
+
+    def paired(a: str, b: str) -> tuple[list, list]:
+        """F1 of method a minus method b, pooled, and its 95% CI over the same resampled documents."""
+        diff = f1(stacked[a][draws].sum(1)) - f1(stacked[b][draws].sum(1))
+        point = f1(stacked[a].sum(0)) - f1(stacked[b].sum(0))
+        return point.tolist(), np.percentile(diff, [2.5, 97.5], axis=0).T.tolist()
+
+    out = {}
     for m, arr in stacked.items():
-        point, boots = f1(arr.sum(0)), f1(arr[draws].sum(1))
-        out[m] = {"f1": point.tolist(), "ci": np.percentile(boots, [2.5, 97.5], axis=0).T.tolist()}
+        boots = f1(arr[draws].sum(1))
+        out[m] = {"f1": f1(arr.sum(0)).tolist(), "ci": np.percentile(boots, [2.5, 97.5], axis=0).T.tolist()}
         if m != "position" and "position" in stacked:
-            diff = boots - f1(stacked["position"][draws].sum(1))
-            out[m]["delta_vs_position"] = (point - f1(stacked["position"].sum(0))).tolist()
-            out[m]["delta_ci"] = np.percentile(diff, [2.5, 97.5], axis=0).T.tolist()
+            out[m]["delta_vs_position"], out[m]["delta_ci"] = paired(m, "position")
     if "against" in stacked and "learned" in stacked:
-        a, b = stacked["learned"], stacked["against"]
-        diff = f1(a[draws].sum(1)) - f1(b[draws].sum(1))
-        out["learned"]["delta_vs_against"] = (f1(a.sum(0)) - f1(b.sum(0))).tolist()
-        out["learned"]["delta_against_ci"] = np.percentile(diff, [2.5, 97.5], axis=0).T.tolist()
+        out["learned"]["delta_vs_against"], out["learned"]["delta_against_ci"] = paired("learned", "against")
     return out
 
 
@@ -220,6 +222,10 @@ def cross_validate(
     return {"rows": rows, "results": results, "train_seconds": seconds, "per_doc": kept}
 
 
+def signed_ci(delta: float, ci: list[float]) -> str:
+    return f"{delta:+.3f} [{ci[0]:+.3f}, {ci[1]:+.3f}]"
+
+
 def markdown(res: dict) -> str:
     lines = [
         "| spans | linking | actor F1 [95% CI] | recipient F1 | links F1 | records F1 | Δ links vs position [CI] |",
@@ -228,17 +234,13 @@ def markdown(res: dict) -> str:
     for kind, r in res["results"].items():
         for method, s in r["scores"].items():
             cells = [f"{s['f1'][i]:.3f} [{s['ci'][i][0]:.3f}, {s['ci'][i][1]:.3f}]" for i in range(4)]
-            delta = "—"
-            if "delta_vs_position" in s:
-                delta = f"{s['delta_vs_position'][2]:+.3f} [{s['delta_ci'][2][0]:+.3f}, {s['delta_ci'][2][1]:+.3f}]"
+            delta = signed_ci(s["delta_vs_position"][2], s["delta_ci"][2]) if "delta_vs_position" in s else "—"
             lines.append(f"| {kind} | {method} | " + " | ".join(cells) + f" | {delta} |")
     paired = [(kind, r["scores"]["learned"]) for kind, r in res["results"].items()]
     if any("delta_vs_against" in s for _, s in paired):
         lines += ["", "| spans | learned − against: actor | recipient | links | records |", "|---|---|---|---|---|"]
         for kind, s in paired:
-            cells = [
-                f"{d:+.3f} [{lo:+.3f}, {hi:+.3f}]" for d, (lo, hi) in zip(s["delta_vs_against"], s["delta_against_ci"])
-            ]
+            cells = [signed_ci(d, ci) for d, ci in zip(s["delta_vs_against"], s["delta_against_ci"])]
             lines.append(f"| {kind} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
