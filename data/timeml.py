@@ -3,9 +3,7 @@
 - TBAQ-cleaned (`TimeBank/*.tml`, `AQUAINT/*.tml`), the task's training data: the text inside
   `<TEXT>` exactly as written, each `EVENT` (class) and `TIMEX3` (type) at its character offsets,
   each event's first `MAKEINSTANCE` (tense, aspect, polarity, modality) in `meta["events"]`; an
-  event without one (about 40 in TimeBank) is kept with its attributes unknown (None). An event
-  subordinated by a MODAL `SLINK` (*plans to **buy***) also records the subordinating event's
-  words, lowercased, as `modal_by` (else None).
+  event without one (about 40 in TimeBank) is kept with its attributes unknown (None).
 - TE3-Platinum, the task's test set, as the CrowdTruth CSVs: the gold tokens and their BIO event
   classes per sentence; the text is the sentence strings, one per line.
 
@@ -94,11 +92,8 @@ def read_tml(path: Path) -> Document:
     text, marks = marked_text(text_el)
     tokens = tokenize(text)
     instances: dict[str, dict] = {}
-    event_of = {}  # instance id -> event id
     for inst in root.iter("MAKEINSTANCE"):
         instances.setdefault(inst.get("eventID", ""), {k: inst.get(k) for k in ATTRIBUTES})
-        event_of[inst.get("eiid")] = inst.get("eventID", "")
-    modal_by = modal_sources(root, event_of)
     mentions, events = [], {}
     for start, end, el in marks:
         if el.tag not in ("EVENT", "TIMEX3"):
@@ -114,27 +109,8 @@ def read_tml(path: Path) -> Document:
         if el.tag == "EVENT":
             attrs = instances.get(ident) or dict.fromkeys(ATTRIBUTES)
             events[ident] = {"class": kind, "tokens": covered, "text": text[start:end], **attrs}
-    for target, source in modal_by.items():
-        if target in events and source in events:
-            events[target].setdefault("modal_by", events[source]["text"].strip().lower())
-    for ev in events.values():
-        ev.setdefault("modal_by", None)
     meta = {"corpus": "tempeval3", "part": path.parent.name, "mentions": mentions, "events": events, "tagset": TAGSET}
     return Document(id=path.stem, text=text, tokens=tokens, sentences=split_sentences(text, tokens), meta=meta)
-
-
-def modal_sources(root: ET.Element, event_of: dict[str, str]) -> dict[str, str]:
-    """Subordinated event id -> subordinating event id, for each MODAL `SLINK` (the first one
-    wins): what an event is *planned*, *wanted* or *expected* under."""
-    out: dict[str, str] = {}
-    for link in root.iter("SLINK"):
-        if link.get("relType") != "MODAL":
-            continue
-        source = event_of.get(link.get("eventInstanceID"))
-        target = event_of.get(link.get("subordinatedEventInstance"))
-        if source and target:
-            out.setdefault(target, source)
-    return out
 
 
 def platinum_documents(root: Path) -> list[Document]:

@@ -162,24 +162,3 @@ def test_timeml_instances_give_modes_and_files_with_corrupt_polarity_are_left_ou
     assert len(negated) == 3 and all(x.words[x.start : x.end] == ("collapsed",) for x in negated)
     assert len(examples) == 3 * 4  # said, collapsed, resume, cease-fire; war has no instance
     assert len(timeml_examples(root, limit=2)) == 3 + 2  # every single-mode event, 2 partial ones
-
-
-def test_an_untensed_event_under_an_intention_word_is_planned_only_with_tbaq_intent(tmp_path: Path):
-    from dateline.training.modality import NOT_NEGATED, modes_of_timeml, timeml_examples
-
-    under = {"polarity": "POS", "tense": "INFINITIVE", "modal_by": "plans"}
-    assert modes_of_timeml(under, intent=True) == ("planned",)
-    assert modes_of_timeml(under) == NOT_NEGATED
-    assert modes_of_timeml(under | {"tense": "PAST"}, intent=True) == NOT_NEGATED  # *expected that it rose*
-    assert modes_of_timeml(under | {"modal_by": "said"}, intent=True) == NOT_NEGATED
-    assert modes_of_timeml(under | {"polarity": "NEG"}, intent=True) == ("negated",)
-    root = make_tempeval3(tmp_path, n_docs=2)
-    doc = timeml.read_tml(root / "tempeval3" / timeml.TBAQ / "TimeBank" / "doc00.tml")
-    assert doc.meta["events"]["e3"]["modal_by"] == "said"  # the MODAL link; the EVIDENTIAL one is not read
-    assert doc.meta["events"]["e2"]["modal_by"] is None
-    (root / "tempeval3" / timeml.TBAQ / "TimeBank" / "doc00.tml").write_text(
-        TML.replace(">said<", ">planned<").format(name="doc00")
-    )
-    resume = {x.source: x.allowed for x in timeml_examples(root, limit=None, intent=True)}["doc00@e3"]
-    assert resume == ("planned",)  # *would resume* under *planned*: untensed, would is not uncertain
-    assert {x.source: x.allowed for x in timeml_examples(root, limit=None)}["doc00@e3"] == NOT_NEGATED

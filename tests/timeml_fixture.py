@@ -19,8 +19,6 @@ The <EVENT eid="e4" class="OCCURRENCE">cease-fire</EVENT> <SIGNAL sid="s1">after
 <MAKEINSTANCE eventID="e3" eiid="ei3" tense="NONE" aspect="NONE" polarity="POS" modality="would" pos="VERB" />
 <MAKEINSTANCE eventID="e4" eiid="ei4" tense="NONE" aspect="NONE" polarity="POS" pos="NOUN" />
 <MAKEINSTANCE eventID="e4" eiid="ei9" tense="FUTURE" aspect="NONE" polarity="NEG" pos="NOUN" />
-<SLINK lid="l1" relType="EVIDENTIAL" eventInstanceID="ei1" subordinatedEventInstance="ei2" />
-<SLINK lid="l2" relType="MODAL" eventInstanceID="ei1" subordinatedEventInstance="ei3" />
 </TimeML>
 """
 PLATINUM_HEADER = ["Doc Id", "Sentence Id", "Token Id Doc", "Token", "Is Event", "Event Id", "Event Class"]

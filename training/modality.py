@@ -13,11 +13,7 @@ Learnt where the data has it:
   planned; else a modal of possibility (*may*, *might*, *could*, ...) -> uncertain; everything
   else -> not negated, a partial label (a past or present tense does not make an event asserted,
   and *would*, *can*, *must*, *should* are not uncertain often enough to say so: in MEANTIME
-  the events right after *can* are 4 asserted, 5 uncertain, 1 planned). With `tbaq_intent=true`,
-  an event a MODAL `SLINK` puts under an intention or expectation (*plans*, *agreed*, *expected*
-  to **buy**; INTENT_WORDS) in the infinitive or untensed is planned too, as MEANTIME marks such
-  events (its events after *plans to*, *want to*, *agreed to*, *expects to* are all planned),
-  where TimeML's tense says only INFINITIVE. Files whose polarity is corrupt
+  the events right after *can* are 4 asserted, 5 uncertain, 1 planned). Files whose polarity is corrupt
   (AQUAINT: 25 of 73 files mark at least 90% of their events NEG, *said* included) are left
   out, as are events without a `MAKEINSTANCE`; TBAQ's dev files are left for the tagger's dev.
 
@@ -39,7 +35,6 @@ from __future__ import annotations
 
 import json
 import random
-import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -114,19 +109,12 @@ def ecbplus_examples(corpora: str | Path, limit: int | None = 3000, seed: int = 
 
 
 UNCERTAIN_MODALS = frozenset({"may", "might", "could", "possible", "possibly", "potential", "unlikely", "likelihood"})
-# the subordinating words (word starts) under which an infinitive or untensed event is planned
-INTENT_WORDS = re.compile(
-    r"(expect|agree|want|plan|hope|intend|intent|schedul|decid|decision|willing|promis|pledg|vow|"
-    r"prepar|aim|propos|commit|ready|determin|eager|seek|sought)"
-)
-UNTENSED = frozenset({"INFINITIVE", "NONE", "PRESPART"})
 CORRUPT_NEG_SHARE = 0.5  # a TimeML file marking at least this share of its events NEG is corrupt
 
 
-def modes_of_timeml(attrs: dict, intent: bool = False) -> tuple[str, ...] | None:
+def modes_of_timeml(attrs: dict) -> tuple[str, ...] | None:
     """The modes a TimeML event instance allows (one, or the partial "not negated"); None when
-    it has no `MAKEINSTANCE` (nothing known). `intent`: an untensed event under an intention
-    word (a MODAL `SLINK`'s `modal_by`) is planned."""
+    it has no `MAKEINSTANCE` (nothing known)."""
     if attrs.get("polarity") is None:
         return None
     if attrs["polarity"] == "NEG":
@@ -135,8 +123,6 @@ def modes_of_timeml(attrs: dict, intent: bool = False) -> tuple[str, ...] | None
         return ("planned",)
     if (attrs.get("modality") or "").strip().lower() in UNCERTAIN_MODALS:
         return ("uncertain",)
-    if intent and attrs.get("tense") in UNTENSED and INTENT_WORDS.match(attrs.get("modal_by") or ""):
-        return ("planned",)
     return NOT_NEGATED
 
 
@@ -144,9 +130,7 @@ def neg_share(events: dict) -> float:
     return sum(e["polarity"] == "NEG" for e in events.values()) / max(len(events), 1)
 
 
-def timeml_examples(
-    corpora: str | Path, limit: int | None = 1000, seed: int = 0, intent: bool = False
-) -> list[Example]:
+def timeml_examples(corpora: str | Path, limit: int | None = 1000, seed: int = 0) -> list[Example]:
     """TBAQ's training-split events with their modes (`modes_of_timeml`), files with corrupt
     polarity left out: every single-mode event, and a seeded sample of `limit` partial ones."""
     from dateline.data.timeml import iter_documents
@@ -156,7 +140,7 @@ def timeml_examples(
         if neg_share(doc.meta["events"]) >= CORRUPT_NEG_SHARE:
             continue
         for eid, ev in sorted(doc.meta["events"].items()):
-            allowed = modes_of_timeml(ev, intent)
+            allowed = modes_of_timeml(ev)
             if allowed is None:
                 continue
             words, start, end = doc.in_sentence(ev["tokens"][0], ev["tokens"][-1] + 1)
@@ -244,18 +228,13 @@ def training_examples(
     sampled) and, with `sources["tbaq"]`, TBAQ's (`sources["tbaq_limit"]` partial ones)."""
     out = meantime_examples(corpora, meantime_topics) + ecbplus_examples(corpora, sources["ecb_limit"], seed)
     if sources.get("tbaq"):
-        out += timeml_examples(corpora, sources["tbaq_limit"], seed, sources.get("tbaq_intent", False))
+        out += timeml_examples(corpora, sources["tbaq_limit"], seed)
     return out
 
 
 def sources_of(cfg) -> dict:
     """The settings (from a modality or modality-cv config) that choose the training examples."""
-    return {
-        "ecb_limit": int(cfg.ecb_limit),
-        "tbaq": bool(cfg.tbaq),
-        "tbaq_limit": int(cfg.tbaq_limit),
-        "tbaq_intent": bool(cfg.tbaq_intent),
-    }
+    return {"ecb_limit": int(cfg.ecb_limit), "tbaq": bool(cfg.tbaq), "tbaq_limit": int(cfg.tbaq_limit)}
 
 
 @hydra_entry("modality")
