@@ -102,12 +102,8 @@ class Tagger:
         self.decoding = decoding
         self.o_bias = float(self.meta.get("o_bias", 0.0))
         self.i_bias = float(self.meta.get("i_bias", 0.0))
-        # a bonus per entity type (its B- and I- scores), tuned on dev where the grid asks:
-        # the class model's types are imbalanced (OCCURRENCE against the rest)
-        self.type_bias = {t: float(v) for t, v in self.meta.get("type_bias", {}).items()}
         self._o = self.labels.index("O")
         self._inside = [i for i, label in enumerate(self.labels) if label.startswith("I-")]
-        self._of_type = {t: [i for i, label in enumerate(self.labels) if label[2:] == t] for t in self.entity_types}
         self._allowed = allowed_transitions(self.labels)
         self._start = allowed_start(self.labels)
         self.crf = crf_arrays(self.meta.get("crf"))  # learned scores of a CRF-trained model (training/crf.py)
@@ -161,26 +157,18 @@ class Tagger:
             scores[k][index[pos]] = logp[r, pos]
 
     def decode(
-        self,
-        scores: list[np.ndarray],
-        o_bias: float | None = None,
-        i_bias: float | None = None,
-        type_bias: dict[str, float] | None = None,
+        self, scores: list[np.ndarray], o_bias: float | None = None, i_bias: float | None = None
     ) -> list[Prediction]:
         """Per-word log-probabilities -> tags. Before decoding, `o_bias` is subtracted from the
-        `O` score (recall for precision), `i_bias` added to every `I-` score (longer spans) and
-        `type_bias[T]` to the B-T and I-T scores (one type against the others); by default all
-        are the values tuned on dev at training time (`tune_biases`)."""
+        `O` score (recall for precision) and `i_bias` added to every `I-` score (longer spans);
+        by default both are the values tuned on dev at training time (`tune_biases`)."""
         o_bias = self.o_bias if o_bias is None else o_bias
         i_bias = self.i_bias if i_bias is None else i_bias
-        type_bias = self.type_bias if type_bias is None else type_bias
         adjusted = []
         for s in scores:
             a = s.copy()
             a[:, self._o] -= o_bias
             a[:, self._inside] += i_bias
-            for t, bias in type_bias.items():
-                a[:, self._of_type[t]] += bias
             adjusted.append(a)
         if self.decoding == "viterbi":
             paths = viterbi_many(adjusted, self._allowed, self._start, self.crf)
@@ -210,31 +198,16 @@ def tune_biases(
     tagger: Tagger, segments: list[list[str]], gold: list[list[str]], grid: dict[str, list[float]]
 ) -> tuple[dict[str, float], float]:
     """The decoding biases (see `Tagger.decode`) that maximise strict micro-F1 on `gold`
-    (the dev set: choices are made on dev). Ties keep the smaller bias. Where the grid lists
-    `type_bias` values, each type's bonus is then chosen in turn, the others held (two rounds);
-    ties keep the bonus already held, so a type is moved only when dev F1 rises."""
+    (the dev set: choices are made on dev). Ties keep the smaller bias."""
     from seqeval.metrics import f1_score
     from seqeval.scheme import IOB2
 
     scores = tagger.scores(segments)
-
-    def dev_f1(o_bias: float, i_bias: float, type_bias: dict[str, float]) -> float:
-        tags = [p.tags for p in tagger.decode(scores, o_bias, i_bias, type_bias)]
-        return f1_score(gold, tags, mode="strict", scheme=IOB2, zero_division=0)
-
     best, best_f1 = {"o_bias": 0.0, "i_bias": 0.0}, -1.0
     for o_bias in grid.get("o_bias", [0.0]):
         for i_bias in grid.get("i_bias", [0.0]):
-            f1 = dev_f1(o_bias, i_bias, {})
+            tags = [p.tags for p in tagger.decode(scores, o_bias, i_bias)]
+            f1 = f1_score(gold, tags, mode="strict", scheme=IOB2, zero_division=0)
             if f1 > best_f1 + 1e-9:
                 best, best_f1 = {"o_bias": o_bias, "i_bias": i_bias}, f1
-    if grid.get("type_bias"):
-        bias = {t: 0.0 for t in tagger.entity_types}
-        for _ in range(2):
-            for t in tagger.entity_types:
-                for value in grid["type_bias"]:
-                    f1 = dev_f1(best["o_bias"], best["i_bias"], {**bias, t: float(value)})
-                    if f1 > best_f1 + 1e-9:
-                        bias, best_f1 = {**bias, t: float(value)}, f1
-        best["type_bias"] = bias
     return best, best_f1

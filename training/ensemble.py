@@ -56,9 +56,6 @@ def ensemble_meta(members: list[Path], out: Path) -> dict:
     meta["ensemble"] = [os.path.relpath(m.resolve(), out.resolve()) for m in members]
     meta["o_bias"] = float(np.mean([m.get("o_bias", 0.0) for m in metas]))
     meta["i_bias"] = float(np.mean([m.get("i_bias", 0.0) for m in metas]))
-    types = sorted({t for m in metas for t in m.get("type_bias", {})})
-    if types:
-        meta["type_bias"] = {t: float(np.mean([m.get("type_bias", {}).get(t, 0.0) for m in metas])) for t in types}
     if True in has_crf:
         meta["crf"] = {
             k: np.mean([np.asarray(m["crf"][k], dtype=np.float64) for m in metas], axis=0).tolist()
