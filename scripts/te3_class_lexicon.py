@@ -40,7 +40,9 @@ def agreement(majority: dict[str, str], events: list[tuple[str, str]]) -> dict:
         "text_seen_in_train": len(seen),
         "train_majority_agrees": agree,
         "agreement": round(agree / max(1, len(seen)), 4),
-        "per_class": {c: {"agree": a, "seen": n, "agreement": round(a / n, 4)} for c, (a, n) in sorted(per_class.items())},
+        "per_class": {
+            c: {"agree": a, "seen": n, "agreement": round(a / n, 4)} for c, (a, n) in sorted(per_class.items())
+        },
     }
 
 
