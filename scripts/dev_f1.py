@@ -14,18 +14,15 @@ from hydra import compose, initialize_config_dir
 from seqeval.metrics import f1_score
 from seqeval.scheme import IOB2
 
-from dateline.data.dataset import gold_sentences, load_split, split_options
-from dateline.data.labels import LabelScheme
-from dateline.runs import META_FILE, register_resolvers
+from dateline.runs import register_resolvers
 from dateline.tagging.tagger import Tagger
+from dateline.tagging.tune import dev_gold
 
 CONFIGS = Path(__file__).resolve().parents[1] / "configs"
 
 
 def dev_f1(model_dir: Path, cfg) -> float:
-    meta = json.loads((model_dir / META_FILE).read_text())
-    scheme = LabelScheme.from_config(meta["labels"], meta["types"])
-    words, gold = gold_sentences(load_split(cfg.corpora, scheme, "dev", **split_options(cfg.data)))
+    words, gold = dev_gold(cfg, model_dir)
     tags = [p.tags for p in Tagger(model_dir).predict(words)]
     return f1_score(gold, tags, mode="strict", scheme=IOB2, zero_division=0)
 

@@ -25,16 +25,23 @@ from dateline.runs import META_FILE
 log = logging.getLogger("dateline.train")
 
 
-def tune_decoding(cfg: DictConfig, model_dir: Path) -> dict:
-    """Pick the decoding biases on the dev gold sentences; record them in the model directory."""
+def dev_gold(cfg: DictConfig, model_dir: Path) -> tuple[list[list[str]], list[list[str]]]:
+    """The dev gold sentences (words, IOB2 tags) of `cfg.data`, labeled with the model's scheme."""
     from dateline.data.dataset import gold_sentences, load_split, split_options
     from dateline.data.labels import LabelScheme
-    from dateline.tagging.tagger import Tagger, tune_biases
 
     meta = json.loads((model_dir / META_FILE).read_text())
     scheme = LabelScheme.from_config(meta["labels"], meta["types"])
-    words, gold = gold_sentences(load_split(cfg.corpora, scheme, "dev", **split_options(cfg.data)))
+    return gold_sentences(load_split(cfg.corpora, scheme, "dev", **split_options(cfg.data)))
+
+
+def tune_decoding(cfg: DictConfig, model_dir: Path) -> dict:
+    """Pick the decoding biases on the dev gold sentences; record them in the model directory."""
+    from dateline.tagging.tagger import Tagger, tune_biases
+
+    words, gold = dev_gold(cfg, model_dir)
     best, f1 = tune_biases(Tagger(model_dir), words, gold, dict(cfg.decoding.grid))
+    meta = json.loads((model_dir / META_FILE).read_text())
     log.info("decoding biases tuned on dev: %s (dev strict F1 %.4f)", best, f1)
     meta.update(best, decoding_dev_f1=f1)
     write_json_atomic(model_dir / META_FILE, meta)
