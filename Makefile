@@ -35,6 +35,11 @@ MODALITY ?=
 LINKING ?= learned
 LINKER ?=
 INPUT ?=
+DATA ?=
+READER ?= brat
+K ?= 5
+CURVE_SIZES ?= 5,10,20,40,null
+CURVE_SEEDS ?= 1,2,3
 TAG_FORMAT = $(if $(filter records,$(FORMAT)),records,spans)
 # make tag runs one process per core, one thread each (measured faster than one process with
 # every core: bench/archive.md), unless NPROC is given
@@ -54,7 +59,7 @@ NEEDS_MPNET = $(if $(findstring mpnet,$(EXP) $(ARGS)),$(MPNET_STAMP))
 EXPERIMENT = $(if $(EXP),experiment=$(EXP),$(if $(findstring experiment=,$(ARGS)),,experiment=$(DEFAULT_EXP)))
 TRAIN_OVERRIDES = $(EXPERIMENT) $(ARGS) $(if $(RESUME),resume=true "hydra.run.dir=$(call q,$(abspath $(RESUME)))")
 
-.PHONY: help venv mpnet train eval predict tag modality modality-cv linker linker-cv eval-records ensemble pseudo distill-labels sweep compare bench bench-archive bench-micro test test-fast lint format data clean
+.PHONY: help venv mpnet train eval predict tag annotate cv curve modality modality-cv linker linker-cv eval-records ensemble pseudo distill-labels sweep compare bench bench-archive bench-micro test test-fast lint format data clean
 
 help: ## Show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -94,6 +99,22 @@ else
 	$(VENV)/bin/torchrun --standalone --nproc_per_node=$(TAG_NPROC) -m dateline.tagging.archive "input=$(call q,$(INPUT))" \
 		"out=$(call q,$(OUT))" format=$(TAG_FORMAT) threads=1 $(if $(CKPT),"ckpt=$(call q,$(CKPT))") $(ARGS)
 endif
+
+annotate: $(STAMP) ## Pre-annotations of INPUT=<raw articles> for OUT=<dir> in FORMAT=brat|labelstudio|doccano, least confident first (LIMIT=n, CKPT=)
+	$(if $(and $(INPUT),$(OUT)),,$(error make annotate needs INPUT=<raw articles> and OUT=<dir>))
+	$(DATELINE) annotate "input=$(call q,$(INPUT))" "out=$(call q,$(OUT))" format=$(if $(filter text,$(FORMAT)),brat,$(FORMAT)) $(if $(LIMIT),limit=$(LIMIT)) $(if $(CKPT),"ckpt=$(call q,$(CKPT))") $(ARGS)
+
+cv: $(STAMP) $(NEEDS_MPNET) ## K-fold cross-validation by article of DATA=<your corpus> (READER=brat|jsonl|conll|hf|labelstudio|doccano, K=5): pooled F1, CI over articles
+	$(if $(DATA),,$(error make cv needs DATA=<your annotated corpus>))
+	$(DATELINE) sweep $(EXPERIMENT) data=$(READER) "data.path=$(call q,$(abspath $(DATA)))" data.split.folds=$(K) data.split.fold=$(shell seq -s, 0 $$(($(K)-1))) \
+		skip_if_done=true resume=true "hydra.sweep.dir=$(call q,$(abspath runs/cv/$(or $(SWEEP),$(notdir $(abspath $(DATA))))))" $(ARGS)
+	$(DATELINE) cv "runs=[$(call q,$(abspath runs/cv/$(or $(SWEEP),$(notdir $(abspath $(DATA))))))]" "out=$(call q,$(abspath runs/cv/$(or $(SWEEP),$(notdir $(abspath $(DATA)))))/pooled)"
+
+curve: $(STAMP) $(NEEDS_MPNET) ## How many articles to annotate: F1 of DATA=<your corpus> trained on 5, 10, 20, 40, all articles (3 seeds), beside the default model (CKPT=)
+	$(if $(DATA),,$(error make curve needs DATA=<your annotated corpus>))
+	$(DATELINE) sweep $(EXPERIMENT) data=$(READER) "data.path=$(call q,$(abspath $(DATA)))" data.split.train_limit=$(CURVE_SIZES) seed=$(CURVE_SEEDS) \
+		skip_if_done=true resume=true "hydra.sweep.dir=$(call q,$(abspath runs/curves/$(or $(SWEEP),$(notdir $(abspath $(DATA))))))" $(ARGS)
+	$(DATELINE) curve "runs=[$(call q,$(abspath runs/curves/$(or $(SWEEP),$(notdir $(abspath $(DATA))))))]" "out=$(call q,$(abspath runs/curves/$(or $(SWEEP),$(notdir $(abspath $(DATA)))))/curve)" $(if $(CKPT),"baseline=$(call q,$(CKPT))")
 
 modality: $(STAMP) ## Train the event-modality classifier (MEANTIME + ECB+) -> runs/modality/<time>
 	$(DATELINE) modality $(ARGS)

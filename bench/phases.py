@@ -27,13 +27,15 @@ def rss_mib(who=resource.RUSAGE_SELF) -> float:
 
 def strict_f1(model_dir: Path, args: dict, split: str, decoding: str, precision: str = "fp32") -> float:
     """Strict micro-F1 on the ECB+ gold sentences of a split, scored the same way for both."""
-    from dateline.data.dataset import gold_sentences, load_split
+    from dateline.data.dataset import Corpus, gold_sentences
     from dateline.data.labels import LabelScheme
+    from dateline.data.readers import data_group
     from dateline.eval.metrics import strict_scores
     from dateline.tagging.tagger import Tagger
 
     tagger = Tagger(model_dir, decoding=decoding, precision=precision)
-    words, gold = gold_sentences(load_split(corpora(args), LabelScheme.from_config("events_actors", SCHEME), split))
+    ecbplus = Corpus(data_group("ecbplus", [f"corpora={corpora(args)}"]))
+    words, gold = gold_sentences(ecbplus.documents(LabelScheme.from_config("events_actors", SCHEME), split))
     preds = tagger.predict(words)
     return strict_scores(gold, [p.tags for p in preds])["micro"]["f1"]
 
@@ -44,10 +46,12 @@ def train_recipe(args: dict) -> dict:
     from dateline.bench.recipe import train_recipe as run
     from dateline.data.dataset import build_dataset
     from dateline.data.labels import LabelScheme
+    from dateline.data.readers import data_group
     from dateline.training.model import minilm_path
 
     scheme = LabelScheme.from_config("events_actors", SCHEME)
-    rows = build_dataset(corpora(args), scheme, "train", "none", cache_dir=f"{args['work']}/cache")
+    ecbplus = data_group("ecbplus", [f"corpora={corpora(args)}"])
+    rows = build_dataset(ecbplus, scheme, "train", "none", cache_dir=f"{args['work']}/cache")
     out = Path(args["work"]) / f"recipe_s{args['seed']}"
     model, tokenizer, seconds = run(
         minilm_path(), rows, scheme.bio_labels, str(out / "checkpoints"), args["epochs"], args["seed"]
@@ -117,13 +121,13 @@ def train_harness(args: dict) -> dict:
 
 def articles(args: dict):
     """Raw articles to tag: the MEANTIME Wikinews texts and the held-out articles, as plain text."""
-    from dateline.data.articles import read_brat_folder
-    from dateline.data.meantime import iter_documents
+    from dateline.data.articles import read_any
+    from dateline.data.readers.meantime import iter_documents
     from dateline.data.text import document_from_text
     from dateline.paths import default_heldout_dir
 
     texts = [d.text.replace(" \n", "\n") for d in iter_documents(Path(corpora(args)))]
-    texts += [d.text for d in read_brat_folder(Path(default_heldout_dir()))]
+    texts += [d.text for d in read_any(Path(default_heldout_dir()))]
     return [document_from_text(f"a{i}", t) for i, t in enumerate(texts)]
 
 

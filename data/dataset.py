@@ -1,24 +1,26 @@
-"""Corpus documents (ECB+, or a CoNLL token file such as cameo_roles) -> `datasets.Dataset`
-rows of words and tags, cached by `datasets`.
+"""A `data` config made usable (`Corpus`: its reader, its label policy, its documents under a
+scheme) and its splits as `datasets.Dataset` rows of words and tags, cached by `datasets`.
 
 A row is one labeled sentence the model reads. Tags are IOB2 strings; a teacher's rows
 (`rows_dataset`) use the same shape. `unannotated` names the scheme's types the row's corpus
 never marks (ACTOR in TimeML): there `O` means "not an annotated type", and training treats
-such a word as O or any of those types (a partial label), not as O. (Whole documents as rows and the mentions outside the gold
-sentences as partial labels were measured and dropped: docs/studies/.)
+such a word as O or any of those types (a partial label), not as O. (Whole documents as rows
+and the mentions outside the gold sentences as partial labels were measured and dropped:
+docs/studies/.)
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 import datasets
 
 from dateline.data.document import Document
-from dateline.data.ecbplus import DEV_TOPICS, TEST_TOPICS, corpus_files, find_corpus, iter_documents, split_of_topic
-from dateline.data.labels import LabelScheme, apply_scheme, spans_to_bio
+from dateline.data.labels import LabelScheme, ResolveStats, apply_scheme, spans_to_bio
+from dateline.data.readers import SPLITS, reader_from_config
 from dateline.errors import DatelineError
 from dateline.io import jsonl_objects, read_text
 
@@ -30,62 +32,92 @@ ROW_FEATURES = datasets.Features(
         "unannotated": datasets.Sequence(datasets.Value("string")),
     }
 )
+EXTRAS = ("none", "annotated")
 
 
-READERS = ("ecbplus", "conll", "timeml")
+def plain(cfg) -> dict:
+    """A config node as a plain, resolved dict (what the datasets cache key and a worker get)."""
+    from omegaconf import DictConfig, OmegaConf
+
+    if isinstance(cfg, DictConfig):
+        return OmegaConf.to_container(cfg, resolve=True)
+    return dict(cfg)
 
 
-def load_split(
-    root: str | Path,
-    scheme: LabelScheme,
-    split: str,
-    dev_topics=DEV_TOPICS,
-    test_topics=TEST_TOPICS,
-    reader: str = "ecbplus",
-    folder: str = "",
-    dev_every: int = 10,
-) -> list[Document]:
-    """Documents of one split with `doc.spans` set under `scheme`: ECB+ split by topic, a CoNLL
-    corpus `folder` (data/conll.py: dev is every `dev_every`-th training sentence), or TempEval-3
-    (data/timeml.py: dev is every `dev_every`-th TBAQ document, test is TE3-Platinum)."""
-    if reader == "conll":
-        from dateline.data import conll
+class Corpus:
+    """One `data` config group: the corpus its reader reads, and the labels it drops."""
 
-        found = conll.iter_documents(Path(root), folder, split, dev_every)
-    elif reader == "timeml":
-        from dateline.data import timeml
+    def __init__(self, data_cfg):
+        self.cfg = plain(data_cfg)
+        self.name = str(self.cfg.get("name") or self.cfg.get("reader", {}).get("_target_", "corpus"))
+        self.reader = reader_from_config(self.cfg)
+        self.drop = tuple(self.cfg.get("drop_labels") or ())
+        self.stats: dict[str, ResolveStats] = {}
 
-        found = timeml.iter_documents(Path(root), split, dev_every)
-    elif reader == "ecbplus":
-        found = (
-            d for d in iter_documents(Path(root)) if split_of_topic(d.meta["topic"], dev_topics, test_topics) == split
-        )
-    else:
-        raise DatelineError(f"data.reader must be one of {', '.join(READERS)}, not {reader!r}")
-    docs = []
-    for doc in found:
-        apply_scheme(doc, [(m.tag, m.tokens) for m in doc.meta["mentions"]], scheme)
-        docs.append(doc)
-    return docs
+    def splits(self) -> tuple[str, ...]:
+        return self.reader.splits()
+
+    def documents(self, scheme: LabelScheme, split: str, keep: Iterable[str] = ()) -> list[Document]:
+        """The documents of `split` with `doc.spans` set under `scheme` (see `apply_scheme`)."""
+        stats = ResolveStats()
+        docs = []
+        for doc in self.reader.documents(split):
+            stats.add(apply_scheme(doc, scheme, self.reader.tagset, self.drop, keep))
+            docs.append(doc)
+        self.stats[split] = stats
+        return docs
+
+    def raw_labels(self) -> set[str]:
+        """Every tag the corpus uses, over all its splits, less the dropped ones."""
+        found = {m.tag for s in self.splits() for d in self.reader.documents(s) for m in d.meta.get("mentions", [])}
+        return {t for t in found if t not in self.drop and "*" not in self.drop}
+
+    def scheme(self, scheme: LabelScheme, known: Mapping[str, list[str]]) -> LabelScheme:
+        """`scheme`, or for `labels=from_data` the corpus's own labels as one."""
+        if not scheme.from_data:
+            return scheme
+        labels = self.raw_labels()
+        if not labels:
+            raise DatelineError(f"labels=from_data: corpus {self.name} holds no labeled spans")
+        return scheme.from_labels(labels, known, "")
+
+    def files(self) -> list[Path]:
+        return self.reader.files()
+
+    def summary(self, scheme: LabelScheme) -> dict:
+        """What results.json says about the data: per split, articles, sentences and spans by
+        type; labels dropped (data.drop_labels); how the splits were made; the article ids."""
+        out: dict = {"name": self.name, "reader": self.reader.name, "describe": self.reader.describe(), "splits": {}}
+        ids = {}
+        for split in SPLITS:
+            if split not in self.splits():
+                continue
+            docs = self.documents(scheme, split)
+            stats = self.stats[split]
+            spans = Counter(s.label for d in docs for s in labeled_spans(d))
+            out["splits"][split] = {
+                "articles": len(docs),
+                "sentences": sum(sum(d.gold) for d in docs),
+                "spans": dict(sorted(spans.items())),
+                "dropped_labels": dict(sorted(stats.dropped.items())),
+                "overlaps_dropped": sum(d.meta.get("overlaps_dropped", 0) for d in docs) + stats.overlaps_dropped,
+                "inexact_spans": sum(d.meta.get("inexact_spans", 0) for d in docs),
+            }
+            ids[split] = [d.id for d in docs]
+        how = getattr(self.reader, "split_source", None)
+        out["split_source"] = how() if how else "the corpus's own splits"
+        skipped = getattr(self.reader, "skipped", None)
+        if skipped and skipped():
+            out["skipped_files"] = skipped()
+        unannotated = getattr(self.reader, "unannotated", None)
+        if unannotated:
+            out["unannotated_tasks"] = list(unannotated)
+        return out | {"ids": ids}
 
 
-def split_options(data_cfg) -> dict:
-    """The split arguments of `load_split` / `build_dataset` from a `data` config group."""
-    return {
-        "dev_topics": tuple(data_cfg.get("dev_topics") or ()),
-        "test_topics": tuple(data_cfg.get("test_topics") or ()),
-        "reader": data_cfg.get("reader", "ecbplus"),
-        "folder": data_cfg.get("folder", ""),
-        "dev_every": int(data_cfg.get("dev_every", 10)),
-    }
-
-
-def has_dev_split(data_cfg) -> bool:
-    """Whether the config leaves a dev set to choose on (experiment=final empties it)."""
-    options = split_options(data_cfg)
-    if options["reader"] in ("conll", "timeml"):
-        return options["dev_every"] > 0
-    return len(options["dev_topics"]) > 0
+def labeled_spans(doc: Document):
+    """The spans inside the document's labeled (gold) sentences."""
+    return [s for s in doc.spans if any(a <= s.start < b for a, b in doc.gold_sentences())]
 
 
 def gold_sentences(docs: list[Document]) -> tuple[list[list[str]], list[list[str]]]:
@@ -98,9 +130,6 @@ def gold_sentences(docs: list[Document]) -> tuple[list[list[str]], list[list[str
                 words.append(doc.words[a:b])
                 tags.append(bio[a:b])
     return words, tags
-
-
-EXTRAS = ("none", "annotated")
 
 
 def labeled_sentences(doc: Document, extra: str = "none") -> list[bool]:
@@ -137,63 +166,41 @@ def sentence_rows(docs: list[Document], extra: str = "none", scheme: LabelScheme
                 yield {"id": sentence_id(doc, i), "words": doc.words[a:b], "tags": bio[a:b], "unannotated": unannotated}
 
 
-def _generate(
-    root: str,
-    scheme_name: str,
-    scheme_types: dict,
-    split: str,
-    extra: str,
-    dev_topics: tuple,
-    test_topics: tuple,
-    fingerprint: str,
-    reader: str = "ecbplus",
-    folder: str = "",
-    dev_every: int = 10,
-) -> Iterator[dict]:
-    scheme = LabelScheme.from_config(scheme_name, scheme_types)
-    docs = load_split(root, scheme, split, dev_topics, test_topics, reader, folder, dev_every)
-    yield from sentence_rows(docs, extra, scheme)
+def sentence_id(doc: Document, i: int) -> str:
+    """A sentence's row id: its document's id and its index there, e.g. `12_3ecbplus#4`."""
+    return f"{doc.id}#{i}"
+
+
+def scheme_args(scheme: LabelScheme) -> dict:
+    """A scheme as plain arguments (for a datasets generator and its cache key)."""
+    return {"name": scheme.name, "types": {k: list(v) for k, v in scheme.types.items()}}
+
+
+def _generate(data: dict, scheme: dict, split: str, extra: str, fingerprint: str) -> Iterator[dict]:
+    # `fingerprint` is unused here: as a generator argument it is part of the datasets cache key
+    labels = LabelScheme.from_config(scheme["name"], scheme["types"])
+    yield from sentence_rows(Corpus(data).documents(labels, split), extra, labels)
 
 
 def build_dataset(
-    root: str | Path,
-    scheme: LabelScheme,
-    split: str,
-    extra: str = "none",
-    dev_topics=DEV_TOPICS,
-    test_topics=TEST_TOPICS,
-    cache_dir: str | None = None,
-    reader: str = "ecbplus",
-    folder: str = "",
-    dev_every: int = 10,
+    data_cfg, scheme: LabelScheme, split: str, extra: str | None = None, cache_dir: str | None = None
 ) -> datasets.Dataset:
-    """A cached Dataset for one split; the cache key covers the corpus files and every option."""
-    from dateline.data import conll
-    from dateline.data.corpora import code_fingerprint, data_fingerprint
+    """A cached Dataset of one split of a `data` config; the cache key covers the reader's
+    options, the corpus files, the scheme and the reader code."""
+    from dateline.data.fingerprints import code_fingerprint, data_fingerprint
 
-    if reader == "conll":
-        corpus, files = Path(root), conll.corpus_files(Path(root), folder)
-    elif reader == "timeml":
-        from dateline.data import timeml
-
-        corpus, files = Path(root), timeml.corpus_files(Path(root))
-    else:
-        corpus = find_corpus(Path(root))
-        files = corpus_files(corpus)
+    data = plain(data_cfg)
+    corpus = Corpus(data)
+    corpus.reader.check_split(split)
+    extra = data.get("extra", "none") if extra is None else extra
     return _rows_from(
         _generate,
         cache_dir,
-        root=str(corpus),
-        reader=reader,
-        folder=folder,
-        dev_every=dev_every,
-        scheme_name=scheme.name,
-        scheme_types={k: list(v) for k, v in scheme.types.items()},
+        data=data,
+        scheme=scheme_args(scheme),
         split=split,
         extra=extra,
-        dev_topics=tuple(dev_topics),
-        test_topics=tuple(test_topics),
-        fingerprint=data_fingerprint(files) + code_fingerprint(),
+        fingerprint=data_fingerprint(corpus.files()) + code_fingerprint(),
     )
 
 
@@ -210,18 +217,18 @@ def _rows_from(generator, cache_dir: str | None, **gen_kwargs) -> datasets.Datas
         raise
 
 
-def _read_rows(path: str, labels: tuple, fingerprint: str, source: dict | None) -> Iterator[dict]:
+def _read_rows(path: str, labels: tuple, fingerprint: str, source: dict | None, scheme: dict | None) -> Iterator[dict]:
     # `fingerprint` is unused here: as a generator argument it is part of the datasets cache key
     allowed = set(labels)
     corpus_words = None  # a row of id and tags only takes its words from the corpus, read once
     for where, row in jsonl_objects(path):
         words, tags = (row.get("words"), row.get("tags")) if isinstance(row, dict) else (None, None)
         if words is None and isinstance(tags, list) and source is not None:
-            corpus_words = training_words(source) if corpus_words is None else corpus_words
+            corpus_words = training_words(source, scheme) if corpus_words is None else corpus_words
             words = corpus_words.get(str(row.get("id")))
             if words is None:
                 raise DatelineError(
-                    f"{row.get('id')!r} is not a sentence of the training topics of {source['root']} "
+                    f"{row.get('id')!r} is not a sentence of the training split of corpus {source.get('name')} "
                     "(rows of id and tags take their words from there)",
                     path,
                     where,
@@ -244,17 +251,11 @@ def _read_rows(path: str, labels: tuple, fingerprint: str, source: dict | None) 
         }
 
 
-def training_words(source: dict) -> dict[str, list[str]]:
+def training_words(source: dict, scheme: dict) -> dict[str, list[str]]:
     """Every training-split sentence's words by row id (`sentence_id`), labeled or not."""
-    scheme = LabelScheme.from_config(source["scheme_name"], source["scheme_types"])
-    options = {k: v for k, v in source.items() if k not in ("root", "scheme_name", "scheme_types")}
-    docs = load_split(source["root"], scheme, "train", **options)
+    labels = LabelScheme.from_config(scheme["name"], scheme["types"])
+    docs = Corpus(source).documents(labels, "train")
     return {sentence_id(doc, i): doc.words[a:b] for doc in docs for i, (a, b) in enumerate(doc.sentences)}
-
-
-def sentence_id(doc: Document, i: int) -> str:
-    """A sentence's row id: its document's id and its index there, e.g. `12_3ecbplus#4`."""
-    return f"{doc.id}#{i}"
 
 
 def meta_path(rows: Path) -> Path:
@@ -264,50 +265,57 @@ def meta_path(rows: Path) -> Path:
     return rows.with_name(name + ".meta.json")
 
 
-def recorded_source(meta: Path) -> dict | None:
-    """The reading options of the corpus a file of rows was tagged from, as its meta file
-    records them (`source`; None where the file or the key is absent: the training data's own)."""
+def recorded_source(meta: Path, corpora: str | None) -> dict | None:
+    """The `data` config of the corpus a file of rows was tagged from, as its meta file records
+    it (`source: {"group": <configs/data name>, "overrides": [...]}`), composed against the
+    corpora folder `corpora`; None where the file or the key is absent (the rows belong to the
+    corpus they are attached to)."""
     if not meta.is_file():
         return None
     try:
         recorded = json.loads(read_text(meta)).get("source")
     except (json.JSONDecodeError, AttributeError):
         raise DatelineError("not a JSON object of the rows' provenance", meta) from None
-    if recorded is not None and not isinstance(recorded, dict):
-        raise DatelineError("`source` must be an object of reading options (reader, dev_every, ...)", meta)
-    return {k: tuple(v) if isinstance(v, list) else v for k, v in recorded.items()} if recorded else None
+    if recorded is None:
+        return None
+    if not isinstance(recorded, dict) or not isinstance(recorded.get("group"), str):
+        raise DatelineError(
+            '`source` must be {"group": <data group>, "overrides": [...]} (dateline pseudo writes it)', meta
+        )
+    from dateline.data.readers import data_group
+
+    overrides = list(recorded.get("overrides") or []) + ([f"corpora={corpora}"] if corpora else [])
+    return plain(data_group(recorded["group"], overrides))
 
 
 def rows_dataset(
     path: str | Path,
     labels: Iterable[str],
     cache_dir: str | None = None,
-    corpus: str | Path | None = None,
+    data_cfg=None,
     scheme: LabelScheme | None = None,
-    **options,
+    corpora: str | None = None,
 ) -> datasets.Dataset:
     """Extra training rows from a JSONL file (.gz read through gzip) of `{"id", "words", "tags"}`
     (IOB2 tags of the scheme's `labels`), e.g. a teacher's pseudo-labels (`tagging/pseudo.py`);
-    cached by `datasets`. A row of `{"id", "tags"}` names a training sentence of `corpus` (read
-    with `scheme` and the split `options`, or with the `source` that the file's meta names, e.g.
-    TBAQ's) and takes its words from there, so a committed file of a teacher's labels holds no
-    corpus text."""
-    from dateline.data.corpora import code_fingerprint, data_fingerprint
+    cached by `datasets`. A row of `{"id", "tags"}` names a training sentence of the corpus the
+    file's meta names (`source`), or else of `data_cfg`, the corpus the rows are attached to,
+    read with `scheme`, and takes its words from there: a committed file of a teacher's labels
+    holds no corpus text."""
+    from dateline.data.fingerprints import code_fingerprint, data_fingerprint
 
     path = Path(path)
     if not path.is_file():
         raise DatelineError("the file of extra training rows does not exist (`make pseudo` writes one)", path)
     meta = meta_path(path)
-    options = recorded_source(meta) or options
-    source = None
-    if corpus is not None and scheme is not None:
-        source = {
-            "root": str(corpus),
-            "scheme_name": scheme.name,
-            "scheme_types": {k: list(v) for k, v in scheme.types.items()},
-            **options,
-        }
+    source = recorded_source(meta, corpora) or (plain(data_cfg) if data_cfg is not None else None)
     fingerprint = data_fingerprint([path, *([meta] if meta.is_file() else [])]) + code_fingerprint()
     return _rows_from(
-        _read_rows, cache_dir, path=str(path.resolve()), labels=tuple(labels), fingerprint=fingerprint, source=source
+        _read_rows,
+        cache_dir,
+        path=str(path.resolve()),
+        labels=tuple(labels),
+        fingerprint=fingerprint,
+        source=source if scheme is not None else None,
+        scheme=scheme_args(scheme) if scheme is not None else None,
     )

@@ -31,6 +31,20 @@ class Span:
         return doc.tokens[self.start].start, doc.tokens[self.end - 1].end
 
 
+@dataclass(frozen=True)
+class Mention:
+    """A raw annotated mention as its corpus gives it, before any label scheme: the corpus's own
+    tag, the document tokens it covers (possibly not contiguous: a discontinuous mention), its
+    id and attributes there, and where it was read (file and line), so that a tag no scheme
+    knows is refused naming its place."""
+
+    tag: str
+    tokens: tuple[int, ...]
+    id: str = ""
+    attrs: tuple[tuple[str, str], ...] = ()
+    where: str = ""
+
+
 @dataclass(frozen=True, order=True)
 class CharSpan:
     """A labeled span as character offsets [start, end) into `Document.text`."""

@@ -13,7 +13,7 @@ import zipfile
 from pathlib import Path
 
 from dateline.cli import hydra_entry
-from dateline.data.ecbplus import GOLD_SENTENCES, find_corpus
+from dateline.data.readers.ecbplus import GOLD_SENTENCES, find_corpus
 from dateline.errors import CorpusNotFoundError, DatelineError
 from dateline.paths import PROJECT_ROOT, candidate_dirs
 

@@ -22,7 +22,13 @@ JOBS: dict[str, tuple[str, str]] = {
     "eval": ("dateline.eval.evaluate", "score a model directory on every benchmark task"),
     "predict": ("dateline.tagging.predict", "events and actors (or event records) in raw articles"),
     "tag": ("dateline.tagging.archive", "tag a whole archive into Parquet shards; resumable, scales out"),
+    "annotate": (
+        "dateline.tagging.annotate",
+        "pre-annotations for brat, Label Studio or doccano, least confident first",
+    ),
     "compare": ("dateline.eval.compare", "systems x tasks table over runs, with significance"),
+    "cv": ("dateline.eval.cv", "pool a k-fold cross-validation sweep: F1 over every article, CI over articles"),
+    "curve": ("dateline.eval.curve", "F1 against the number of training articles, beside the default model"),
     "ensemble": ("dateline.training.ensemble", "one model directory averaging trained models"),
     "pseudo": ("dateline.tagging.pseudo", "a teacher's labels on the unlabeled training sentences"),
     "modality": ("dateline.training.modality", "train the event-modality classifier"),

@@ -36,14 +36,17 @@ def write_json_atomic(path: str | Path, obj) -> None:
 
 
 def read_text(path: str | Path) -> str:
-    """A UTF-8 text file, through gzip where its name ends in .gz; refused in one line otherwise."""
+    """A UTF-8 text file, through gzip where its name ends in .gz; refused in one line otherwise.
+    Nothing is changed (line endings and a byte-order mark stay), so offsets index the file exactly."""
     data = Path(path).read_bytes()
     try:
         return (gzip.decompress(data) if str(path).endswith(".gz") else data).decode("utf-8")
     except (OSError, EOFError) as e:
         raise DatelineError(f"not a readable gzip file ({e})", path) from None
     except UnicodeDecodeError as e:
-        raise DatelineError(f"not UTF-8 text (byte {e.start})", path) from None
+        raise DatelineError(
+            f"not UTF-8 text (byte 0x{e.object[e.start]:02x} at offset {e.start}); convert it to UTF-8", path
+        ) from None
 
 
 def jsonl_objects(path: str | Path, text: str | None = None):

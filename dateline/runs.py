@@ -14,7 +14,7 @@ from pathlib import Path
 from omegaconf import OmegaConf
 
 from dateline.errors import DatelineError
-from dateline.paths import CONFIGS, PROJECT_ROOT, default_corpora_dir, default_heldout_dir
+from dateline.paths import PROJECT_ROOT, default_corpora_dir, default_heldout_dir
 
 _SUFFIX = f"{os.getpid()}{secrets.token_hex(2)}"
 COMPLETE = ".complete"
@@ -23,12 +23,19 @@ COMPLETE = ".complete"
 META_FILE = "dateline.json"
 MODALITY_META = "modality.json"
 LINKER_META = "linker.json"
+# the article ids of each split a training run used, and how the split was made
+SPLITS_FILE = "splits.json"
+
+
+def path_name(path: str) -> str:
+    """A corpus's name from its path: the folder's name, or the file's without its suffixes."""
+    p = Path(str(path)).expanduser()
+    return p.name.split(".")[0] if p.is_file() else p.name
 
 
 def register_resolvers() -> None:
     """Resolvers the configs use: `${dateline_root:}`, `${run_suffix:}`, `${corpora_default:}`,
-    `${minilm_path:}`, `${mpnet_path:}`, `${heldout_default:}`, `${known_labels:}`. Safe to call more than once."""
-    from dateline.data.labels import known_labels
+    `${minilm_path:}`, `${mpnet_path:}`, `${heldout_default:}`, `${path_name:<path>}`. Safe to call more than once."""
     from dateline.training.model import minilm_path
     from dateline.training.mpnet import mpnet_dir
 
@@ -39,7 +46,7 @@ def register_resolvers() -> None:
         "minilm_path": minilm_path,
         "mpnet_path": mpnet_dir,
         "heldout_default": default_heldout_dir,
-        "known_labels": lambda: known_labels(sorted((CONFIGS / "labels").glob("*.yaml"))),
+        "path_name": path_name,
     }.items():
         if not OmegaConf.has_resolver(name):
             OmegaConf.register_new_resolver(name, fn, use_cache=True)

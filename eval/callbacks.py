@@ -13,7 +13,7 @@ from typing import Any
 
 from hydra.core.utils import JobReturn, JobStatus
 from hydra.experimental.callback import Callback
-from omegaconf import DictConfig
+from omegaconf import DictConfig, open_dict
 
 log = logging.getLogger("dateline.eval")
 
@@ -44,6 +44,8 @@ class EvaluateAfterTraining(Callback):
                 cfg = compose(config_name="eval", overrides=overrides)
             except Exception as e:  # a bad override: say which, as one line
                 raise DatelineError(f"evaluation config: {e}") from None
+            with open_dict(cfg):
+                cfg.data = config.data  # the run's own corpus: its test split is scored too
             record = evaluate_model(cfg, run_dir)
         logger = config.get("logger") or {}
         if logger.get("report_to"):

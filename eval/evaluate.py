@@ -34,6 +34,34 @@ log = logging.getLogger("dateline.eval")
 CONTEXT_CHARS = 60
 
 
+class LabelsDoNotMatch(DatelineError):
+    """A task whose gold labels share none with the model's: nothing to score (the run's
+    evaluation passes over it, saying so, e.g. ECB+ test for a model of a user's own labels)."""
+
+
+def eval_tasks(cfg: DictConfig) -> list:
+    """The configured tasks, and the test split of the corpus the model was trained on where
+    the config carries it (`data`, set by the evaluation that follows training): its task
+    (`data.task`, by default the corpus's name) takes the place of a configured one of that
+    name, so a run's own test topics or test articles are what is scored."""
+    from dateline.data.dataset import Corpus
+    from dateline.eval.tasks import CorpusTask
+
+    configured = (cfg.get("tasks") or {}).values()
+    tasks = {t.name: t for t in (instantiate(t, _convert_="all") for t in configured if t is not None)}
+    data = cfg.get("data")
+    if data is not None and "test" in Corpus(data).splits():
+        own = CorpusTask(
+            name=str(data.get("task") or data.name),
+            data=data,
+            split="test",
+            token_based=bool(data.get("token_based", False)),
+            official=tasks[data.task].official if data.get("task") in tasks else None,
+        )
+        tasks = {own.name: own, **{k: v for k, v in tasks.items() if k != own.name}}
+    return list(tasks.values())
+
+
 def model_scheme(tagger, fallback: LabelScheme) -> LabelScheme:
     """The label scheme the model was trained with (recorded in its directory)."""
     types = tagger.meta.get("types")
@@ -76,13 +104,13 @@ def run_task(task, tagger, scheme: LabelScheme, out_dir: Path, n_boot: int = 100
     preds = tagger.tag_documents(docs, only_gold=True)
     task_types = {s.label for d in docs for s in d.char_spans()}
     if task_types and not task_types & set(scheme.entity_types):
-        raise DatelineError(
+        raise LabelsDoNotMatch(
             f"the model's labels ({', '.join(scheme.entity_types)}) do not match the labels of task {task.name} "
             f"({', '.join(sorted(task_types))}): nothing could be scored"
         )
     gold_types = sorted(task_types - set(scheme.entity_types))
     types = list(scheme.entity_types) + gold_types
-    scored = task.scored_types(scheme) if hasattr(task, "scored_types") else None
+    scored = task.scored_types(scheme)
     counts, doc_of_unit, rows, errors, gold_seqs, pred_seqs, correct = [], [], [], [], [], [], []
     for doc, pred in zip(docs, preds):
         ranges = doc.scored_ranges()
@@ -120,12 +148,9 @@ def run_task(task, tagger, scheme: LabelScheme, out_dir: Path, n_boot: int = 100
     result = score(units, np.array(doc_of_unit, dtype=int), types, scheme.entity_types, n_boot)
     if task.token_based:
         result["seqeval_strict"] = strict_scores(gold_seqs, pred_seqs, scheme.entity_types)
-    if getattr(task, "official", None) == "te3":
-        from dateline.data.timeml import CLASSES
-        from dateline.eval.te3 import te3_scores
-
-        events = [([tuple(g) for g in r["gold"]], [tuple(p[:3]) for p in r["pred"]]) for r in rows]
-        result["te3"] = te3_scores(events, with_class=bool(task_types) and task_types <= set(CLASSES))
+    official = task.official_scorer()
+    if official is not None:
+        result["official"] = official(rows, task_types)
     result["n_documents"] = len(docs)
     result["n_gold_spans"] = sum(len(r["gold"]) for r in rows)
     write_text_atomic(out_dir / "predictions" / f"{task.name}.jsonl", "".join(json.dumps(r) + "\n" for r in rows))
@@ -151,11 +176,17 @@ def evaluate_model(cfg: DictConfig, out_dir: Path) -> dict:
         if cfg.get(bias) is not None:
             setattr(tagger, bias, float(cfg[bias]))  # override the value tuned on dev
     scheme = model_scheme(tagger, instantiate(cfg.labels))
-    tasks = [instantiate(t, _convert_="all") for t in cfg.tasks.values() if t is not None]
-    results, versions, hashes, views = {}, {}, {}, {}
-    for task in tasks:
+    results, versions, hashes, views, skipped = {}, {}, {}, {}, {}
+    for task in eval_tasks(cfg):
         log.info("task %s (v%s)", task.name, task.version)
-        results[task.name], views[task.name] = run_task(task, tagger, scheme, out_dir, cfg.bootstrap)
+        try:
+            results[task.name], views[task.name] = run_task(task, tagger, scheme, out_dir, cfg.bootstrap)
+        except LabelsDoNotMatch as e:
+            if not cfg.get("skip_unmatched", True):
+                raise
+            log.warning("%s", e)
+            skipped[task.name] = str(e)
+            continue
         versions[task.name], hashes[task.name] = task.version, fingerprint(task)
         m = results[task.name]["strict"]["micro"]
         log.info(
@@ -167,6 +198,8 @@ def evaluate_model(cfg: DictConfig, out_dir: Path) -> dict:
             m["ci_low"],
             m["ci_high"],
         )
+    if skipped and not results:  # nothing the model tags is in any task: not a run to publish
+        raise DatelineError(next(iter(skipped.values())))
     path = out_dir / "results.json"
     record = json.loads(path.read_text()) if path.is_file() else {}
     record.setdefault("results", {}).update(results)
@@ -174,6 +207,7 @@ def evaluate_model(cfg: DictConfig, out_dir: Path) -> dict:
     record["data_fingerprints"] = {**record.get("data_fingerprints", {}), **hashes}
     record["evaluation"] = {
         "model_dir": str(ckpt),
+        "skipped_tasks": skipped,
         "model_meta": tagger.meta,
         "precision": tagger.precision,
         "config": OmegaConf.to_container(cfg, resolve=True),

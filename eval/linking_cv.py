@@ -178,7 +178,7 @@ def cross_validate(
     position rule, on gold spans and (with `ckpt`) on the tagger's: so no link is scored by a
     model that saw its topic. `against`: another run's results.json whose learned linker this
     one's is paired with, document by document."""
-    from dateline.data.meantime import iter_documents
+    from dateline.data.readers.meantime import iter_documents
     from dateline.tagging.linking import Linker
 
     docs = list(iter_documents(Path(corpora)))

@@ -75,7 +75,7 @@ def cross_validate(
 def platinum_events(corpora: str) -> tuple[list, list[bool]] | None:
     """TE3-Platinum's 746 gold events in their sentences and whether each is negated (its
     polarity column); None without TempEval-3."""
-    from dateline.data.timeml import platinum_documents
+    from dateline.data.readers.timeml import platinum_documents
     from dateline.errors import CorpusNotFoundError
 
     try:

@@ -122,9 +122,9 @@ def score_records(gold: list[dict], pred: list[dict]) -> dict:
 
 def evaluate(cfg, ckpt: Path, modality_dir: Path) -> dict:
     """Tag the article, score its records and modes against the gold records, write the results."""
-    from dateline.data.articles import read_text
     from dateline.data.text import document_from_text
     from dateline.eval.tasks import fingerprint
+    from dateline.io import read_text
     from dateline.provenance import provenance
     from dateline.tagging.api import ArticleTagger
 

@@ -155,3 +155,17 @@ def _entry(p, r, f, boot_f: np.ndarray, support) -> dict:
         "ci_high": float(high),
         "support": int(support),
     }
+
+
+def rows_units(rows: list[dict], types: list[str]) -> np.ndarray:
+    """Per-document counts (n_docs, schema, type, 4) from the per-document predictions rows an
+    evaluation writes (`predictions/<task>.jsonl`: gold and predicted spans on characters)."""
+    units = [doc_counts(match([tuple(g) for g in r["gold"]], [tuple(p[:3]) for p in r["pred"]]), types) for r in rows]
+    return np.stack(units) if units else np.zeros((0, len(SCHEMAS), len(types), 4))
+
+
+def pooled_score(rows: list[dict], types: list[str], trained: Sequence[str], n_boot: int = 1000) -> dict:
+    """Scores over documents pooled from several runs (the folds of a cross-validation: each
+    article scored once, by the model that did not train on it), with the CI over documents."""
+    units = rows_units(rows, types)
+    return score(units, np.arange(len(rows)), types, trained, n_boot)

@@ -52,3 +52,13 @@ def te3_scores(docs: list[tuple[list[Extent], list[Extent]]], with_class: bool) 
     accuracy = same_class / relaxed if relaxed else 0.0
     scores["class"] = {"accuracy": accuracy, "f1": accuracy * scores["relaxed"]["f1"]} if with_class else None
     return scores
+
+
+def official_scores(rows: list[dict], task_types: set[str]) -> dict:
+    """The TE3-Platinum task's hook (configs/tasks/te3_platinum.yaml): its official figures from
+    the per-document predictions rows of `evaluate.run_task`; class F1 where the labels are
+    TimeML classes."""
+    from dateline.data.readers.timeml import CLASSES
+
+    events = [([tuple(g) for g in r["gold"]], [tuple(p[:3]) for p in r["pred"]]) for r in rows]
+    return te3_scores(events, with_class=bool(task_types) and task_types <= set(CLASSES))

@@ -8,10 +8,10 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from dateline.data import conll, meantime
-from dateline.data.dataset import labeled_sentences
-from dateline.data.ecbplus import iter_documents, split_of_topic
+from dateline.data.dataset import Corpus, labeled_sentences
 from dateline.data.labels import LabelScheme, ResolveStats, apply_scheme
+from dateline.data.readers import data_group, meantime
+from dateline.data.readers.ecbplus import TAGSET, iter_documents, split_of_topic
 from dateline.paths import default_corpora_dir
 from dateline.training.modality import mode_of_meantime
 
@@ -22,7 +22,7 @@ def ecbplus(root: Path) -> list[str]:
     scheme = LabelScheme.from_config("events_actors", EVENTS_ACTORS)
     stats, sentences, spans, tokens = ResolveStats(), Counter(), Counter(), Counter()
     for doc in iter_documents(root):
-        stats.add(apply_scheme(doc, [(m.tag, m.tokens) for m in doc.meta["mentions"]], scheme))
+        stats.add(apply_scheme(doc, scheme, TAGSET))
         split = split_of_topic(doc.meta["topic"])
         extra = labeled_sentences(doc, "annotated")
         for i, ((a, b), gold) in enumerate(zip(doc.sentences, doc.gold)):
@@ -59,8 +59,9 @@ def meantime_modes(root: Path) -> list[str]:
 
 def cameo(root: Path) -> list[str]:
     lines = ["", "## cameo_roles", ""]
+    corpus = Corpus(data_group("cameo_roles", [f"corpora={root}"]))
     for split in ("train", "dev", "test"):
-        docs = list(conll.iter_documents(root, "cameo_roles", split))
+        docs = list(corpus.reader.documents(split))
         roles = Counter(m.tag for d in docs for m in d.meta["mentions"])
         lines.append(f"{split}: {len(docs)} sentences, role spans {dict(sorted(roles.items()))}")
     return lines

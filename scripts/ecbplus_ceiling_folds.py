@@ -1,7 +1,7 @@
 """How far is ECB+ test from train when the test topics' own annotation is seen in training?
 
 Analysis only, never a result of the harness: each fold trains the default with half of the
-test topics moved into train (`data.test_topics=<the other half>`) and is scored here on the
+test topics moved into train (`data.reader.test_topics=<the other half>`) and is scored here on the
 documents of the half it did not see, from the runs' saved predictions. The default's runs
 (study 8) are scored on the same documents. Run from the repository root:
     .venv/bin/python scripts/ecbplus_ceiling_folds.py > results/ecbplus_ceiling/folds.md
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from dateline.data.ecbplus import topic_of
+from dateline.data.readers.ecbplus import topic_of
 from dateline.eval.significance import f1, mean_counts, paired_test, seed_test, strict_counts
 
 SWEEPS = Path("runs/sweeps")
@@ -32,7 +32,7 @@ def runs_of(system: str) -> list[list[Path]]:
     if system == "default":
         run = SWEEPS / "ecbplus_study8"
         return [[run / f"experiment=default,model.crf=True,seed={s}"] * 2 for s in SEEDS]
-    folds = [f"data.test_topics=[{','.join(map(str, t))}]" for t in FOLDS.values()]
+    folds = [f"data.reader.test_topics=[{','.join(map(str, t))}]" for t in FOLDS.values()]
     return [[SWEEPS / "ecbplus_ceiling" / f"{f},experiment=default,seed={s}" for f in folds] for s in SEEDS]
 
 

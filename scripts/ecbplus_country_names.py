@@ -12,7 +12,7 @@ from __future__ import annotations
 import collections
 from pathlib import Path
 
-from dateline.data.ecbplus import iter_documents, split_of_topic
+from dateline.data.readers.ecbplus import iter_documents, split_of_topic
 from dateline.paths import default_corpora_dir
 
 NAMES = {

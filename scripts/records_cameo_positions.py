@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
 
 import numpy as np
 
-from dateline.data.conll import iter_documents
+from dateline.data.dataset import Corpus
+from dateline.data.readers import data_group
 from dateline.paths import default_corpora_dir
 from dateline.tagging.linking import Linker
 from dateline.tagging.records import Found, RecordTagger, document_records
@@ -88,7 +88,8 @@ def main() -> None:
     parser.add_argument("--linker", help="a linker model directory, for linking `learned`")
     args = parser.parse_args()
     model, linkings = args.model, args.linkings
-    docs = list(iter_documents(Path(default_corpora_dir()), "cameo_roles", args.split))
+    cameo = Corpus(data_group("cameo_roles", [f"corpora={default_corpora_dir()}"]))
+    docs = list(cameo.reader.documents(args.split))
     preds = Tagger(model).tag_documents(docs)
     linker = RecordTagger(None, None, "learned", Linker(args.linker)) if args.linker else None
     out, per_sentence = {}, {}

@@ -37,9 +37,9 @@ def sentence_counts(out: Path) -> dict[str, dict[str, np.ndarray]]:
     """Per sentence of the article, [right, predicted, gold] of actor links, recipient links and
     whole records, from one eval-records run's predictions (gold records fall in the sentence
     that holds their event)."""
-    from dateline.data.articles import read_text
     from dateline.data.text import document_from_text
     from dateline.eval.records import read_gold_records, score_records
+    from dateline.io import read_text
 
     ev = json.loads((out / "results.json").read_text())["evaluation"]
     text = read_text(Path(ev["article"]))

@@ -14,7 +14,7 @@ import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from dateline.data.timeml import iter_documents
+from dateline.data.readers.timeml import iter_documents
 from dateline.paths import default_corpora_dir
 
 

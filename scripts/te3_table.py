@@ -28,7 +28,8 @@ def cell(values: list[float | None]) -> str:
 
 
 def run_row(label: str, dirs: list[str]) -> str:
-    te3 = [json.loads((Path(d) / "results.json").read_text())["results"]["te3_platinum"]["te3"] for d in dirs]
+    results = [json.loads((Path(d) / "results.json").read_text())["results"]["te3_platinum"] for d in dirs]
+    te3 = [r.get("official") or r["te3"] for r in results]  # "te3" in runs evaluated before 0.3
     relaxed = [t["relaxed"] for t in te3]
     figures = [
         cell([r["precision"] for r in relaxed]),

@@ -11,7 +11,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from dateline.data.timeml import read_tml, tml_files
+from dateline.data.readers.timeml import read_tml, tml_files
 from dateline.paths import default_corpora_dir
 from dateline.training.modality import (
     CORRUPT_NEG_SHARE,

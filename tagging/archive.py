@@ -285,7 +285,7 @@ def exactly_once(path: Path, found: np.ndarray) -> dict:
 
 def summarise(cfg, tagger, out: Path, world: int, started: float) -> dict:
     """errors.jsonl and manifest.json, by process 0 once every process has finished."""
-    from dateline.data.corpora import data_fingerprint
+    from dateline.data.fingerprints import data_fingerprint
     from dateline.provenance import provenance
 
     done = [json.loads(p.read_text()) for p in sorted(out.glob("part-*.done.json"))]

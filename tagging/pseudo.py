@@ -26,14 +26,7 @@ import time
 from pathlib import Path
 
 from dateline.cli import hydra_entry
-from dateline.data.dataset import (
-    labeled_sentences,
-    load_split,
-    meta_path,
-    sentence_id,
-    split_options,
-    unannotated_types,
-)
+from dateline.data.dataset import Corpus, labeled_sentences, meta_path, sentence_id, unannotated_types
 from dateline.data.labels import LabelScheme
 from dateline.errors import DatelineError
 from dateline.io import write_json_atomic, write_text_atomic
@@ -42,20 +35,26 @@ from dateline.runs import META_FILE
 from dateline.tagging.tagger import Tagger
 
 
-def unlabeled_sentences(corpora: str | Path, scheme: LabelScheme, **split) -> list[tuple[str, list[str]]]:
-    """(row id, words) of every training sentence that carries no label of the teacher's: in
-    ECB+, not gold and without an annotated mention (those are training rows already,
-    `data.extra=annotated`); in a corpus that leaves some of the teacher's types unmarked
-    (TimeML marks no ACTOR), every sentence. `split`: the reading options of a data group
-    (`split_options`; ECB+'s training topics when empty)."""
+def unlabeled_sentences(data_cfg, scheme: LabelScheme) -> list[tuple[str, list[str]]]:
+    """(row id, words) of every training sentence of the corpus `data_cfg` reads that carries
+    no label of the teacher's: in ECB+, not gold and without an annotated mention (those are
+    training rows already, `data.extra=annotated`); in a corpus that leaves some of the
+    teacher's types unmarked (TimeML marks no ACTOR), every sentence."""
     out = []
-    for doc in load_split(corpora, scheme, "train", **split):
+    for doc in Corpus(data_cfg).documents(scheme, "train"):
         # a corpus that leaves a type of the teacher's unmarked labels none of its sentences fully
         flags = [False] * len(doc.sentences) if unannotated_types(doc, scheme) else labeled_sentences(doc, "annotated")
         for i, ((a, b), labeled) in enumerate(zip(doc.sentences, flags)):
             if not labeled and b > a:
                 out.append((sentence_id(doc, i), doc.words[a:b]))
     return out
+
+
+def article_sentences(path: Path) -> list[tuple[str, list[str]]]:
+    """(row id, words) of every sentence of raw articles (`input=`: the user's unannotated ones)."""
+    from dateline.data.articles import read_any
+
+    return [(sentence_id(d, i), d.words[a:b]) for d in read_any(path) for i, (a, b) in enumerate(d.sentences) if b > a]
 
 
 def pseudo_rows(teacher: Tagger, sentences: list[tuple[str, list[str]]], limit: int | None, seed: int) -> list[dict]:
@@ -72,23 +71,28 @@ def pseudo_rows(teacher: Tagger, sentences: list[tuple[str, list[str]]], limit: 
 def write_pseudo(
     teacher_dir: Path,
     out: Path,
-    corpora: str | Path,
+    data_cfg=None,
     limit: int | None = None,
     seed: int = 0,
-    split: dict | None = None,
+    source: dict | None = None,
+    articles: Path | None = None,
 ) -> dict:
-    """Tag the unlabeled training sentences of the corpus `split` reads (ECB+ when None) and
-    write the rows and their meta file; the meta's `source` tells the student where the rows'
-    words are (`data/dataset.py: rows_dataset`)."""
+    """Tag the unlabeled training sentences of the corpus `data_cfg` reads, or every sentence
+    of the raw `articles`, and write the rows and their meta file. Rows of a corpus are
+    `{"id", "tags"}`, and the meta's `source` (the data group and its overrides) tells the
+    student where their words are (`data/dataset.py: rows_dataset`); rows of raw articles carry
+    their words."""
     teacher = Tagger(teacher_dir)
     meta = teacher.meta
     if "types" not in meta:
         raise DatelineError("dateline.json has no label types: not a model trained by this harness", teacher_dir)
     scheme = LabelScheme.from_config(meta.get("labels", "teacher"), meta["types"])
     started = time.time()
-    split = split or {}
-    sentences = unlabeled_sentences(corpora, scheme, **split)
+    sentences = article_sentences(articles) if articles is not None else unlabeled_sentences(data_cfg, scheme)
     rows = pseudo_rows(teacher, sentences, limit, seed)
+    if articles is not None:
+        words = dict(sentences)
+        rows = [{"id": r["id"], "words": words[r["id"]], "tags": r["tags"]} for r in rows]
     write_text_atomic(out, "".join(json.dumps(r) + "\n" for r in rows))
     spans = sum(t.startswith("B-") for r in rows for t in r["tags"])
     info = {
@@ -97,7 +101,8 @@ def write_pseudo(
         "labels": meta.get("labels"),
         "git": git_state(),
         "command": " ".join(["dateline", "pseudo", *sys.argv[1:]]),
-        "source": {k: list(v) if isinstance(v, tuple) else v for k, v in split.items()},
+        **({"source": source} if source and articles is None else {}),
+        **({"articles": str(articles)} if articles is not None else {}),
         "unlabeled_sentences": len(sentences),
         "rows": len(rows),
         "words": sum(len(r["tags"]) for r in rows),
@@ -129,15 +134,26 @@ def teacher_scores(teacher_dir: Path) -> list[dict]:
     return out
 
 
+def data_source() -> dict:
+    """The data group of this job and its data.* overrides: what a student recomposes to find
+    the rows' words (the corpora folder is the student's own)."""
+    from hydra.core.hydra_config import HydraConfig
+
+    hydra = HydraConfig.get()
+    overrides = [o for o in hydra.overrides.task if o.lstrip("+~").startswith("data.")]
+    return {"group": hydra.runtime.choices.get("data", "ecbplus"), "overrides": overrides}
+
+
 @hydra_entry("pseudo")
 def main(cfg) -> None:
     if not cfg.teacher:
         raise DatelineError("pseudo needs teacher=<trained model or ensemble directory>")
     teacher, out = Path(cfg.teacher), Path(cfg.out)
-    info = write_pseudo(teacher, out, cfg.corpora, cfg.limit, cfg.seed, split_options(cfg.data))
+    articles = Path(cfg.input) if cfg.get("input") else None
+    info = write_pseudo(teacher, out, cfg.data, cfg.limit, cfg.seed, data_source(), articles)
+    what = f"sentences of {articles}" if articles else f"unlabeled {cfg.data.name} training sentences"
     print(
-        f"{info['rows']} of {info['unlabeled_sentences']} unlabeled {cfg.data.name} training sentences tagged by "
-        f"{teacher} ({info['spans']} spans, {info['seconds']} s) -> {out}"
+        f"{info['rows']} of {info['unlabeled_sentences']} {what} tagged by {teacher} ({info['spans']} spans, {info['seconds']} s) -> {out}"
     )
 
 

@@ -27,12 +27,12 @@ log = logging.getLogger("dateline.train")
 
 def dev_gold(cfg: DictConfig, model_dir: Path) -> tuple[list[list[str]], list[list[str]]]:
     """The dev gold sentences (words, IOB2 tags) of `cfg.data`, labeled with the model's scheme."""
-    from dateline.data.dataset import gold_sentences, load_split, split_options
+    from dateline.data.dataset import Corpus, gold_sentences
     from dateline.data.labels import LabelScheme
 
     meta = json.loads((model_dir / META_FILE).read_text())
     scheme = LabelScheme.from_config(meta["labels"], meta["types"])
-    return gold_sentences(load_split(cfg.corpora, scheme, "dev", **split_options(cfg.data)))
+    return gold_sentences(Corpus(cfg.data).documents(scheme, "dev"))
 
 
 def tune_decoding(cfg: DictConfig, model_dir: Path) -> dict:

@@ -27,12 +27,23 @@ def test_every_model_config(compose_cfg, model):
     assert spec.pretrained or spec.config
 
 
-def test_every_data_trainer_and_logger_option_composes_to_its_own_settings(compose_cfg):
+def test_every_data_trainer_and_logger_option_composes_to_its_own_settings(compose_cfg, tmp_path):
+    """Every data group names a registered reader class (no switch on reader names); a group of
+    the user's own files takes its name from data.path and trains on its own labels."""
+    from hydra.utils import get_class
+
+    import dateline.data.readers as readers
+    from dateline.data.readers import data_group, registered
+
     for option in options("data"):
-        cfg = compose_cfg("train", [f"data={option}"])
-        assert cfg.data.name == option and cfg.data.reader in ("ecbplus", "conll", "timeml")
-        for other in cfg.data.also:  # every corpus joined in reads with its own split options
-            assert other.reader in ("ecbplus", "timeml") and other.reader != cfg.data.reader
+        user = "common/user" in (CONFIGS / "data" / f"{option}.yaml").read_text()
+        cfg = compose_cfg("train", [f"data={option}", *([f"data.path={tmp_path / 'mine'}"] if user else [])])
+        reader = get_class(cfg.data.reader._target_)
+        assert issubclass(reader, readers.Reader) and registered()[reader.name] is reader
+        assert cfg.data.name == ("mine" if user else option) and cfg.data.task
+        assert cfg.labels.name == ("from_data" if user else "events_actors")
+        for other in cfg.data.also:  # every corpus joined in is a data group of its own
+            assert data_group(other).reader._target_ != cfg.data.reader._target_
     for option in options("trainer"):
         args = compose_cfg("train", [f"trainer={option}"]).trainer.args
         assert args._target_ == "transformers.TrainingArguments" and args.num_train_epochs == 8
@@ -69,8 +80,8 @@ def test_experiments_only_override(compose_cfg):
 @pytest.mark.parametrize("task", options("tasks"))
 def test_every_task(compose_cfg, task, corpus_dir):
     cfg = compose_cfg("eval", [f"tasks=[{task}]"])
-    t = instantiate(cfg.tasks[task], corpora=str(corpus_dir), _convert_="all")
-    assert t.name == task and t.version >= 1
+    t = instantiate(cfg.tasks[task], _convert_="all")
+    assert t.name == task and t.version >= 1 and t.data["reader"]["_target_"]
 
 
 def test_trainer_args_instantiate(compose_cfg, tmp_path):

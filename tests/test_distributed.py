@@ -31,13 +31,14 @@ def dev_metrics(run: Path, corpus: Path) -> tuple[float, float]:
     import numpy as np
     import torch
 
-    from dateline.data.dataset import gold_sentences, load_split
+    from dateline.data.dataset import gold_sentences
     from dateline.data.labels import LabelScheme
     from dateline.tagging.tagger import Tagger
     from dateline.training.crf import LinearChainCRF
+    from tests.corpora import documents, ecbplus
 
     tagger = Tagger(run / "model")
-    words, gold = gold_sentences(load_split(corpus, LabelScheme.from_config("ea", tagger.meta["types"]), "dev"))
+    words, gold = gold_sentences(documents(ecbplus(corpus), LabelScheme.from_config("ea", tagger.meta["types"]), "dev"))
     scores = tagger.scores(words)
     logp = np.mean([s[i, tagger.labels.index(t)] for s, g in zip(scores, gold) for i, t in enumerate(g)])
     crf = LinearChainCRF(tagger.labels)

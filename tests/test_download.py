@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from dateline.data.download import download_ecbplus
-from dateline.data.ecbplus import iter_documents
+from dateline.data.readers.ecbplus import iter_documents
 from dateline.errors import DatelineError
 from tests.ecbplus_fixture import make_ecbplus
 

@@ -2,10 +2,11 @@ from pathlib import Path
 
 import pytest
 
-from dateline.data.dataset import build_dataset, load_split, sentence_rows
-from dateline.data.ecbplus import iter_documents, read_document, split_of_topic
+from dateline.data.dataset import build_dataset, sentence_rows
 from dateline.data.labels import LabelScheme, apply_scheme
+from dateline.data.readers.ecbplus import TAGSET, iter_documents, read_document, split_of_topic
 from dateline.errors import CorpusNotFoundError, DatelineError
+from tests.corpora import documents, ecbplus
 from tests.ecbplus_fixture import document_xml
 
 EA = LabelScheme.from_config("events_actors", {"EVENT": ["ACTION_*", "NEG_ACTION_*"], "ACTOR": ["HUMAN_PART*"]})
@@ -50,7 +51,7 @@ def test_discontinuous_and_overlap_rule(tmp_path: Path):
     )
     (tmp_path / "1_2ecb.xml").write_text(xml)
     doc = read_document(tmp_path / "1_2ecb.xml", {0})
-    stats = apply_scheme(doc, [(m.tag, m.tokens) for m in doc.meta["mentions"]], EA)
+    stats = apply_scheme(doc, EA, TAGSET)
     # discontinuous "called ... off" -> two spans; "Officials called" (ACTOR) starts first and wins over "called"
     assert stats.discontinuous == 1 and stats.fragments_added == 1
     assert stats.overlaps_dropped == 1 and stats.unmapped == 1
@@ -84,9 +85,9 @@ def test_topic_split():
 
 
 def test_splits_and_gold_only_labels(corpus_dir: Path):
-    train = load_split(corpus_dir, EA, "train")
+    train = documents(ecbplus(corpus_dir), EA, "train")
     assert {d.meta["topic"] for d in train} == {1, 3}
-    assert {d.meta["topic"] for d in load_split(corpus_dir, EA, "test")} == {36}
+    assert {d.meta["topic"] for d in documents(ecbplus(corpus_dir), EA, "test")} == {36}
     rows = list(sentence_rows(train))
     assert len(rows) == 3 * len(train)  # three gold sentences per fixture document
     a, b = train[0].sentences[0]  # sentence 0 is not gold: no row unless extra="annotated"
@@ -100,8 +101,8 @@ def test_splits_and_gold_only_labels(corpus_dir: Path):
 
 
 def test_dataset_is_cached(corpus_dir: Path, tmp_path: Path):
-    first = build_dataset(corpus_dir, EA, "train", cache_dir=str(tmp_path))
-    second = build_dataset(corpus_dir, EA, "train", cache_dir=str(tmp_path))
+    first = build_dataset(ecbplus(corpus_dir, extra="none"), EA, "train", cache_dir=str(tmp_path))
+    second = build_dataset(ecbplus(corpus_dir, extra="none"), EA, "train", cache_dir=str(tmp_path))
     assert first.cache_files and first.cache_files[0]["filename"] == second.cache_files[0]["filename"]
     assert first["words"] == second["words"] and len(first) == 18
 

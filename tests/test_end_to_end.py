@@ -156,10 +156,10 @@ def test_final_trains_on_train_and_dev_with_the_choices_made(corpus_dir: Path, t
 
 
 def test_no_dev_set_with_dev_choices_is_one_clear_line(corpus_dir: Path, tmp_path: Path):
-    res = run("train", "model=tiny", "data.dev_topics=[]", f"corpora={corpus_dir}", f"hydra.run.dir={tmp_path}")
+    res = run("train", "model=tiny", "data.reader.dev_topics=[]", f"corpora={corpus_dir}", f"hydra.run.dir={tmp_path}")
     assert res.returncode == 2 and "Traceback" not in res.stderr
     last = res.stderr.strip().splitlines()[-1]
-    assert "data.dev_topics is empty" in last and "decoding.tune=false" in last
+    assert "has no dev split" in last and "decoding.tune=false" in last
 
 
 @pytest.mark.slow

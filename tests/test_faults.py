@@ -95,7 +95,7 @@ def test_bad_inputs_give_one_clear_line(trained, tmp_path: Path):
         "text": (articles("txt", b"Putin met Trump.", "T1\tACTOR 0 5\tPutsch\n"), ["a.ann", "does not match"]),
         "label": (
             articles("lab", b"Putin met Trump.", "T1\tACTR 0 5\tPutin\n"),
-            ["a.ann", "'ACTR'", "no label scheme"],
+            ["a.ann", "line 1", "'ACTR'", "not in the label scheme"],
         ),
         "utf8": (
             articles("enc", "Putin in Moskau: Gr\u00fc\u00dfe".encode("latin-1"), ""),
@@ -107,10 +107,9 @@ def test_bad_inputs_give_one_clear_line(trained, tmp_path: Path):
         one_clear_line(res, *needles)
     assert not board.exists() and not (tmp_path / "ev" / "results.json").exists()
 
-    # an empty article is valid: no spans, scored as such
+    # an empty article is refused too (a file emptied by mistake must not score as "nothing found")
     empty = articles("empty", b"   \n", "")
-    ok = run(f"ckpt={model}", f"articles={empty}", *ev, module="dateline.eval.evaluate")
-    assert ok.returncode == 0, ok.stderr[-2000:]
+    one_clear_line(run(f"ckpt={model}", f"articles={empty}", *ev, module="dateline.eval.evaluate"), "a.txt", "empty")
 
     one_clear_line(
         run(f"ckpt={tmp / 'nope'}", "tasks=[ecbplus_test]", f"corpora={corpus}", module="dateline.eval.evaluate"),

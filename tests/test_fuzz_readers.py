@@ -9,8 +9,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dateline.data.articles import parse_ann, read_brat, read_jsonl
-from dateline.data.ecbplus import read_document
+from dateline.data.readers.brat import parse_ann, read_pair
+from dateline.data.readers.ecbplus import read_document
+from dateline.data.readers.jsonl import read_jsonl
+from dateline.data.readers.user import to_document
 from dateline.data.text import document_from_text
 from dateline.errors import DatelineError
 
@@ -18,6 +20,22 @@ ODD = st.sampled_from(
     ["\u200b", "\u0301", "e\u0301", "\r\n", "\n\n", " ", "\t", "é", "🙂", "“", "U.S.", "n't", "'s", "-", "\ufeff"]
 )
 TEXT = st.lists(st.one_of(st.text(min_size=0, max_size=8), ODD), max_size=40).map("".join)
+
+
+def read_brat(txt: Path):
+    """A brat pair read as training and evaluation read it (spans checked, laid onto tokens)."""
+    return to_document(read_pair(txt))[0]
+
+
+def trimmed(text: str, spans) -> set:
+    """Spans as the readers keep them: white space at their edges left out."""
+    out = set()
+    for a, b, label in spans:
+        piece = text[a:b]
+        out.add((a + len(piece) - len(piece.lstrip()), b - len(piece) + len(piece.rstrip()), label))
+    return out
+
+
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
@@ -64,8 +82,10 @@ def test_brat_loads_or_refuses_clearly(case, tamper):
             return
         assert doc.text == text
         assert not tamper or not spans  # a tampered span text must have been refused
-        wanted = {(a, b, lab) for a, b, lab in spans}
+        wanted = trimmed(text, spans)
         assert {(s.start, s.end, s.label) for s in doc.char_spans()} == wanted
+        # two different spans over the same characters are refused, never silently resolved
+        assert all(x[1] <= y[0] or y[1] <= x[0] for x in wanted for y in wanted if x != y)
 
 
 def test_line_breaks_inside_a_line_stay_in_it(tmp_path: Path):
@@ -80,7 +100,8 @@ def test_line_breaks_inside_a_line_stay_in_it(tmp_path: Path):
         encoding="utf-8",
         newline="",
     )
-    spans = {(s.start, s.end, s.label) for s in read_brat(txt).char_spans()}
+    text, lines = txt.read_bytes().decode("utf-8"), ann.read_bytes().decode("utf-8")
+    spans = {(s.start, s.end, s.label) for s in parse_ann(text, lines, ann)}
     assert spans == {(0, 9, "ACTOR"), (6, 15, "EVENT"), (10, 20, "TIME")}
     for tampered, line, error in [
         ("T1\tEVENT 9 10\t\rx\n", 1, "does not match"),  # the text is "\r", not "\rx"
@@ -89,12 +110,12 @@ def test_line_breaks_inside_a_line_stay_in_it(tmp_path: Path):
     ]:
         ann.write_text(tampered, encoding="utf-8", newline="")
         with pytest.raises(DatelineError, match=rf"a\.ann \(line {line}\).*{error}"):
-            read_brat(txt)
+            parse_ann(text, ann.read_bytes().decode("utf-8"), ann)
     rows = tmp_path / "docs.jsonl"
     row = {"id": "d", "text": "Putin\u2028met\x85Trump", "spans": [{"start": 6, "end": 9, "label": "EVENT"}]}
     rows.write_text(json.dumps(row, ensure_ascii=False) + "\r\n", encoding="utf-8", newline="")
     (doc,) = read_jsonl(rows)
-    assert doc.text == row["text"] and [(s.start, s.end) for s in doc.char_spans()] == [(6, 9)]
+    assert doc.text == row["text"] and [(s.start, s.end) for s in doc.spans] == [(6, 9)]
 
 
 @SETTINGS
@@ -118,7 +139,7 @@ def test_jsonl_loads_or_refuses_clearly(lines):
         path = Path(tmp) / "docs.jsonl"
         path.write_text("\n".join(lines), encoding="utf-8")
         try:
-            docs = list(read_jsonl(path))
+            docs = [to_document(a)[0] for a in read_jsonl(path)]
         except DatelineError as e:
             assert "docs.jsonl" in str(e) and "line" in str(e)
             return

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from dateline.data.meantime import read_document
+from dateline.data.readers.meantime import read_document
 from dateline.errors import DatelineError
 from dateline.eval.linking_cv import counts, error_kinds, f1, gold_links, position_links
 from dateline.runs import LINKER_META

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from dateline.data.document import Span
-from dateline.data.meantime import read_document
+from dateline.data.readers.meantime import read_document
 
 WORDS = "Russia sanctioned the bank on Monday .".split()
 CAT = """<?xml version="1.0" ?><Document doc_id="1" doc_name="t">

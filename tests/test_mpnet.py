@@ -128,8 +128,8 @@ def test_the_quality_tier_learns_from_the_teacher_labels_and_the_teacher_recipe_
     trained with, and the TempEval-3 MPNet experiments built on it read no teacher labels."""
     tier = compose_cfg("train", ["experiment=mpnet"])
     assert tier.model.name == "mpnet" and tier.trainer.args.num_train_epochs == 2
-    assert [Path(p).name for p in tier.data.pseudo] == ["mpnet3.jsonl.gz", "mpnet3_tbaq.jsonl.gz"]
-    assert list(tier.data.pseudo) == list(compose_cfg("train", ["experiment=distilled"]).data.pseudo)
+    assert tier.data.pseudo == "teacher" == compose_cfg("train", ["experiment=distilled"]).data.pseudo
+    assert [Path(p).name for p in tier.data.teacher_labels] == ["mpnet3.jsonl.gz", "mpnet3_tbaq.jsonl.gz"]
     for name in ("mpnet_gold", "tempeval3_mpnet", "tempeval3_class_mpnet"):
         cfg = compose_cfg("train", [f"experiment={name}"])
         assert cfg.model.name == "mpnet" and not cfg.data.get("pseudo"), name

@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from dateline.data.dataset import meta_path, rows_dataset, split_options
+from dateline.data.dataset import meta_path, rows_dataset
 from dateline.data.labels import LabelScheme
 from dateline.errors import DatelineError
 from dateline.io import write_text_atomic
 from dateline.tagging.pseudo import unlabeled_sentences, write_pseudo
+from tests.corpora import ecbplus, timeml
 from tests.ecbplus_fixture import TEMPLATES, document_xml, make_ecbplus
 from tests.entry import train_tiny
 from tests.timeml_fixture import make_tempeval3
@@ -35,7 +36,7 @@ def corpus_with_unlabeled(tmp_path_factory) -> Path:
 
 
 def test_only_unlabeled_training_sentences_are_tagged(corpus_with_unlabeled: Path):
-    found = unlabeled_sentences(corpus_with_unlabeled, SCHEME)
+    found = unlabeled_sentences(ecbplus(corpus_with_unlabeled), SCHEME)
     # not the gold sentences, not the non-gold ones with mentions (sentence 3 of every fixture
     # document), not the test topic's unlabeled ones
     assert found == [
@@ -79,8 +80,8 @@ def test_malformed_rows_are_refused_with_file_and_line(tmp_path: Path, bad: str,
 
 def corpus_rows(path: Path, corpus: Path, tmp_path: Path):
     """Rows read the way training reads them: ids resolved in the corpus's training topics."""
-    options = split_options({"dev_topics": [2], "test_topics": [36]})
-    return rows_dataset(path, LABELS, str(tmp_path / "cache"), corpus, SCHEME, **options)
+    data = ecbplus(corpus, dev=[2], test=[36])
+    return rows_dataset(path, LABELS, str(tmp_path / "cache"), data, SCHEME, corpora=str(corpus))
 
 
 def test_rows_of_ids_take_their_words_from_the_corpus(corpus_with_unlabeled: Path, tmp_path: Path):
@@ -95,8 +96,8 @@ def test_rows_of_ids_take_their_words_from_the_corpus(corpus_with_unlabeled: Pat
 @pytest.mark.parametrize(
     "row, problem",
     [
-        ({"id": "36_9ecb#1", "tags": ["O"] * 4}, "not a sentence of the training topics"),  # a test topic
-        ({"id": "1_9ecb#7", "tags": ["O"]}, "not a sentence of the training topics"),
+        ({"id": "36_9ecb#1", "tags": ["O"] * 4}, "not a sentence of the training split"),  # a test topic
+        ({"id": "1_9ecb#7", "tags": ["O"]}, "not a sentence of the training split"),
         ({"id": "1_9ecb#1", "tags": ["O"] * 3}, "of one non-zero length"),  # the sentence has 4 words
     ],
 )
@@ -107,26 +108,23 @@ def test_rows_of_ids_must_name_a_training_sentence(corpus_with_unlabeled: Path, 
     assert str(path.resolve()) in str(err.value) and "line 1" in str(err.value)
 
 
-TBAQ = {"reader": "timeml", "dev_every": 10}
-
-
 def test_every_tbaq_training_sentence_is_tagged_and_its_rows_read_back_from_tbaq(tmp_path: Path):
     """TimeML marks no actors, so no TBAQ sentence is labeled for the teacher's scheme: all of
     its training sentences are tagged. The rows' meta names TBAQ as their source, and a student
     whose own data is ECB+ takes their words from there."""
     root = make_tempeval3(make_ecbplus(tmp_path / "corpora"))
-    found = unlabeled_sentences(root, SCHEME, **TBAQ)
+    found = unlabeled_sentences(timeml(root), SCHEME)
     assert len(found) == 9 * 2  # 9 training documents (the 10th is dev) of 2 sentences
     (rid, words), tags = found[0], ["B-ACTOR"] + ["O"] * (len(found[0][1]) - 1)
     assert words[0] == "Officials" and rid.endswith("#0")
     rows = write_rows(tmp_path / "rows.jsonl", [json.dumps({"id": rid, "tags": tags})])
-    with pytest.raises(DatelineError, match="not a sentence of the training topics"):
+    with pytest.raises(DatelineError, match="not a sentence of the training split"):
         corpus_rows(rows, root, tmp_path)  # without a meta naming TBAQ, the id is sought in ECB+
-    meta_path(rows).write_text(json.dumps({"source": TBAQ}))
+    meta_path(rows).write_text(json.dumps({"source": {"group": "tempeval3", "overrides": []}}))
     ds = corpus_rows(rows, root, tmp_path)
     assert ds["words"] == [words] and ds["tags"] == [tags]
     meta_path(rows).write_text(json.dumps({"source": "timeml"}))
-    with pytest.raises(DatelineError, match="reading options") as err:
+    with pytest.raises(DatelineError, match="data group") as err:
         corpus_rows(rows, root, tmp_path)
     assert str(meta_path(rows)) in str(err.value)
 
@@ -140,7 +138,7 @@ def test_a_missing_rows_file_says_how_to_make_one(tmp_path: Path):
 def test_a_student_trains_on_its_teachers_rows(corpus_with_unlabeled: Path, tmp_path: Path):
     teacher = train_tiny(corpus_with_unlabeled, tmp_path / "teacher", "seed=1")
     rows = tmp_path / "pseudo" / "rows.jsonl"
-    info = write_pseudo(teacher, rows, corpus_with_unlabeled, limit=1, seed=0)
+    info = write_pseudo(teacher, rows, ecbplus(corpus_with_unlabeled), limit=1, seed=0)
     assert info["unlabeled_sentences"] == 2 and info["rows"] == 1
     meta = json.loads(meta_path(rows).read_text())
     assert meta["teacher"] == str(teacher.resolve())

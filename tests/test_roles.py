@@ -5,10 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from dateline.data import conll
-from dateline.data.dataset import load_split
 from dateline.data.labels import LabelScheme
 from dateline.errors import DatelineError
+from tests.corpora import conll, documents
 from tests.entry import run
 
 ROLES = LabelScheme.from_config("roles", {"SOURCE": ["S"], "TARGET": ["T"], "JOINT": ["R"]})
@@ -38,7 +37,7 @@ def make_roles_corpus(root: Path, n_train: int = 20) -> Path:
 
 def test_sentences_become_documents_with_role_spans(tmp_path: Path):
     root = make_roles_corpus(tmp_path)
-    docs = load_split(root, ROLES, "test", reader="conll", folder="roles")
+    docs = documents(conll(root / "roles"), ROLES, "test")
     assert [d.text for d in docs] == ["Iraqi troops attacked the rebels .\n", "Talks between Kiev and Moscow resumed\n"]
     first, second = docs
     assert [(first.span_text(s), s.label) for s in first.spans] == [
@@ -51,28 +50,27 @@ def test_sentences_become_documents_with_role_spans(tmp_path: Path):
 
 def test_dev_is_every_tenth_training_sentence_and_disjoint_from_train(tmp_path: Path):
     root = make_roles_corpus(tmp_path, n_train=30)
-    train = load_split(root, ROLES, "train", reader="conll", folder="roles", dev_every=10)
-    dev = load_split(root, ROLES, "dev", reader="conll", folder="roles", dev_every=10)
-    assert [d.id for d in dev] == ["roles/dev#9", "roles/dev#19", "roles/dev#29"]
+    train = documents(conll(root / "roles", dev_every=10), ROLES, "train")
+    dev = documents(conll(root / "roles", dev_every=10), ROLES, "dev")
+    assert [d.id for d in dev] == ["train#9", "train#19", "train#29"]
     assert len(train) == 27 and not {d.id.split("#")[1] for d in train} & {"9", "19", "29"}
-    assert len(load_split(root, ROLES, "train", reader="conll", folder="roles", dev_every=0)) == 30
 
 
 @pytest.mark.parametrize(
-    "line, problem", [("Iraqi B-S extra", "token tag"), ("Iraqi X-S", "O, B-<type>"), ("Iraqi B-", "O, B-<type>")]
+    "line, problem", [("Iraqi B-S extra", "O, B-<type>"), ("Iraqi X-S", "O, B-<type>"), ("Iraqi B-", "O, B-<type>")]
 )
 def test_malformed_line_is_refused_with_file_and_line(tmp_path: Path, line: str, problem: str):
     root = make_roles_corpus(tmp_path)
     path = root / "roles" / "test.txt"
     path.write_text(TRAIN + "\n" + line + "\n")
     with pytest.raises(DatelineError) as err:
-        list(conll.iter_documents(root, "roles", "test"))
+        documents(conll(root / "roles"), ROLES, "test")
     assert str(path) in str(err.value) and "line 15" in str(err.value) and problem in str(err.value)
 
 
 def test_missing_corpus_names_what_was_expected(tmp_path: Path):
-    with pytest.raises(DatelineError, match="roles/train.txt"):
-        list(conll.iter_documents(tmp_path, "roles", "train"))
+    with pytest.raises(DatelineError, match="roles.*no such file or folder"):
+        documents(conll(tmp_path / "roles"), ROLES, "train")
 
 
 def train_tiny_roles(root: Path, run_dir: Path, *overrides: str):
@@ -81,7 +79,7 @@ def train_tiny_roles(root: Path, run_dir: Path, *overrides: str):
         "train",
         "experiment=roles",
         "model=tiny",
-        "data.folder=roles",
+        f"data.reader.path={root / 'roles'}",
         "trainer.args.num_train_epochs=1",
         f"corpora={root}",
         f"cache_dir={run_dir.parent / 'cache'}",
@@ -97,7 +95,7 @@ def test_roles_experiment_trains_and_scores_each_role(tmp_path: Path):
     res = train_tiny_roles(
         root,
         run_dir,
-        'evaluate.overrides=["tasks=[cameo_roles_test]","tasks.cameo_roles_test.folder=roles","leaderboard_dir=null"]',
+        'evaluate.overrides=["tasks=[cameo_roles_test]","leaderboard_dir=null"]',
     )
     assert res.returncode == 0, res.stderr[-3000:]
     results = json.loads((run_dir / "results.json").read_text())

@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from dateline.data import timeml
-from dateline.data.dataset import load_split
 from dateline.data.labels import LabelScheme
+from dateline.data.readers import timeml
 from dateline.errors import DatelineError
 from dateline.eval.te3 import te3_scores
+from tests.corpora import documents
+from tests.corpora import timeml as timeml_data
 from tests.timeml_fixture import TML, make_tempeval3
 
 EVENTS = LabelScheme.from_config("events", {"EVENT": ["EVENT_*"]})
@@ -45,11 +46,11 @@ def test_tml_events_keep_their_exact_text_class_and_first_instance(te3_root: Pat
 
 
 def test_dev_is_every_tenth_document_and_test_is_platinum(te3_root: Path):
-    train = load_split(te3_root, EVENTS, "train", reader="timeml", dev_every=3)
-    dev = load_split(te3_root, EVENTS, "dev", reader="timeml", dev_every=3)
+    train = documents(timeml_data(te3_root, 3), EVENTS, "train")
+    dev = documents(timeml_data(te3_root, 3), EVENTS, "dev")
     names = [p.stem for p in timeml.tml_files(te3_root)]
     assert [d.id for d in dev] == names[2::3] and len(train) + len(dev) == 10
-    (test,) = load_split(te3_root, CLASSES, "test", reader="timeml")
+    (test,) = documents(timeml_data(te3_root), CLASSES, "test")
     assert test.words == ["Rebels", "attacked", "the", "town", "Police", "said", "so"]
     assert test.sentences == [(0, 4), (4, 7)] and test.text.splitlines() == [
         "Rebels attacked the town",
@@ -93,7 +94,7 @@ def test_te3_figures_follow_the_official_definitions():
 def test_a_timeml_tagger_is_scored_on_te3_platinum(te3_root: Path, tmp_path: Path):
     from tests.entry import run, train_tiny
 
-    model = train_tiny(te3_root, tmp_path / "run", "experiment=tempeval3", "data.dev_every=5", epochs=2)
+    model = train_tiny(te3_root, tmp_path / "run", "experiment=tempeval3", "data.reader.dev_every=5", epochs=2)
     ev = run(
         "eval",
         f"ckpt={model}",
@@ -104,8 +105,8 @@ def test_a_timeml_tagger_is_scored_on_te3_platinum(te3_root: Path, tmp_path: Pat
     )
     assert ev.returncode == 0, ev.stderr[-3000:]
     result = json.loads((tmp_path / "ev" / "results.json").read_text())["results"]["te3_platinum"]
-    assert result["te3"]["n_gold"] == 2 and result["n_gold_spans"] == 2
-    assert result["te3"]["class"] is None  # an events model: no class figure
+    assert result["official"]["n_gold"] == 2 and result["n_gold_spans"] == 2
+    assert result["official"]["class"] is None  # an events model: no class figure
     rows = [
         json.loads(line) for line in (tmp_path / "ev" / "predictions" / "te3_platinum.jsonl").read_text().splitlines()
     ]
@@ -122,9 +123,9 @@ def test_joint_training_takes_timeml_rows_with_actor_unknown(tmp_path: Path):
 
     root = make_tempeval3(make_ecbplus(tmp_path / "corpora"))
     scheme = LabelScheme.from_config("events_actors", {"EVENT": ["ACTION_*", "EVENT_*"], "ACTOR": ["HUMAN_PART*"]})
-    (doc,) = load_split(root, scheme, "dev", reader="timeml", dev_every=10)
+    (doc,) = documents(timeml_data(root), scheme, "dev")
     assert unannotated_types(doc, scheme) == ["ACTOR"] and unannotated_types(doc, EVENTS) == []
-    tbaq_rows = build_dataset(root, scheme, "train", reader="timeml", dev_every=10)
+    tbaq_rows = build_dataset(timeml_data(root), scheme, "train")
     assert set(tbaq_rows["unannotated"][0]) == {"ACTOR"} and len(tbaq_rows) == 9 * 2
 
     alone = train_tiny(root, tmp_path / "alone", "model.crf=true")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from dateline.data import timeml
+from dateline.data.readers import timeml
 
 TML = """<?xml version="1.0" ?>
 <TimeML>

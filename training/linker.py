@@ -112,7 +112,7 @@ def document_pairs(doc: Document, spans: Iterable[Span], hint: bool = False) -> 
 
 def meantime_pairs(corpora: str | Path, topics: Iterable[str] | None = None, hint: bool = False) -> list[Pair]:
     """The gold (EVENT, ACTOR) pairs of MEANTIME's annotated heads (of the given topic folders)."""
-    from dateline.data.meantime import iter_documents
+    from dateline.data.readers.meantime import iter_documents
 
     wanted = None if topics is None else set(topics)
     return [

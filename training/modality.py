@@ -74,7 +74,7 @@ def mode_of_meantime(attrs: dict) -> str:
 
 def meantime_examples(corpora: str | Path, topics: Iterable[str] | None = None) -> list[Example]:
     """Every EVENT of MEANTIME's annotated heads (of the given topic folders), with its mode."""
-    from dateline.data.meantime import iter_documents
+    from dateline.data.readers.meantime import iter_documents
 
     wanted = None if topics is None else set(topics)
     out = []
@@ -90,7 +90,7 @@ def meantime_examples(corpora: str | Path, topics: Iterable[str] | None = None) 
 def ecbplus_examples(corpora: str | Path, limit: int | None = 3000, seed: int = 0) -> list[Example]:
     """ECB+ events of the training and dev topics (test topics untouched): every NEG_ACTION as
     negated, a seeded sample of `limit` ACTIONs as not negated (a partial label)."""
-    from dateline.data.ecbplus import DEV_TOPICS, TEST_TOPICS, iter_documents
+    from dateline.data.readers.ecbplus import DEV_TOPICS, TEST_TOPICS, iter_documents
 
     negated, others = [], []
     topics = [t for t in range(1, 46) if t not in TEST_TOPICS or t in DEV_TOPICS]
@@ -133,7 +133,7 @@ def neg_share(events: dict) -> float:
 def timeml_examples(corpora: str | Path, limit: int | None = 1000, seed: int = 0) -> list[Example]:
     """TBAQ's training-split events with their modes (`modes_of_timeml`), files with corrupt
     polarity left out: every single-mode event, and a seeded sample of `limit` partial ones."""
-    from dateline.data.timeml import iter_documents
+    from dateline.data.readers.timeml import iter_documents
 
     single, partial = [], []
     for doc in iter_documents(Path(corpora), "train"):

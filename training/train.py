@@ -22,7 +22,7 @@ from omegaconf import DictConfig, OmegaConf
 from dateline.cli import hydra_entry
 from dateline.errors import DatelineError
 from dateline.io import write_json_atomic
-from dateline.runs import COMPLETE, META_FILE
+from dateline.runs import COMPLETE, META_FILE, SPLITS_FILE
 
 log = logging.getLogger("dateline.train")
 
@@ -41,9 +41,12 @@ def train(cfg: DictConfig) -> dict | float:
         log.info("%s already holds a finished run; skipped", run_dir)
         return objective(cfg, json.loads((run_dir / "results.json").read_text()))
     set_seed(cfg.seed)
-    scheme, spec = instantiate(cfg.labels), instantiate(cfg.model)
+    corpus, also = training_corpora(cfg)
+    scheme, spec = training_scheme(cfg, corpus), instantiate(cfg.model)
+    data_summary = corpus.summary(scheme)
+    write_json_atomic(run_dir / SPLITS_FILE, {"source": data_summary["split_source"], **data_summary.pop("ids")})
     tokenizer = spec.load_tokenizer()
-    train_ds, dev_ds = encoded_splits(cfg, scheme, spec, tokenizer)
+    train_ds, dev_ds = encoded_splits(cfg, scheme, spec, tokenizer, corpus, also)
     device, precision = choose_device(cfg)
     model, fast_dropout = build_model(cfg, spec, scheme, device)
     trainer = make_trainer(cfg, spec, model, tokenizer, train_ds, dev_ds, run_dir, precision, device)
@@ -54,8 +57,9 @@ def train(cfg: DictConfig) -> dict | float:
     seconds = time.time() - started
     if not trainer.is_world_process_zero():
         return {}  # other DDP ranks: rank 0 writes the run directory
-    save_model(cfg, trainer, tokenizer, spec, scheme, run_dir / "model", precision)
+    save_model(cfg, trainer, tokenizer, spec, scheme, run_dir / "model", precision, corpus)
     results = run_record(cfg, trainer, train_out, dev, train_ds, seconds, precision, fast_dropout, spec, scheme)
+    results["data"] = {**data_summary, "splits_file": SPLITS_FILE, "also": [c.name for c in also]}
     results["run"]["dir"] = str(run_dir)
     write_json_atomic(run_dir / "results.json", results)
     (run_dir / COMPLETE).touch()
@@ -63,36 +67,62 @@ def train(cfg: DictConfig) -> dict | float:
     return objective(cfg, results)
 
 
-def encoded_splits(cfg: DictConfig, scheme, spec, tokenizer):
-    """The training rows (plus teachers' pseudo-labeled rows, `data.pseudo`: one file or a list)
-    and the dev rows, cut into the model's windows; dev is None where the config leaves no dev set."""
+def training_corpora(cfg: DictConfig):
+    """The corpus trained on (`cfg.data`) and the ones joined to it (`data.also`: data group
+    names, or `{group: <name>, ...overrides}`), each composed against the same corpora folder."""
+    from omegaconf import OmegaConf
+
+    from dateline.data.dataset import Corpus
+    from dateline.data.readers import data_group
+
+    also = []
+    for entry in cfg.data.get("also") or []:
+        if isinstance(entry, str):
+            also.append(Corpus(data_group(entry, [f"corpora={cfg.corpora}"])))
+        elif "group" in entry:
+            rest = {k: v for k, v in OmegaConf.to_container(entry, resolve=True).items() if k != "group"}
+            also.append(Corpus(OmegaConf.merge(data_group(entry["group"], [f"corpora={cfg.corpora}"]), rest)))
+        else:
+            raise DatelineError(f"data.also entries are data group names or {{group: <name>, ...}}, not {entry}")
+    return Corpus(cfg.data), also
+
+
+def pseudo_files(data: dict) -> list[str]:
+    """The files of extra rows a corpus brings (`pseudo`: a path, a list, or `teacher`: its
+    `teacher_labels`)."""
+    pseudo = data.get("pseudo") or []
+    if pseudo == "teacher":
+        pseudo = data.get("teacher_labels") or []
+    return [pseudo] if isinstance(pseudo, str) else list(pseudo)
+
+
+def training_scheme(cfg: DictConfig, corpus):
+    """The label scheme of `cfg.labels`, or, for labels=from_data, the corpus's own labels."""
+    from dateline.data.labels import known_types
+    from dateline.paths import CONFIGS
+
+    return corpus.scheme(instantiate(cfg.labels), known_types(sorted((CONFIGS / "labels").glob("*.yaml"))))
+
+
+def encoded_splits(cfg: DictConfig, scheme, spec, tokenizer, corpus, also):
+    """The training rows (plus more corpora's, `data.also`, and teachers' pseudo-labeled rows,
+    `data.pseudo`) and the dev rows, cut into the model's windows; dev is None where the corpus
+    has no dev split (experiment=final)."""
     import datasets
 
-    from dateline.data.dataset import build_dataset, has_dev_split, rows_dataset, split_options
+    from dateline.data.dataset import build_dataset, rows_dataset
     from dateline.training.encoding import encode_batch
 
     label2id = {label: i for i, label in enumerate(scheme.bio_labels)}
 
-    def encoded(split: str, extra: str):
-        ds = build_dataset(cfg.corpora, scheme, split, extra, cache_dir=cfg.cache_dir, **split_options(cfg.data))
+    def encoded(split: str):
+        ds = build_dataset(corpus.cfg, scheme, split, None if split == "train" else "none", cfg.cache_dir)
         if split == "train":
             # more corpora's training rows (data.also), their unannotated types as partial labels
-            more = [
-                build_dataset(
-                    cfg.corpora,
-                    scheme,
-                    split,
-                    other.get("extra", "none"),
-                    cache_dir=cfg.cache_dir,
-                    **split_options(other),
-                )
-                for other in cfg.data.get("also") or []
-            ]
-            pseudo = cfg.data.get("pseudo") or []
-            for path in [pseudo] if isinstance(pseudo, str) else pseudo:
-                more.append(
-                    rows_dataset(path, scheme.bio_labels, cfg.cache_dir, cfg.corpora, scheme, **split_options(cfg.data))
-                )
+            more = [build_dataset(other.cfg, scheme, "train", None, cfg.cache_dir) for other in also]
+            for source in [corpus, *also]:
+                for path in pseudo_files(source.cfg):
+                    more.append(rows_dataset(path, scheme.bio_labels, cfg.cache_dir, source.cfg, scheme, cfg.corpora))
             ds = datasets.concatenate_datasets([ds, *more]) if more else ds
             if not spec.crf and any(ds["unannotated"]):
                 raise DatelineError(
@@ -108,14 +138,14 @@ def encoded_splits(cfg: DictConfig, scheme, spec, tokenizer):
 
     # no dev set (experiment=final: dev topics join training): nothing can be chosen on dev, so
     # the last epoch is kept and decoding uses the biases of the config
-    has_dev = has_dev_split(cfg.data)
+    has_dev = "dev" in corpus.splits()
     if not has_dev and cfg.decoding.tune:
         raise DatelineError(
-            "data.dev_topics is empty (or data.dev_every=0), so there is no dev set to choose on: "
-            "set decoding.tune=false (with decoding.o_bias/i_bias)"
+            f"corpus {corpus.name} has no dev split (data.reader.dev_topics is empty, or data.split.dev=0), so "
+            "there is nothing to choose on: set decoding.tune=false (with decoding.o_bias/i_bias)"
         )
-    train_ds = encoded("train", cfg.data.extra)
-    dev_ds = encoded("dev", "none") if has_dev else None
+    train_ds = encoded("train")
+    dev_ds = encoded("dev") if has_dev else None
     log.info("train: %d windows, %d labeled tokens", len(train_ds), int(np.sum(train_ds["n_labels"])))
     return train_ds, dev_ds
 
@@ -209,7 +239,7 @@ def strict_f1_metric(labels: list[str], crf=None):
     return compute
 
 
-def save_model(cfg: DictConfig, trainer, tokenizer, spec, scheme, model_dir: Path, precision: str) -> None:
+def save_model(cfg: DictConfig, trainer, tokenizer, spec, scheme, model_dir: Path, precision: str, corpus) -> None:
     """A plain token classifier (`save_pretrained` + tokenizer) and `dateline.json`: label scheme,
     reading options, the CRF's scores; decoding biases come later (tagging/tune.py) or from the
     config when there is no dev set to tune them on."""
@@ -221,6 +251,9 @@ def save_model(cfg: DictConfig, trainer, tokenizer, spec, scheme, model_dir: Pat
     meta = {
         "labels": scheme.name,
         "types": dict(scheme.types),
+        "roles": scheme.roles,
+        "data": {"name": corpus.name, "reader": corpus.reader.name, "describe": corpus.reader.describe()},
+        **({"init": str(spec.init)} if spec.init else {}),
         "max_length": spec.max_length,
         "casing": spec.casing,
         "stride": spec.stride,

@@ -9,16 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-from dateline.data.document import Document, join_tokens
+from dateline.data.document import Document, Mention, join_tokens
 from dateline.errors import DatelineError
-
-
-@dataclass(frozen=True)
-class Mention:
-    tag: str
-    tokens: tuple[int, ...]  # document token indices, possibly not contiguous
-    m_id: str = ""
-    attrs: tuple[tuple[str, str], ...] = ()
 
 
 class Relation(NamedTuple):
@@ -76,7 +68,15 @@ def read_cat(path: Path) -> CatFile:
             raise DatelineError(
                 f"markable {m.tag} m_id={m.get('m_id')} anchors token t_id={missing[0]}, which does not exist", path
             )
-        mentions.append(Mention(m.tag, tuple(t_index[a] for a in anchors), m.get("m_id", ""), tuple(attrs.items())))
+        mentions.append(
+            Mention(
+                m.tag,
+                tuple(t_index[a] for a in anchors),
+                m.get("m_id", ""),
+                tuple(attrs.items()),
+                f"{path.name} m_id={m.get('m_id', '')}",
+            )
+        )
     relations = []
     rels = root.find("Relations")
     for r in rels if rels is not None else []:

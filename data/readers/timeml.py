@@ -20,10 +20,10 @@ import csv
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
-from dateline.data.document import Document, Token
+from dateline.data.document import Document, Mention, Token
+from dateline.data.readers import Reader
 from dateline.data.text import split_sentences, tokenize
 from dateline.errors import CorpusNotFoundError, DatelineError
 
@@ -36,15 +36,6 @@ TIMEX_TYPES = ("DATE", "TIME", "DURATION", "SET")
 # so its words are not taken as O in training (data/dataset.py: unannotated_types)
 TAGSET = tuple(f"EVENT_{c}" for c in CLASSES) + tuple(f"TIMEX3_{t}" for t in TIMEX_TYPES)
 ATTRIBUTES = ("tense", "aspect", "polarity", "modality")
-
-
-@dataclass(frozen=True)
-class Mention:
-    """A raw mention: its tag (`EVENT_OCCURRENCE`, `TIMEX3_DATE`), tokens and TimeML id."""
-
-    tag: str
-    tokens: tuple[int, ...]
-    id: str
 
 
 def corpus_dir(root: Path) -> Path:
@@ -157,6 +148,30 @@ def platinum_document(doc_id: str, rows: list[dict]) -> Document:
         events[eid] = {"class": kind, "tokens": covered, **dict.fromkeys(ATTRIBUTES), **attrs}
     meta = {"corpus": "te3_platinum", "mentions": mentions, "events": events, "tagset": TAGSET}
     return Document(id=doc_id, text=text, tokens=tokens, sentences=sentences, meta=meta)
+
+
+class TimeMLReader(Reader):
+    """TempEval-3: TBAQ-cleaned trains (every `dev_every`-th file in sorted order is dev), and
+    TE3-Platinum is the test split (`data=tempeval3`)."""
+
+    name = "timeml"
+    tagset = TAGSET
+
+    def __init__(self, root: str | Path, dev_every: int = 10):
+        self.root, self.dev_every = Path(root), int(dev_every)
+
+    def splits(self) -> tuple[str, ...]:
+        return ("train",) + (("dev",) if self.dev_every > 0 else ()) + ("test",)
+
+    def documents(self, split: str) -> Iterator[Document]:
+        self.check_split(split)
+        return iter_documents(self.root, split, self.dev_every)
+
+    def files(self) -> list[Path]:
+        return corpus_files(self.root)
+
+    def describe(self) -> str:
+        return "TempEval-3 (TBAQ-cleaned; TE3-Platinum as test)"
 
 
 def iter_documents(root: Path, split: str, dev_every: int = 10) -> Iterator[Document]:

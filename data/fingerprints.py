@@ -20,6 +20,6 @@ def data_fingerprint(paths: list[Path]) -> str:
 def code_fingerprint() -> str:
     """A hash of the reader code, so cached datasets are rebuilt when the way they are read changes."""
     h = hashlib.sha256()
-    for p in sorted(READER_CODE.glob("*.py")):
+    for p in sorted(READER_CODE.rglob("*.py")):
         h.update(p.read_bytes())
     return h.hexdigest()[:16]

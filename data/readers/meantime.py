@@ -15,12 +15,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from dateline.data.cat import read_cat
-from dateline.data.document import Document, Span
+from dateline.data.document import Document, Mention, Span
 from dateline.data.labels import contiguous_runs, resolve_spans
+from dateline.data.readers import Reader
+from dateline.data.readers.cat_xml import read_cat
+from dateline.data.splits import SplitSpec, assign
 from dateline.errors import CorpusNotFoundError
 
 ENTITY_TYPES = {"PER": "ACTOR", "ORG": "ACTOR", "LOC": "LOCATION"}
+TAGSET = ("EVENT", "ACTOR", "LOCATION", "TIME")
 
 
 def innermost(spans: list[Span]) -> list[Span]:
@@ -44,7 +47,7 @@ def read_document(path: Path) -> Document:
     for m in cat.mentions:
         label = None
         attrs = dict(m.attrs)
-        instance = cat.instances.get(refers.get(m.m_id, ""), ("", {}))[1]
+        instance = cat.instances.get(refers.get(m.id, ""), ("", {}))[1]
         if m.tag == "EVENT_MENTION":
             label = None if instance.get("class") == "GRAMMATICAL" else "EVENT"
         elif m.tag == "ENTITY_MENTION":
@@ -63,6 +66,8 @@ def read_document(path: Path) -> Document:
         "topic": path.parent.name,
         "modality": modality,
         "participants": participants(cat, refers),
+        "mentions": [Mention(s.label, tuple(range(s.start, s.end)), where=path.name) for s in kept],
+        "tagset": TAGSET,
     }
     doc = cat.document(path.stem, meta=meta)
     last = max((s.start for s in kept), default=-1)
@@ -74,7 +79,7 @@ def read_document(path: Path) -> Document:
 def participants(cat, refers: dict[str, str]) -> list[tuple[Span, Span, str, str]]:
     """(event span, participant span, role, participant entity type) per HAS_PARTICIPANT link
     whose ends are a mention with tokens; a span is the mention's first contiguous run."""
-    by_id = {m.m_id: m for m in cat.mentions}
+    by_id = {m.id: m for m in cat.mentions}
     out = []
     for rel in cat.relations:
         if rel.tag != "HAS_PARTICIPANT":
@@ -90,10 +95,44 @@ def participants(cat, refers: dict[str, str]) -> list[tuple[Span, Span, str, str
     return out
 
 
-def iter_documents(root: Path) -> Iterator[Document]:
+def corpus_files(root: Path) -> list[Path]:
     corpus = root / "meantime_en" if (root / "meantime_en").is_dir() else root
     files = sorted(corpus.glob("intra-doc_annotation/*/*.xml"))
     if not files:
         raise CorpusNotFoundError("MEANTIME not found (expected meantime_en/intra-doc_annotation/*/*.xml)", root)
-    for path in files:
+    return files
+
+
+def iter_documents(root: Path) -> Iterator[Document]:
+    for path in corpus_files(root):
         yield read_document(path)
+
+
+class MeantimeReader(Reader):
+    """MEANTIME English as a test corpus (every article: `data=meantime`, the `meantime_en`
+    task), or, with `split` options (data/splits.py), split by article for training on it."""
+
+    name = "meantime"
+    tagset = TAGSET
+
+    def __init__(self, root: str | Path, split: dict | None = None):
+        self.root = Path(root)
+        self.spec = SplitSpec.from_config(split) if split else None
+
+    def splits(self) -> tuple[str, ...]:
+        return ("train", "dev", "test") if self.spec else ("test",)
+
+    def documents(self, split: str) -> Iterator[Document]:
+        self.check_split(split)
+        docs = list(iter_documents(self.root))
+        if self.spec is None:
+            yield from docs
+            return
+        wanted = set(assign({"all": [d.id for d in docs]}, self.spec)[split])
+        yield from (d for d in docs if d.id in wanted)
+
+    def files(self) -> list[Path]:
+        return corpus_files(self.root)
+
+    def describe(self) -> str:
+        return "MEANTIME English (Wikinews), the annotated head of each article"

@@ -1,0 +1,223 @@
+"""A user's own annotated articles in every format a tool writes: the same corpus as brat, span
+JSONL, CoNLL, a `datasets` folder, a Label Studio export and a doccano export reads to the same
+documents (same spans, same splits), splits are by article, and labels are checked."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+from dateline.data.dataset import Corpus, build_dataset
+from dateline.data.labels import LabelScheme, known_types
+from dateline.data.readers import registered
+from dateline.data.readers.brat import ann_text
+from dateline.data.readers.doccano import doccano_line
+from dateline.data.readers.labelstudio import labelstudio_task
+from dateline.errors import DatelineError
+from dateline.paths import CONFIGS
+from tests.corpora import user
+
+WORDS = {
+    "ACTOR": ["Moscow", "Kiev", "the ministry", "rebels", "Putin", "the union"],
+    "EVENT": ["talks", "attacked", "met", "warned", "strike", "signed"],
+    "O": ["on", "Monday", "in", "a", "statement", "after", "the", "border"],
+}
+EA = LabelScheme.from_config("events_actors", {"EVENT": ["EVENT"], "ACTOR": ["ACTOR"]})
+
+
+def make_articles(n: int = 12, seed: int = 0) -> list[dict]:
+    """Articles laid out as CoNLL lays out its tokens (single spaces, a sentence a line, a full
+    stop only at its end), so all six formats hold exactly the same text, offsets and sentences."""
+    rng = random.Random(seed)
+    out = []
+    for k in range(n):
+        text, spans = "", []
+        for _ in range(rng.randint(2, 4)):
+            words = []
+            for _ in range(rng.randint(4, 9)):
+                kind = rng.choice(["ACTOR", "EVENT", "O", "O"])
+                phrase = rng.choice(WORDS[kind])
+                start = len(text) + len(" ".join(words)) + (1 if words else 0)
+                words.append(phrase)
+                if kind != "O":
+                    spans.append((start, start + len(phrase), kind))
+            text += " ".join(words) + " .\n"
+        out.append({"id": f"art{k:02d}", "text": text, "spans": spans})
+    return out
+
+
+def conll_lines(article: dict) -> list[str]:
+    lines = [f"-DOCSTART- {article['id']}", ""]
+    pos = 0
+    for sentence in article["text"].rstrip("\n").split("\n"):
+        for word in sentence.split(" "):
+            start = article["text"].index(word, pos)
+            pos = start + len(word)
+            tag = next((("B-" if a == start else "I-") + lab for a, b, lab in article["spans"] if a <= start < b), "O")
+            lines.append(f"{word} NN O {tag}")
+        lines.append("")
+    return lines
+
+
+def write_corpus(fmt: str, root: Path, parts: dict[str, list[dict]]) -> Path:
+    """The articles of each part (train, test) in `fmt`, as the tool would write them."""
+    root.mkdir(parents=True, exist_ok=True)
+    for part, articles in parts.items():
+        spans = {a["id"]: [(s, e, lab, None) for s, e, lab in a["spans"]] for a in articles}
+        if fmt == "brat":
+            for a in articles:
+                (root / part).mkdir(exist_ok=True)
+                (root / part / f"{a['id']}.txt").write_text(a["text"], encoding="utf-8")
+                (root / part / f"{a['id']}.ann").write_text(ann_text(a["text"], spans[a["id"]]), encoding="utf-8")
+        elif fmt == "jsonl":
+            rows = [
+                {
+                    "id": a["id"],
+                    "text": a["text"],
+                    "spans": [dict(zip(("start", "end", "label"), s)) for s in a["spans"]],
+                }
+                for a in articles
+            ]
+            (root / f"{part}.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+        elif fmt == "conll":
+            (root / f"{part}.conll").write_text(
+                "\n".join(line for a in articles for line in conll_lines(a)), encoding="utf-8"
+            )
+        elif fmt == "labelstudio":  # an export: the pre-annotations submitted as each task's annotation
+            tasks = []
+            for n, a in enumerate(articles):
+                task = labelstudio_task(a["id"], a["text"], spans[a["id"]], 1.0, "test")
+                task["id"] = n + 1
+                task["annotations"] = [
+                    {"id": n, "result": task.pop("predictions")[0]["result"], "was_cancelled": False}
+                ]
+                tasks.append(task)
+            (root / f"{part}.json").write_text(json.dumps(tasks), encoding="utf-8")
+        elif fmt == "doccano":
+            lines = [doccano_line(a["id"], a["text"], spans[a["id"]], 0.0, k) for k, a in enumerate(articles)]
+            (root / f"{part}.jsonl").write_text("".join(json.dumps(x) + "\n" for x in lines), encoding="utf-8")
+    if fmt == "hf":
+        import datasets
+
+        rows = {
+            p: datasets.Dataset.from_list(
+                [
+                    {
+                        "id": a["id"],
+                        "text": a["text"],
+                        "spans": [dict(zip(("start", "end", "label"), s)) for s in a["spans"]],
+                    }
+                    for a in arts
+                ]
+            )
+            for p, arts in parts.items()
+        }
+        datasets.DatasetDict(rows).save_to_disk(str(root / "saved"))
+        return root / "saved"
+    return root
+
+
+FORMATS = ["brat", "jsonl", "conll", "hf", "labelstudio", "doccano"]
+
+
+@pytest.fixture(scope="module")
+def corpora(tmp_path_factory) -> dict[str, Path]:
+    articles = make_articles()
+    parts = {"train": articles[:9], "test": articles[9:]}
+    root = tmp_path_factory.mktemp("formats")
+    return {fmt: write_corpus(fmt, root / fmt, parts) for fmt in FORMATS}
+
+
+def view(data: dict, scheme: LabelScheme = EA) -> dict:
+    corpus = Corpus(data)
+    out = {}
+    for split in corpus.splits():
+        docs = corpus.documents(scheme, split)
+        out[split] = [(d.id, d.text, sorted((c.start, c.end, c.label) for c in d.char_spans())) for d in docs]
+    return out
+
+
+def test_every_reader_has_a_data_group_and_every_format_here():
+    assert set(FORMATS) <= set(registered())
+    for name in FORMATS:
+        assert (CONFIGS / "data" / f"{name}.yaml").is_file()
+
+
+def test_the_same_corpus_in_every_format_reads_to_the_same_documents_and_rows(corpora, tmp_path):
+    views = {fmt: view(user(fmt, path)) for fmt, path in corpora.items()}
+    first = views["brat"]
+    assert set(first) == {"train", "dev", "test"} and len(first["test"]) == 3
+    assert len(first["dev"]) == 1 and len(first["train"]) == 8  # dev: 15% of the 9 training articles
+    for fmt, found in views.items():
+        assert found == first, fmt
+    rows = {
+        fmt: build_dataset(user(fmt, path), EA, "train", cache_dir=str(tmp_path / fmt)).to_dict()
+        for fmt, path in corpora.items()
+    }
+    for fmt in FORMATS:
+        assert rows[fmt]["words"] == rows["brat"]["words"] and rows[fmt]["tags"] == rows["brat"]["tags"], fmt
+
+
+def test_a_parquet_file_and_a_tokens_column_read_the_same(corpora, tmp_path):
+    import datasets
+
+    saved = datasets.load_from_disk(str(corpora["hf"]))
+    saved["train"].to_parquet(str(tmp_path / "train.parquet"))
+    one = view(user("hf", tmp_path / "train.parquet", split={"test": 0}))
+    brat = view(user("brat", corpora["brat"] / "train", split={"test": 0}))
+    assert one == brat
+    # tokens + tags with ClassLabel ids, as a hub NER dataset has them
+    names = ["O", "B-ACTOR", "I-ACTOR", "B-EVENT", "I-EVENT"]
+    features = datasets.Features(
+        {
+            "id": datasets.Value("string"),
+            "tokens": datasets.Sequence(datasets.Value("string")),
+            "tags": datasets.Sequence(datasets.ClassLabel(names=names)),
+        }
+    )
+    ds = datasets.Dataset.from_list(
+        [{"id": "a", "tokens": ["Putin", "met", "the", "union"], "tags": [1, 3, 1, 2]}], features=features
+    )
+    ds.save_to_disk(str(tmp_path / "tok"))
+    (doc,) = Corpus(user("hf", tmp_path / "tok", split={"test": 0, "dev": 0})).documents(EA, "train")
+    assert [(doc.text[c.start : c.end], c.label) for c in doc.char_spans()] == [
+        ("Putin", "ACTOR"),
+        ("met", "EVENT"),
+        ("the union", "ACTOR"),
+    ]
+
+
+def test_splits_are_by_article_seeded_and_nested(corpora):
+    pool = corpora["brat"] / "train"  # one pool of 9 articles: test and dev carved from it
+    a = Corpus(user("brat", pool, split={"seed": 0, "test": 0.3, "dev": 0.2})).reader.split_ids()
+    b = Corpus(user("brat", pool, split={"seed": 0, "test": 0.3, "dev": 0.2})).reader.split_ids()
+    c = Corpus(user("brat", pool, split={"seed": 1, "test": 0.3, "dev": 0.2})).reader.split_ids()
+    assert a == b and a != c
+    assert sorted(sum(a.values(), [])) == sorted(p.stem for p in pool.glob("*.txt"))  # every article once
+    folds = [Corpus(user("brat", pool, split={"folds": 3, "fold": k})).reader.split_ids() for k in range(3)]
+    assert sorted(sum((f["test"] for f in folds), [])) == sorted(p.stem for p in pool.glob("*.txt"))
+    small = Corpus(user("brat", corpora["brat"], split={"train_limit": 3})).reader.split_ids()["train"]
+    larger = Corpus(user("brat", corpora["brat"], split={"train_limit": 5})).reader.split_ids()["train"]
+    assert len(small) == 3 and set(small) < set(larger)
+
+
+def test_the_data_s_own_labels_and_an_unknown_label(corpora, tmp_path):
+    known = known_types(sorted((CONFIGS / "labels").glob("*.yaml")))
+    from_data = LabelScheme.from_config("from_data", None)
+    scheme = Corpus(user("jsonl", corpora["jsonl"])).scheme(from_data, known)
+    assert scheme.entity_types == ["EVENT", "ACTOR"] and scheme.roles == {"event": "EVENT", "actor": "ACTOR"}
+    assert "ACTION_*" in scheme.types["EVENT"]  # ECB+ joined through data.also maps to the user's EVENT
+    typo = tmp_path / "typo.jsonl"
+    typo.write_text(
+        json.dumps({"id": "a", "text": "Putin met Xi", "spans": [{"start": 6, "end": 9, "label": "EVNT"}]}) + "\n"
+    )
+    with pytest.raises(DatelineError, match=r"typo\.jsonl \(line 1\).*'EVNT'.*drop_labels") as err:
+        Corpus(user("jsonl", typo, split={"test": 0, "dev": 0})).documents(EA, "train")
+    assert "Traceback" not in str(err.value)
+    dropped = Corpus({**user("jsonl", typo, split={"test": 0, "dev": 0}), "drop_labels": ["EVNT"]})
+    (doc,) = dropped.documents(EA, "train")
+    assert doc.spans == [] and dropped.stats["train"].dropped == {"EVNT": 1}
+    assert dropped.summary(EA)["splits"]["train"]["dropped_labels"] == {"EVNT": 1}
