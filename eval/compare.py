@@ -28,6 +28,7 @@ IGNORED_KEYS = (
     "seed",
     "corpora",
     "cache_dir",
+    "runs_root",
     "resume",
     "hydra",
     "model.pretrained",

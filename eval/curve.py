@@ -17,7 +17,7 @@ import statistics
 from pathlib import Path
 
 import numpy as np
-from omegaconf import OmegaConf
+from omegaconf import OmegaConf, open_dict
 
 from dateline.cli import hydra_entry
 from dateline.errors import DatelineError
@@ -83,7 +83,7 @@ def baseline_score(model: Path, data: dict, out: Path) -> dict:
     cfg = compose(
         config_name="eval", overrides=[f"ckpt='{model}'", "tasks=[]", "leaderboard_dir=null", "model_card=false"]
     )
-    with OmegaConf.read_write(cfg):
+    with open_dict(cfg):
         cfg.data = OmegaConf.create(data)
     record = evaluate_model(cfg, out)
     task = data.get("task") or data["name"]

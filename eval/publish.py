@@ -166,8 +166,19 @@ def append_leaderboard(folder: Path, rows: list[dict]) -> None:
         write_text_atomic(md_path, "\n".join(md) + "\n")
 
 
+def labels_phrase(types: list[str]) -> str:
+    """`EVENT and ACTOR`, `SOURCE, TARGET and JOINT`: the card's words for what the model tags."""
+    return " and ".join([", ".join(types[:-1]), types[-1]] if len(types) > 1 else types) or "spans"
+
+
 def model_card(record: dict, model_dir: Path) -> str:
+    """The model directory's README: what it tags (its own labels), trained on which corpus,
+    and its scores with `model-index` metadata."""
     meta = record["evaluation"].get("model_meta", {})
+    types = list(meta.get("types", {}) or [])
+    data = meta.get("data") or {}
+    corpus = data.get("describe") or "ECB+ (Cybulska & Vossen 2014), split by topic"
+    init = f", fine-tuned from `{meta['init']}`" if meta.get("init") else ""
     index = []
     for task, res in record["results"].items():
         if "partial" not in res:
@@ -184,7 +195,7 @@ def model_card(record: dict, model_dir: Path) -> str:
         ]
         index.append(
             {
-                "task": {"type": "token-classification", "name": "Event and actor tagging"},
+                "task": {"type": "token-classification", "name": f"{labels_phrase(types)} tagging"},
                 "dataset": {"name": task, "type": task, "revision": record["data_fingerprints"].get(task, "")},
                 "metrics": metrics,
             }
@@ -192,7 +203,7 @@ def model_card(record: dict, model_dir: Path) -> str:
     front = {
         "library_name": "transformers",
         "pipeline_tag": "token-classification",
-        "tags": ["dateline", "events", "actors", "news"],
+        "tags": ["dateline", "news", *[t.lower() for t in types]],
         "model-index": [{"name": model_dir.parent.name or model_dir.name, "results": index}],
     }
     import yaml
@@ -204,8 +215,8 @@ def model_card(record: dict, model_dir: Path) -> str:
         "",
         f"# {model_dir.parent.name or model_dir.name}",
         "",
-        f"Token classifier for events and actors in news, trained with dateline (encoder `{meta.get('encoder', '?')}`, "
-        f"labels `{meta.get('labels', '?')}`: {', '.join(meta.get('types', {}) or [])}; seed {meta.get('seed', '?')}).",
+        f"Token classifier for {labels_phrase(types)} in news, trained with dateline on {corpus}{init} "
+        f"(encoder `{meta.get('encoder', '?')}`, labels `{meta.get('labels', '?')}`; seed {meta.get('seed', '?')}).",
         "",
         "Use dateline's tagger (`make predict CKPT=<this dir> FILE=article.txt`) for windows over long texts, Viterbi "
         "decoding and casing features; `transformers.pipeline('token-classification', model=<this dir>)` also loads it.",

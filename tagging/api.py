@@ -79,8 +79,14 @@ class ArticleTagger:
             from dateline.tagging.modality import ModalityClassifier
             from dateline.tagging.records import RecordTagger
 
-            if not EVENT_TYPES <= set(self.tagger.entity_types):
-                raise DatelineError("this model does not tag EVENT and ACTOR (`dateline train` trains one)", model_dir)
+            from dateline.tagging.records import role_labels
+
+            if not set(role_labels(self.tagger.meta)) <= set(self.tagger.entity_types):
+                raise DatelineError(
+                    "this model tags no event and actor labels (EVENT and ACTOR, or the ones its labels.event and "
+                    "labels.actor declare): `dateline train` trains one",
+                    model_dir,
+                )
             self.modality_dir = Path(modality) if modality else latest_modality_model(runs_root)
             learned = None
             if linking == "learned":

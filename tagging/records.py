@@ -180,6 +180,13 @@ def document_records(
     return records
 
 
+def role_labels(meta: dict) -> dict[str, str]:
+    """The model's labels that records read as EVENT and ACTOR: the ones its scheme declares
+    (`labels.event`, `labels.actor`; a user's own TRIGGER and PARTICIPANT, say), else EVENT and ACTOR."""
+    roles = meta.get("roles") or {}
+    return {roles.get("event", "EVENT"): "EVENT", roles.get("actor", "ACTOR"): "ACTOR"}
+
+
 class RecordTagger:
     """Event tagger + modality classifier (+ the learned linker) -> records on documents."""
 
@@ -193,9 +200,10 @@ class RecordTagger:
     def records(self, docs: list[Document], preds: list | None = None) -> list[list[dict]]:
         """Records per document; `preds`: the event tagger's predictions when already made."""
         preds = preds if preds is not None else self.events.tag_documents(docs)
+        as_role = role_labels(self.events.meta)
         out = []
         for doc, pred in zip(docs, preds):
-            spans = [Found(s, c) for s, c in pred.spans()]
+            spans = [Found(Span(s.start, s.end, as_role.get(s.label, s.label)), c) for s, c in pred.spans()]
             roles = self.roles(doc, spans) if self.linking == "learned" else None
             out.append(document_records(doc, spans, self.modes(doc, spans), self.linking, roles))
         return out

