@@ -77,9 +77,7 @@ class ArticleTagger:
         self.modality_dir, self.linker_dir, self.recorder = None, None, None
         if format == "records":
             from dateline.tagging.modality import ModalityClassifier
-            from dateline.tagging.records import RecordTagger
-
-            from dateline.tagging.records import role_labels
+            from dateline.tagging.records import RecordTagger, role_labels
 
             if not set(role_labels(self.tagger.meta)) <= set(self.tagger.entity_types):
                 raise DatelineError(

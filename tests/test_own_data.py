@@ -60,7 +60,9 @@ def test_a_brat_folder_trains_and_is_scored_under_its_own_name(folder, tmp_path)
 def test_a_small_corpus_gets_at_least_min_updates(folder, tmp_path):
     results = train(folder, tmp_path / "run", "data.min_updates=30", "trainer.args.per_device_train_batch_size=8")
     windows = results["training"]["train_windows"]
-    assert results["training"]["epochs"] * -(-windows // 8) >= 30 > (results["training"]["epochs"] - 1) * -(-windows // 8)
+    assert (
+        results["training"]["epochs"] * -(-windows // 8) >= 30 > (results["training"]["epochs"] - 1) * -(-windows // 8)
+    )
 
 
 @pytest.mark.slow
@@ -68,7 +70,13 @@ def test_fine_tuning_from_a_model_keeps_the_rows_of_shared_labels(folder, tmp_pa
     first = tmp_path / "first"
     train(folder, first, "labels=events", "data.drop_labels=[ACTOR]")  # one type: EVENT
     second = tmp_path / "second"
-    train(folder, second, f"model.init={first / 'model'}", "trainer.args.num_train_epochs=1", "trainer.args.learning_rate=1e-12")
+    train(
+        folder,
+        second,
+        f"model.init={first / 'model'}",
+        "trainer.args.num_train_epochs=1",
+        "trainer.args.learning_rate=1e-12",
+    )
     meta = json.loads((second / "model" / "dateline.json").read_text())
     assert meta["init"] == str(first / "model") and list(meta["types"]) == ["EVENT", "ACTOR"]
     a, b = load_file(first / "model" / "model.safetensors"), load_file(second / "model" / "model.safetensors")
@@ -78,7 +86,14 @@ def test_fine_tuning_from_a_model_keeps_the_rows_of_shared_labels(folder, tmp_pa
         assert (a["classifier.weight"][old[label]] - b["classifier.weight"][new[label]]).abs().max() < 1e-5
     key = next(k for k in a if "embeddings.word_embeddings" in k)
     assert (a[key] - b[key]).abs().max() < 1e-5  # the encoder is the first model's
-    bad = run("train", "data=brat", f"data.path={folder}", "model=tiny", f"model.init={tmp_path}", f"hydra.run.dir={tmp_path / 'x'}")
+    bad = run(
+        "train",
+        "data=brat",
+        f"data.path={folder}",
+        "model=tiny",
+        f"model.init={tmp_path}",
+        f"hydra.run.dir={tmp_path / 'x'}",
+    )
     assert bad.returncode == 2 and "model.init must name a dateline model directory" in bad.stderr
 
 
@@ -105,7 +120,9 @@ def test_cross_validation_by_article_scores_every_article_once(folder, tmp_path)
     assert done.returncode == 0, done.stderr[-3000:]
     (pooled,) = json.loads((tmp_path / "pooled" / "cv.json").read_text())
     assert pooled["articles"] == 16 and len(pooled["folds"]) == 2  # train and test parts pooled, each once
-    assert pooled["strict"]["micro"]["ci_low"] <= pooled["strict"]["micro"]["f1"] <= pooled["strict"]["micro"]["ci_high"]
+    assert (
+        pooled["strict"]["micro"]["ci_low"] <= pooled["strict"]["micro"]["f1"] <= pooled["strict"]["micro"]["ci_high"]
+    )
 
 
 @pytest.mark.slow

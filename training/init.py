@@ -34,7 +34,9 @@ def default_models(runs_root: Path, recipe: str, encoder: str) -> list[Path]:
     return found
 
 
-def resolve_init(init: str | None, recipe: str | None, encoder: str, runs_root: Path, corpora: str, cache_dir: str) -> str | None:
+def resolve_init(
+    init: str | None, recipe: str | None, encoder: str, runs_root: Path, corpora: str, cache_dir: str
+) -> str | None:
     """The model directory `model.init` names: itself, or for `default` the default tagger (trained now if missing)."""
     if init != DEFAULT:
         return init
@@ -45,7 +47,12 @@ def resolve_init(init: str | None, recipe: str | None, encoder: str, runs_root: 
         log.info("model.init=default: fine-tuning from %s", found[-1])
         return str(found[-1])
     run_dir = runs_root / "train" / f"{time.strftime('%Y-%m-%d_%H-%M-%S')}_default_{recipe}"
-    log.info("model.init=default: no finished experiment=%s run under %s; training it first into %s", recipe, runs_root, run_dir)
+    log.info(
+        "model.init=default: no finished experiment=%s run under %s; training it first into %s",
+        recipe,
+        runs_root,
+        run_dir,
+    )
     command = [
         sys.executable,
         "-m",
