@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Study 15 (docs/studies/15-own-data.md): which way of training on a user's small annotated corpus
+# is best, measured on the two proxy corpora of scripts/proxy_corpora.py (brat, train/ + test/).
+# Each system trains 3 seeds through `make sweep` (what `make train ARGS="data=brat data.path=…"`
+# runs), is scored on the folder's test split, and is compared with `dateline compare`, which
+# pairs seeds and bootstraps over the test articles. The default model is scored on the same test
+# articles with `dateline eval … data=brat data.path=…`.
+#   bash scripts/own_data_study.sh <proxy root, e.g. runs/proxy> <default model dir> [systems…]
+# systems: alone | init | also | init_also (default: alone init)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(realpath "$1"); default=$(realpath "$2"); shift 2
+systems=${*:-alone init}
+seeds=${SEEDS:-1,2,3}
+for corpus in proxy_meantime proxy_wikievents; do
+  path="$root/$corpus"
+  # the default model on the test articles (its score is the same for every seed)
+  .venv/bin/dateline eval "ckpt='$default'" data=brat "data.path='$path'" 'tasks=[]' leaderboard_dir=null \
+    "hydra.run.dir=runs/study15/$corpus/default"
+  for system in $systems; do
+    case $system in
+      alone) extra="" ;;
+      init) extra="model.init=default" ;;
+      also) extra="data.also=[ecbplus]" ;;
+      init_also) extra="model.init=default data.also=[ecbplus]" ;;
+      *) extra="$system" ;;
+    esac
+    make sweep SWEEP="study15_${corpus}_${system}" \
+      ARGS="data=brat data.path='$path' seed=$seeds $extra \"evaluate.overrides=['leaderboard_dir=null','tasks=[]']\""
+  done
+done
