@@ -38,6 +38,26 @@ def train(folder: Path, run_dir: Path, *overrides: str):
     return json.loads((run_dir / "results.json").read_text())
 
 
+def tiny_sweep(folder: Path, sweep: Path, *overrides: str) -> Path:
+    """A Hydra multirun of one-epoch tiny models on the folder (cv folds, curve sizes), in `sweep`."""
+    res = run(
+        "sweep",
+        "data=brat",
+        f"data.path={folder}",
+        "model=tiny",
+        "trainer.args.num_train_epochs=1",
+        "data.min_updates=0",
+        f"cache_dir={sweep.parent / 'cache'}",
+        f"hydra.sweep.dir={sweep}",
+        "evaluate.overrides=['leaderboard_dir=null','tasks=[]']",
+        "hydra/launcher=basic",
+        *overrides,
+        timeout=900,
+    )
+    assert res.returncode == 0, res.stderr[-3000:]
+    return sweep
+
+
 @pytest.mark.slow
 def test_a_brat_folder_trains_and_is_scored_under_its_own_name(folder, tmp_path):
     results = train(folder, tmp_path / "run")
@@ -99,23 +119,7 @@ def test_fine_tuning_from_a_model_keeps_the_rows_of_shared_labels(folder, tmp_pa
 
 @pytest.mark.slow
 def test_cross_validation_by_article_scores_every_article_once(folder, tmp_path):
-    sweep = tmp_path / "cv"
-    res = run(
-        "sweep",
-        "data=brat",
-        f"data.path={folder}",
-        "model=tiny",
-        "trainer.args.num_train_epochs=1",
-        "data.min_updates=0",
-        "data.split.folds=2",
-        "data.split.fold=0,1",
-        f"cache_dir={tmp_path / 'cache'}",
-        f"hydra.sweep.dir={sweep}",
-        "evaluate.overrides=['leaderboard_dir=null','tasks=[]']",
-        "hydra/launcher=basic",
-        timeout=900,
-    )
-    assert res.returncode == 0, res.stderr[-3000:]
+    sweep = tiny_sweep(folder, tmp_path / "cv", "data.split.folds=2", "data.split.fold=0,1")
     done = run("cv", f"runs=[{sweep}]", f"out={tmp_path / 'pooled'}")
     assert done.returncode == 0, done.stderr[-3000:]
     (pooled,) = json.loads((tmp_path / "pooled" / "cv.json").read_text())
@@ -127,23 +131,7 @@ def test_cross_validation_by_article_scores_every_article_once(folder, tmp_path)
 
 @pytest.mark.slow
 def test_the_learning_curve_has_a_point_per_size_and_the_baseline(folder, tmp_path):
-    sweep = tmp_path / "curve"
-    res = run(
-        "sweep",
-        "data=brat",
-        f"data.path={folder}",
-        "model=tiny",
-        "trainer.args.num_train_epochs=1",
-        "data.min_updates=0",
-        "data.split.train_limit=3,null",
-        "seed=1,2",
-        f"cache_dir={tmp_path / 'cache'}",
-        f"hydra.sweep.dir={sweep}",
-        "evaluate.overrides=['leaderboard_dir=null','tasks=[]']",
-        "hydra/launcher=basic",
-        timeout=900,
-    )
-    assert res.returncode == 0, res.stderr[-3000:]
+    sweep = tiny_sweep(folder, tmp_path / "curve", "data.split.train_limit=3,null", "seed=1,2")
     baseline = next(sweep.glob("*train_limit=3*")) / "model"
     done = run("curve", f"runs=[{sweep}]", f"out={tmp_path / 'out'}", f"baseline='{baseline}'")
     assert done.returncode == 0, done.stderr[-3000:]
