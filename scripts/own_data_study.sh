@@ -6,13 +6,19 @@
 # pairs seeds and bootstraps over the test articles. The default model is scored on the same test
 # articles with `dateline eval … data=brat data.path=…`.
 #   bash scripts/own_data_study.sh <proxy root, e.g. runs/proxy> <default model dir> [systems…]
-# systems: alone | init | also | init_also (default: alone init)
+# systems (default: alone init):
+#   alone         the folder alone (data=brat, at least data.min_updates=500 updates)
+#   init          the default tagger fine-tuned on it (model.init=default): experiment=own_data
+#   also          the folder with ECB+'s training rows (data.also=[ecbplus]); init_also: both
+#   epochs8       the folder alone, 8 epochs whatever the number of updates; init_epochs8: fine-tuned so
+#   mpnet         the folder alone on MPNet (experiment=mpnet_gold)
+# SEEDS (1,2,3) and CORPORA ("proxy_meantime proxy_wikievents") choose what runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(realpath "$1"); default=$(realpath "$2"); shift 2
 systems=${*:-alone init}
 seeds=${SEEDS:-1,2,3}
-for corpus in proxy_meantime proxy_wikievents; do
+for corpus in ${CORPORA:-proxy_meantime proxy_wikievents}; do
   path="$root/$corpus"
   # the default model on the test articles (its score is the same for every seed)
   .venv/bin/dateline eval "ckpt='$default'" data=brat "data.path='$path'" 'tasks=[]' leaderboard_dir=null \
@@ -23,6 +29,9 @@ for corpus in proxy_meantime proxy_wikievents; do
       init) extra="model.init=default" ;;
       also) extra="data.also=[ecbplus]" ;;
       init_also) extra="model.init=default data.also=[ecbplus]" ;;
+      epochs8) extra="data.min_updates=0 trainer.args.num_train_epochs=8" ;;
+      init_epochs8) extra="model.init=default data.min_updates=0 trainer.args.num_train_epochs=8" ;;
+      mpnet) extra="experiment=mpnet_gold" ;;
       *) extra="$system" ;;
     esac
     make sweep SWEEP="study15_${corpus}_${system}" \
