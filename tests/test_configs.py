@@ -77,6 +77,16 @@ def test_experiments_only_override(compose_cfg):
     assert compose_cfg("train", ["experiment=default"]) == compose_cfg("train", [])
 
 
+def test_own_data_is_the_default_fine_tuned_on_the_users_reader(compose_cfg, tmp_path):
+    """experiment=own_data is what Study 15 measured: experiment=distilled, model.init=default, on
+    data=brat unless the user names another reader."""
+    mine = f"data.path={tmp_path / 'mine'}"
+    measured = compose_cfg("train", ["experiment=distilled", "data=brat", "model.init=default", mine])
+    assert compose_cfg("train", ["experiment=own_data", mine]) == measured
+    jsonl = compose_cfg("train", ["experiment=own_data", "data=jsonl", mine])
+    assert jsonl.data.reader._target_.endswith("JsonlReader") and jsonl.model.init == "default"
+
+
 @pytest.mark.parametrize("task", options("tasks"))
 def test_every_task(compose_cfg, task, corpus_dir):
     cfg = compose_cfg("eval", [f"tasks=[{task}]"])
