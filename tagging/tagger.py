@@ -65,8 +65,8 @@ class Tagger:
     ):
         """`workers` > 1: that many batches at once, each forward pass on one core (torch's
         intra-op threads set to 1 for the process), so a batch's arithmetic — and the output —
-        is the same whatever the number of workers or processes (bf16 matmuls on several
-        threads sum in a thread-dependent order: docs/tagging.md)."""
+        is that of one worker on one core, whatever the number of workers or processes (bf16 and
+        fp32 matmuls on several threads sum in a thread-dependent order: docs/tagging.md)."""
         model_dir = Path(model_dir)
         if not model_dir.is_dir():
             raise DatelineError("model directory does not exist", model_dir)
