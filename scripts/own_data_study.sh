@@ -20,8 +20,8 @@ systems=${*:-alone init}
 seeds=${SEEDS:-1,2,3}
 for corpus in ${CORPORA:-proxy_meantime proxy_wikievents}; do
   path="$root/$corpus"
-  # the default model on the test articles (its score is the same for every seed)
-  .venv/bin/dateline eval "ckpt='$default'" data=brat "data.path='$path'" 'tasks=[]' leaderboard_dir=null \
+  # the default model on the test articles (its score is the same for every seed), once
+  [ -f "runs/study15/$corpus/default/results.json" ] || .venv/bin/dateline eval "ckpt='$default'" data=brat "data.path='$path'" 'tasks=[]' leaderboard_dir=null \
     "hydra.run.dir=runs/study15/$corpus/default"
   for system in $systems; do
     case $system in

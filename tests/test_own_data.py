@@ -21,17 +21,25 @@ def folder(tmp_path_factory) -> Path:
     return write_corpus("brat", root, {"train": articles[:12], "test": articles[12:]})
 
 
-def train(folder: Path, run_dir: Path, *overrides: str):
-    res = run(
-        "train",
+def tiny(folder: Path, cache: Path) -> list[str]:
+    """Overrides every run here shares: a tiny model on the folder, no minimum of updates, scored
+    only on the folder's own splits, no leaderboard row."""
+    return [
         "data=brat",
         f"data.path={folder}",
         "model=tiny",
-        "trainer.args.num_train_epochs=2",
         "data.min_updates=0",
-        f"cache_dir={run_dir.parent / 'cache'}",
-        f"hydra.run.dir={run_dir}",
+        f"cache_dir={cache}",
         "evaluate.overrides=['leaderboard_dir=null','tasks=[]']",
+    ]
+
+
+def train(folder: Path, run_dir: Path, *overrides: str):
+    res = run(
+        "train",
+        *tiny(folder, run_dir.parent / "cache"),
+        "trainer.args.num_train_epochs=2",
+        f"hydra.run.dir={run_dir}",
         *overrides,
     )
     assert res.returncode == 0, res.stderr[-3000:]
@@ -42,14 +50,9 @@ def tiny_sweep(folder: Path, sweep: Path, *overrides: str) -> Path:
     """A Hydra multirun of one-epoch tiny models on the folder (cv folds, curve sizes), in `sweep`."""
     res = run(
         "sweep",
-        "data=brat",
-        f"data.path={folder}",
-        "model=tiny",
+        *tiny(folder, sweep.parent / "cache"),
         "trainer.args.num_train_epochs=1",
-        "data.min_updates=0",
-        f"cache_dir={sweep.parent / 'cache'}",
         f"hydra.sweep.dir={sweep}",
-        "evaluate.overrides=['leaderboard_dir=null','tasks=[]']",
         "hydra/launcher=basic",
         *overrides,
         timeout=900,
