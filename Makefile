@@ -119,13 +119,13 @@ curve: $(STAMP) $(NEEDS_MPNET) ## How many articles to annotate: F1 of DATA=<you
 modality: $(STAMP) ## Train the event-modality classifier (MEANTIME + ECB+) -> runs/modality/<time>
 	$(DATELINE) modality $(ARGS)
 
-modality-cv: $(STAMP) ## Modality on MEANTIME cross-validated by topic -> results/modality_cv (+ leaderboard row)
+modality-cv: $(STAMP) ## Modality on MEANTIME cross-validated by topic -> results/records/modality_cv (+ leaderboard row)
 	$(DATELINE) modality-cv $(ARGS)
 
 linker: $(STAMP) $(NEEDS_MPNET) ## Train the event-participant linker on MEANTIME's links -> runs/linker/<time> (records use the latest; LINKER=<dir> picks one)
 	$(DATELINE) linker $(ARGS)
 
-linker-cv: $(STAMP) $(NEEDS_MPNET) ## The learned linker against the position rule, MEANTIME cross-validated by topic -> results/linking_cv
+linker-cv: $(STAMP) $(NEEDS_MPNET) ## The learned linker against the position rule, MEANTIME cross-validated by topic -> results/records/linking_cv
 	$(DATELINE) linker-cv $(ARGS)
 
 eval-records: $(STAMP) ## Event records on the user's article vs its gold records: CKPT=, MODALITY=, LINKING=learned|position|nearest, LINKER=

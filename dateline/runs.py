@@ -14,7 +14,7 @@ from pathlib import Path
 from omegaconf import OmegaConf
 
 from dateline.errors import DatelineError
-from dateline.paths import PROJECT_ROOT, default_corpora_dir, default_heldout_dir
+from dateline.paths import PROJECT_ROOT, default_corpora_dir, default_heldout_dir, minilm_path, mpnet_dir
 
 _SUFFIX = f"{os.getpid()}{secrets.token_hex(2)}"
 COMPLETE = ".complete"
@@ -36,9 +36,6 @@ def path_name(path: str) -> str:
 def register_resolvers() -> None:
     """Resolvers the configs use: `${dateline_root:}`, `${run_suffix:}`, `${corpora_default:}`,
     `${minilm_path:}`, `${mpnet_path:}`, `${heldout_default:}`, `${path_name:<path>}`. Safe to call more than once."""
-    from dateline.training.model import minilm_path
-    from dateline.training.mpnet import mpnet_dir
-
     for name, fn in {
         "dateline_root": lambda: str(PROJECT_ROOT),
         "run_suffix": lambda: _SUFFIX,

@@ -22,7 +22,8 @@ from omegaconf import OmegaConf, open_dict
 from dateline.cli import hydra_entry
 from dateline.errors import DatelineError
 from dateline.eval.compare import find_runs
-from dateline.eval.spans import SCHEMAS, prf, rows_units
+from dateline.eval.metrics import bootstrap_f1, f1, interval, resamples
+from dateline.eval.spans import SCHEMAS, rows_units
 from dateline.io import jsonl_objects, write_json_atomic, write_text_atomic
 
 
@@ -44,17 +45,16 @@ def point(members: list[tuple[Path, dict]], n_boot: int, seed: int = 0) -> dict:
     if len(ids) != 1:
         raise DatelineError("the runs of one curve scored different test articles")
     n = ids.pop()
-    f1 = [float(prf(u.sum(0))[2]) for u in per_run]
-    picks = np.random.default_rng(seed).integers(0, n, size=(n_boot, n))
-    boot = np.mean([prf(u[picks].sum(1))[2] for u in per_run], axis=0)
-    low, high = np.percentile(boot, [2.5, 97.5])
+    scores = [float(f1(u.sum(0))) for u in per_run]
+    draws = resamples(n, n_boot, seed)
+    low, high = interval(np.mean([bootstrap_f1(u, draws) for u in per_run], axis=0))
     articles = members[0][1]["data"]["splits"]["train"]["articles"]
     return {
         "train_articles": articles,
         "seeds": [r["config"]["seed"] for _, r in members],
-        "f1": f1,
-        "mean": statistics.fmean(f1),
-        "std": statistics.stdev(f1) if len(f1) > 1 else 0.0,
+        "f1": scores,
+        "mean": statistics.fmean(scores),
+        "std": statistics.stdev(scores) if len(scores) > 1 else 0.0,
         "ci_low": float(low),
         "ci_high": float(high),
         "test_articles": n,

@@ -22,6 +22,8 @@ import numpy as np
 
 from dateline.cli import hydra_entry
 from dateline.data.document import Document, Span
+from dateline.data.position_rule import position_roles
+from dateline.eval.metrics import bootstrap_f1, f1, interval, paired_bootstrap, resamples
 from dateline.io import write_json_atomic, write_text_atomic
 from dateline.training.linker import META, gold_roles, meantime_pairs, sentence_pairs, train
 from dateline.training.position_head import trained_alike
@@ -42,8 +44,6 @@ def gold_links(doc: Document) -> set[Link]:
 
 def position_links(doc: Document, spans: list[Span]) -> set[Link]:
     """The position rule's links among `spans` (tagging/records.py, the default linking)."""
-    from dateline.tagging.records import position_roles
-
     out = set()
     for (a, b), scored in zip(doc.sentences, doc.gold):
         if scored:
@@ -67,14 +67,6 @@ def counts(gold: set[Link], pred: set[Link]) -> np.ndarray:
 
 def by_role(links: set[Link], role: str) -> set[Link]:
     return {x for x in links if x[2] == role}
-
-
-def f1(c: np.ndarray) -> np.ndarray:
-    """F1 from (..., 3) counts of (tp, pred, gold)."""
-    tp, pred, gold = c[..., 0], c[..., 1], c[..., 2]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        p, r = np.where(pred > 0, tp / pred, 0.0), np.where(gold > 0, tp / gold, 0.0)
-        return np.where(p + r > 0, 2 * p * r / (p + r), 0.0)
 
 
 def records_of(links: set[Link], events: set[tuple[int, int]]) -> dict:
@@ -116,50 +108,17 @@ def error_kinds(gold: set[Link], pred: set[Link]) -> Counter:
 
 
 def bootstrap(per_doc: dict[str, list[np.ndarray]], n_boot: int, seed: int = 0) -> dict:
-    """Pooled F1 per method, role and records with 95% CIs over resampled documents, the
-    paired difference of each method from the position rule, and (when another run's linker
-    is given as method `against`) the learned linker's difference from it."""
-    rng = np.random.default_rng(seed)
-    n = len(next(iter(per_doc.values())))
-    draws = rng.integers(0, n, size=(n_boot, n))
+    """Pooled F1 per method, role and records with 95% CIs over resampled documents, and the
+    paired difference of each method from the position rule."""
+    draws = resamples(len(next(iter(per_doc.values()))), n_boot, seed)
     stacked = {m: np.stack(v) for m, v in per_doc.items()}  # (docs, rows, 3)
-
-    def paired(a: str, b: str) -> tuple[list, list]:
-        """F1 of method a minus method b, pooled, and its 95% CI over the same resampled documents."""
-        diff = f1(stacked[a][draws].sum(1)) - f1(stacked[b][draws].sum(1))
-        point = f1(stacked[a].sum(0)) - f1(stacked[b].sum(0))
-        return point.tolist(), np.percentile(diff, [2.5, 97.5], axis=0).T.tolist()
 
     out = {}
     for m, arr in stacked.items():
-        boots = f1(arr[draws].sum(1))
-        out[m] = {"f1": f1(arr.sum(0)).tolist(), "ci": np.percentile(boots, [2.5, 97.5], axis=0).T.tolist()}
+        out[m] = {"f1": f1(arr.sum(0)).tolist(), "ci": interval(bootstrap_f1(arr, draws)).T.tolist()}
         if m != "position" and "position" in stacked:
-            out[m]["delta_vs_position"], out[m]["delta_ci"] = paired(m, "position")
-    if "against" in stacked and "learned" in stacked:
-        out["learned"]["delta_vs_against"], out["learned"]["delta_against_ci"] = paired("learned", "against")
-    return out
-
-
-def against_counts(path: str | Path, ckpt: str | None, n_docs: int) -> dict[str, list[np.ndarray]]:
-    """Another `linker-cv` run's learned links, per spans kind and document, to pair with this
-    run's (the same documents, and the same tagger's spans); one clear error when they cannot be."""
-    import json
-
-    from dateline.errors import DatelineError
-
-    path = Path(path)
-    try:
-        other = json.loads(path.read_text())
-    except (OSError, ValueError) as e:
-        raise DatelineError(f"{path}: not a linker-cv results.json ({e})") from None
-    if "per_doc" not in other:
-        raise DatelineError(f"{path}: has no per-document counts (made before they were kept; run it again)")
-    if other["config"].get("ckpt") != ckpt:
-        raise DatelineError(f"{path}: its tagger spans are {other['config'].get('ckpt')}, this run's {ckpt}")
-    out = {kind: [np.array(c) for c in methods["learned"]] for kind, methods in other["per_doc"].items()}
-    if any(len(v) != n_docs for v in out.values()):
-        raise DatelineError(f"{path}: scored another set of documents")
+            point, diff = paired_bootstrap(stacked["position"], arr, draws)
+            out[m]["delta_vs_position"], out[m]["delta_ci"] = point.tolist(), interval(diff).T.tolist()
     return out
 
 
@@ -172,12 +131,11 @@ def cross_validate(
     n_boot: int,
     hint: bool = False,
     encoder: str = "minilm",
-    against: str | None = None,
 ) -> dict:
     """Each MEANTIME topic linked by a linker trained on the other topic only, beside the
     position rule, on gold spans and (with `ckpt`) on the tagger's: so no link is scored by a
-    model that saw its topic. `against`: another run's results.json whose learned linker this
-    one's is paired with, document by document."""
+    model that saw its topic. The per-document counts are kept in the results, so two runs can
+    be paired (scripts/linking_pair.py)."""
     from dateline.data.readers.meantime import iter_documents
     from dateline.tagging.linking import Linker
 
@@ -188,7 +146,6 @@ def cross_validate(
 
         tagger = Tagger(Path(ckpt))
     results, seconds, kept = {}, {}, {}
-    others = against_counts(against, ckpt, len(docs)) if against else {}
     for spans_kind in ("gold", "tagger") if tagger else ("gold",):
         per_doc: dict[str, list[np.ndarray]] = {"position": [], "learned": []}
         kinds: dict[str, Counter] = {"position": Counter(), "learned": Counter()}
@@ -211,8 +168,6 @@ def cross_validate(
                     per_doc[method].append(np.vstack([counts(gold, pred), record_counts(doc, spans, pred)]))
                     kinds[method] += error_kinds(gold, pred)
         kept[spans_kind] = {m: np.stack(v).tolist() for m, v in per_doc.items()}
-        if spans_kind in others:
-            per_doc["against"] = others[spans_kind]
         results[spans_kind] = {
             "scores": bootstrap(per_doc, n_boot),
             "counts": {m: np.stack(v).sum(0).tolist() for m, v in per_doc.items()},
@@ -236,12 +191,6 @@ def markdown(res: dict) -> str:
             cells = [f"{s['f1'][i]:.3f} [{s['ci'][i][0]:.3f}, {s['ci'][i][1]:.3f}]" for i in range(4)]
             delta = signed_ci(s["delta_vs_position"][2], s["delta_ci"][2]) if "delta_vs_position" in s else "—"
             lines.append(f"| {kind} | {method} | " + " | ".join(cells) + f" | {delta} |")
-    paired = [(kind, r["scores"]["learned"]) for kind, r in res["results"].items()]
-    if any("delta_vs_against" in s for _, s in paired):
-        lines += ["", "| spans | learned − against: actor | recipient | links | records |", "|---|---|---|---|---|"]
-        for kind, s in paired:
-            cells = [signed_ci(d, ci) for d, ci in zip(s["delta_vs_against"], s["delta_against_ci"])]
-            lines.append(f"| {kind} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
 
@@ -259,9 +208,8 @@ def main(cfg) -> None:
         cfg.bootstrap,
         cfg.rule_hint,
         cfg.encoder,
-        cfg.against,
     )
-    res["config"] = {k: cfg[k] for k in ("encoder", "epochs", "seed", "ckpt", "bootstrap", "rule_hint", "against")}
+    res["config"] = {k: cfg[k] for k in ("encoder", "epochs", "seed", "ckpt", "bootstrap", "rule_hint")}
     res["provenance"] = provenance(started, "cpu")
     out = Path(cfg.out)
     write_json_atomic(out / "results.json", res)

@@ -7,7 +7,8 @@ plus the ECB+ events (training/modality.py); the two folds' predictions are pool
 the majority baseline (every event asserted). With `seeds=[0,1,2]` each seed is scored alone
 and their ensemble (probabilities averaged); fold models are kept under `work` and reused.
 `dateline modality-cv out=<dir>` (`make modality-cv`) writes `results.json`, `results.md` and a
-leaderboard row.
+leaderboard row. (TE3-Platinum's polarity by the fold models, a side measure of the modality
+study, is `scripts/modality_platinum.py <work>`.)
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import numpy as np
 
 from dateline.cli import hydra_entry
 from dateline.eval.publish import append_leaderboard, commit_fields
-from dateline.eval.records import mode_scores, prf
+from dateline.eval.records import mode_scores
 from dateline.io import write_json_atomic, write_text_atomic
 from dateline.runs import MODALITY_META as META
 from dateline.tagging.modality import ModalityClassifier
@@ -38,8 +39,6 @@ def cross_validate(
     ensemble's."""
     gold, probs = [], {s: [] for s in seeds}
     folds, seconds = {}, {}
-    platinum = platinum_events(corpora)
-    platinum_probs = []
     for held in TOPICS:
         train_topics = [t for t in TOPICS if t != held]
         test = meantime_examples(corpora, [held])
@@ -54,8 +53,6 @@ def cross_validate(
                 )["train_seconds"]
             classifier = ModalityClassifier(model_dir)
             fold_probs.append(classifier.probabilities(events))
-            if platinum:
-                platinum_probs.append(classifier.probabilities(platinum[0]))
             probs[seed].append(fold_probs[-1])
         fold_gold = [x.allowed[0] for x in test]
         folds[held] = mode_scores(fold_gold, modes_of(np.mean(fold_probs, axis=0)))
@@ -65,40 +62,10 @@ def cross_validate(
         "per_seed": {str(s): mode_scores(gold, modes_of(np.concatenate(probs[s]))) for s in seeds},
         "majority_baseline": mode_scores(gold, ["asserted"] * len(gold)),
         "folds": folds,
-        "te3_platinum_polarity": platinum_polarity(platinum[1], platinum_probs) if platinum else None,
         "seeds": seeds,
         "train_seconds": seconds,
     }
     return res
-
-
-def platinum_events(corpora: str) -> tuple[list, list[bool]] | None:
-    """TE3-Platinum's 746 gold events in their sentences and whether each is negated (its
-    polarity column); None without TempEval-3."""
-    from dateline.data.readers.timeml import platinum_documents
-    from dateline.errors import CorpusNotFoundError
-
-    try:
-        docs = platinum_documents(Path(corpora))
-    except CorpusNotFoundError:
-        return None
-    events, negated = [], []
-    for doc in docs:
-        for ev in doc.meta["events"].values():
-            events.append(doc.in_sentence(ev["tokens"][0], ev["tokens"][-1] + 1))
-            negated.append(ev["polarity"] == "NEG")
-    return events, negated
-
-
-def platinum_polarity(gold: list[bool], model_probs: list[np.ndarray]) -> dict:
-    """Negated or not on TE3-Platinum's events by the fold models' ensemble (none of them saw
-    TempEval-3's test set)."""
-    pred = [m == "negated" for m in modes_of(np.mean(model_probs, axis=0))]
-    return {
-        "negated": prf(sum(g and p for g, p in zip(gold, pred)), sum(pred), sum(gold)),
-        "accuracy": sum(g == p for g, p in zip(gold, pred)) / len(gold),
-        "n": len(gold),
-    }
 
 
 def modes_of(probs: np.ndarray) -> list[str]:
@@ -125,15 +92,6 @@ def markdown(res: dict) -> str:
         lines.append(f"| {name} | {s['accuracy']:.4f} | {s['macro_f1']:.4f} | {per} |")
     counts = {m: res["pooled"]["per_mode"][m]["gold"] for m in MODES}
     lines += ["", f"{res['pooled']['n']} events; gold modes: {counts}.", ""]
-    if res.get("te3_platinum_polarity"):
-        pol = res["te3_platinum_polarity"]
-        neg = pol["negated"]
-        lines += [
-            f"TE3-Platinum polarity ({pol['n']} gold events, the fold models' ensemble): negated "
-            f"P {neg['precision']:.4f} R {neg['recall']:.4f} F1 {neg['f1']:.4f} ({neg['tp']} of {neg['gold']} found, "
-            f"{neg['pred']} predicted); negated-or-not accuracy {pol['accuracy']:.4f}.",
-            "",
-        ]
     return "\n".join(lines)
 
 
@@ -161,7 +119,7 @@ def main(cfg) -> None:
     from omegaconf import OmegaConf
 
     from dateline.provenance import provenance
-    from dateline.training.precision import default_device
+    from dateline.training.bf16 import default_device
 
     started = time.time()
     seeds = list(cfg.seeds)

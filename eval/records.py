@@ -25,6 +25,7 @@ from types import SimpleNamespace
 
 from dateline.cli import hydra_entry
 from dateline.errors import DatelineError
+from dateline.eval.metrics import prf_dict
 from dateline.eval.publish import append_leaderboard, commit_fields
 from dateline.io import jsonl_objects, write_json_atomic, write_text_atomic
 from dateline.runs import latest_modality_model, latest_model
@@ -33,17 +34,9 @@ from dateline.training.modality import MODES
 ROLES = ("actor", "recipient")
 
 
-def prf(tp: int, n_pred: int, n_gold: int) -> dict:
-    p = tp / n_pred if n_pred else 0.0
-    r = tp / n_gold if n_gold else 0.0
-    return {
-        "precision": p,
-        "recall": r,
-        "f1": 2 * p * r / (p + r) if p + r else 0.0,
-        "tp": tp,
-        "pred": n_pred,
-        "gold": n_gold,
-    }
+def counted(tp: int, n_pred: int, n_gold: int) -> dict:
+    """Precision, recall and F1 with the counts they come from (records are few: the counts say more)."""
+    return {**prf_dict(tp, n_pred, n_gold), "tp": tp, "pred": n_pred, "gold": n_gold}
 
 
 def read_gold_records(path: Path, text: str) -> list[dict]:
@@ -89,7 +82,7 @@ def mode_scores(gold: list[str], pred: list[str]) -> dict:
     per = {}
     for m in MODES:
         tp = sum(g == p == m for g, p in zip(gold, pred))
-        per[m] = prf(tp, pred.count(m), gold.count(m))
+        per[m] = counted(tp, pred.count(m), gold.count(m))
     seen = [m for m in MODES if gold.count(m)]
     return {
         "accuracy": sum(g == p for g, p in zip(gold, pred)) / len(gold) if gold else 0.0,
@@ -103,15 +96,15 @@ def mode_scores(gold: list[str], pred: list[str]) -> dict:
 def score_records(gold: list[dict], pred: list[dict]) -> dict:
     events_g = {(r["event_start"], r["event_end"]) for r in gold}
     events_p = {(r["event_start"], r["event_end"]) for r in pred}
-    out = {"events": prf(len(events_g & events_p), len(events_p), len(events_g))}
+    out = {"events": counted(len(events_g & events_p), len(events_p), len(events_g))}
     tp = n_p = n_g = 0
     for role in ROLES:
         g, p = links(gold, role), links(pred, role)
-        out[f"links_{role}"] = prf(len(g & p), len(p), len(g))
+        out[f"links_{role}"] = counted(len(g & p), len(p), len(g))
         tp, n_p, n_g = tp + len(g & p), n_p + len(p), n_g + len(g)
-    out["links"] = prf(tp, n_p, n_g)
+    out["links"] = counted(tp, n_p, n_g)
     keys_g = {record_key(r) for r in gold}
-    out["records"] = prf(sum(record_key(r) in keys_g for r in pred), len(pred), len(gold))
+    out["records"] = counted(sum(record_key(r) in keys_g for r in pred), len(pred), len(gold))
     gold_mode = {(r["event_start"], r["event_end"]): r["mode"] for r in gold}
     found = [r for r in pred if (r["event_start"], r["event_end"]) in gold_mode]
     out["mode_on_found_events"] = mode_scores(

@@ -29,6 +29,8 @@ from pathlib import Path
 
 import numpy as np
 
+from dateline.eval.metrics import f1, interval, paired_bootstrap
+
 MIN_DOCS = 20  # below this, pair sentences instead of documents (as the bootstrap CIs of eval do)
 
 
@@ -55,22 +57,15 @@ def mean_counts(runs: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
     return {d: np.mean([r[d] for r in runs], axis=0) for d in docs}
 
 
-def f1(c: np.ndarray) -> np.ndarray:
-    """c (..., 3) summed counts -> micro F1."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(c[..., 1] + c[..., 2] > 0, 2 * c[..., 0] / (c[..., 1] + c[..., 2]), 0.0)
-
-
 def paired_test(a: dict[str, np.ndarray], b: dict[str, np.ndarray], n: int = 10000, seed: int = 0) -> dict:
     docs = sorted(set(a) & set(b))
     if not docs:
         raise ValueError("the two systems share no document")
     A, B = np.stack([a[d] for d in docs]), np.stack([b[d] for d in docs])
-    observed = float(f1(B.sum(0)) - f1(A.sum(0)))
     rng = np.random.default_rng(seed)
-    idx = rng.integers(0, len(docs), size=(n, len(docs)))
-    diffs = f1(B[idx].sum(1)) - f1(A[idx].sum(1))
-    low, high = np.percentile(diffs, [2.5, 97.5])
+    observed, diffs = paired_bootstrap(A, B, rng.integers(0, len(docs), size=(n, len(docs))))
+    observed = float(observed)
+    low, high = interval(diffs)
     swap = rng.random((n, len(docs)))[..., None] < 0.5
     SA, SB = np.where(swap, B, A).sum(1), np.where(swap, A, B).sum(1)
     extreme = np.abs(f1(SB) - f1(SA)) >= abs(observed) - 1e-12
@@ -102,7 +97,7 @@ def seed_test(
         pick_b = B[rng.integers(0, len(B), (size, len(B)))].mean(1)
         idx = rng.integers(0, len(docs), (size, len(docs)))[..., None]
         diffs.append(f1(np.take_along_axis(pick_b, idx, 1).sum(1)) - f1(np.take_along_axis(pick_a, idx, 1).sum(1)))
-    low, high = np.percentile(np.concatenate(diffs), [2.5, 97.5])
+    low, high = interval(np.concatenate(diffs))
     # micro-F1 of a group of runs depends on their document totals only (the mean is linear)
     totals = np.concatenate([A.sum(1), B.sum(1)])
     every = range(len(totals))

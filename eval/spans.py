@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from dateline.eval.metrics import interval, prf, resamples
+
 SCHEMAS = ("strict", "exact", "partial", "type")
 
 
@@ -88,15 +90,6 @@ def doc_counts(pairs: list[Pair], types: list[str]) -> np.ndarray:
     return counts
 
 
-def prf(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """counts (..., 4) -> precision, recall, f1 arrays (0 where undefined)."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        p = np.where(counts[..., 1] > 0, counts[..., 0] / counts[..., 1], 0.0)
-        r = np.where(counts[..., 3] > 0, counts[..., 2] / counts[..., 3], 0.0)
-        f = np.where(p + r > 0, 2 * p * r / (p + r), 0.0)
-    return p, r, f
-
-
 MIN_DOCS_FOR_DOC_BOOTSTRAP = 20
 
 
@@ -124,9 +117,8 @@ def score(
         ci_unit = "document"
     else:
         per, ci_unit = units, "sentence"
-    rng = np.random.default_rng(seed)
     n = len(per)
-    boots = per[rng.integers(0, n, size=(n_boot, n))].sum(1) if n else np.zeros((0, *total.shape))
+    boots = per[resamples(n, n_boot, seed)].sum(1) if n else np.zeros((0, *total.shape))
     out: dict = {"ci_unit": ci_unit, "ci_resamples": n_boot}
     for s, schema in enumerate(SCHEMAS):
         res = {}
@@ -146,7 +138,7 @@ def score(
 
 
 def _entry(p, r, f, boot_f: np.ndarray, support) -> dict:
-    low, high = np.percentile(boot_f, [2.5, 97.5]) if len(boot_f) else (f, f)
+    low, high = interval(boot_f) if len(boot_f) else (f, f)
     return {
         "precision": float(p),
         "recall": float(r),

@@ -13,6 +13,8 @@ of the task's distribution (jspotter/TempEval-3 on GitHub); this is our own code
 
 from __future__ import annotations
 
+from dateline.eval.metrics import prf_dict
+
 Extent = tuple[int, int, str]
 
 
@@ -28,12 +30,6 @@ def pair_by_overlap(gold: list[Extent], pred: list[Extent]) -> list[tuple[Extent
     return pairs
 
 
-def prf(matched_pred: int, n_pred: int, matched_gold: int, n_gold: int) -> dict:
-    p = matched_pred / n_pred if n_pred else 0.0
-    r = matched_gold / n_gold if n_gold else 0.0
-    return {"precision": p, "recall": r, "f1": 2 * p * r / (p + r) if p + r else 0.0}
-
-
 def te3_scores(docs: list[tuple[list[Extent], list[Extent]]], with_class: bool) -> dict:
     """Official TE3 task B figures over documents of (gold events, predicted events); class F1
     only where the labels are TimeML classes (`with_class`), else None."""
@@ -46,8 +42,8 @@ def te3_scores(docs: list[tuple[list[Extent], list[Extent]]], with_class: bool) 
     scores = {
         "n_gold": n_gold,
         "n_pred": n_pred,
-        "strict": prf(strict, n_pred, strict, n_gold),
-        "relaxed": prf(relaxed, n_pred, relaxed, n_gold),
+        "strict": prf_dict(strict, n_pred, n_gold),
+        "relaxed": prf_dict(relaxed, n_pred, n_gold),
     }
     accuracy = same_class / relaxed if relaxed else 0.0
     scores["class"] = {"accuracy": accuracy, "f1": accuracy * scores["relaxed"]["f1"]} if with_class else None

@@ -14,7 +14,7 @@ config.json and tokenizer) with random weights, saved where `model=mpnet` looks 
 speed is the real model's, F1 is not. Writes OUT/gpu_mpnet.json after every stage and
 OUT/gpu_mpnet.md at the end.
 
-    python scripts/gpu_mpnet.py --out results/gpu_mpnet [--random-weights DIR] [--commit SHA]
+    python scripts/gpu_mpnet.py --out results/bench/gpu_mpnet [--random-weights DIR] [--commit SHA]
 """
 
 from __future__ import annotations
@@ -253,7 +253,8 @@ def main() -> None:
     started = time.perf_counter()
     import transformers
 
-    from dateline.training.mpnet import ensure_mpnet, mpnet_dir
+    from dateline.paths import mpnet_dir
+    from dateline.training.mpnet import ensure_mpnet
 
     args.out.mkdir(parents=True, exist_ok=True)
     r: dict = {

@@ -20,10 +20,10 @@ from dateline.data.document import Document, Span
 from dateline.data.labels import bio_to_spans
 from dateline.errors import DatelineError
 from dateline.runs import META_FILE, is_model_dir
+from dateline.training.bf16 import default_device
+from dateline.training.bf16 import resolve as resolve_precision
 from dateline.training.decoding import allowed_start, allowed_transitions, crf_arrays, log_softmax, viterbi_many
 from dateline.training.encoding import encode_many
-from dateline.training.precision import default_device
-from dateline.training.precision import resolve as resolve_precision
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """Decoding biases chosen on dev, with the saved model run exactly as the tagger will run it.
 
-A Hydra callback (`configs/train.yaml`, before the evaluation): when a training job ends, the
+Run by the Hydra callback that ends a training job (`eval/callbacks.py`, before the evaluation): the
 `O` penalty and `I-` bonus (`Tagger.decode`) that maximise strict F1 on the dev gold sentences
 are written into the model directory's `dateline.json`. Running after training, not inside it,
 keeps training free of the code that applies a model; a model directory that already holds its
@@ -13,10 +13,8 @@ import json
 import logging
 import os
 from pathlib import Path
-from typing import Any
 
 from hydra.core.utils import JobReturn, JobStatus
-from hydra.experimental.callback import Callback
 from omegaconf import DictConfig
 
 from dateline.io import write_json_atomic
@@ -48,15 +46,15 @@ def tune_decoding(cfg: DictConfig, model_dir: Path) -> dict:
     return meta
 
 
-class TuneDecoding(Callback):
-    def on_job_end(self, config: DictConfig, job_return: JobReturn, **kwargs: Any) -> None:
-        if job_return.status != JobStatus.COMPLETED or int(os.environ.get("RANK", "0")) != 0:
-            return
-        model_dir = Path(config.hydra.runtime.output_dir) / "model"
-        meta = model_dir / META_FILE
-        if not meta.is_file() or "o_bias" in json.loads(meta.read_text()):
-            return  # not a finished run, or its biases are set already
-        from dateline.errors import reported_as_one_line
+def tune_finished_run(config: DictConfig, job_return: JobReturn) -> None:
+    """Tune the model a completed training job saved (on rank 0), unless it holds its biases."""
+    if job_return.status != JobStatus.COMPLETED or int(os.environ.get("RANK", "0")) != 0:
+        return
+    model_dir = Path(config.hydra.runtime.output_dir) / "model"
+    meta = model_dir / META_FILE
+    if not meta.is_file() or "o_bias" in json.loads(meta.read_text()):
+        return  # not a finished run, or its biases are set already
+    from dateline.errors import reported_as_one_line
 
-        with reported_as_one_line():
-            tune_decoding(config, model_dir)
+    with reported_as_one_line():
+        tune_decoding(config, model_dir)

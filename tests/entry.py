@@ -77,7 +77,8 @@ def tiny_model_dir(path: Path, **meta) -> Path:
     """A saved tiny random token classifier (no training: seconds) with a dateline.json holding `meta`."""
     import json
 
-    from dateline.training.model import ModelSpec, minilm_path
+    from dateline.paths import minilm_path
+    from dateline.training.model import ModelSpec
 
     spec = ModelSpec(
         name="tiny",

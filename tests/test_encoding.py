@@ -3,8 +3,8 @@ import random
 import pytest
 from transformers import AutoTokenizer
 
+from dateline.paths import minilm_path
 from dateline.training.encoding import IGNORE, encode_batch, encode_many, encode_words, window_bounds
-from dateline.training.model import minilm_path
 
 
 @pytest.fixture(scope="module")

@@ -121,7 +121,8 @@ def test_records_take_the_latest_linker_and_without_one_say_how_to_train_it(tmp_
 def test_the_linker_encoder_is_named_or_a_folder(tmp_path: Path):
     """`encoder=minilm` (the default) is the packaged MiniLM; a folder is taken as it is; a
     cross-validation does not reuse a fold linker trained on another encoder."""
-    from dateline.training.model import encoder_path, minilm_path
+    from dateline.paths import minilm_path
+    from dateline.training.model import encoder_path
     from dateline.training.position_head import trained_alike
 
     assert encoder_path(None) == encoder_path("minilm") == minilm_path()
@@ -132,27 +133,35 @@ def test_the_linker_encoder_is_named_or_a_folder(tmp_path: Path):
 
 
 def test_two_cross_validations_pair_their_linkers(tmp_path: Path):
-    """`against=<results.json>`: this run's learned links and another run's, paired document by
-    document; a run on other spans or documents is one clear error."""
+    """scripts/linking_pair.py: two linker-cv runs' learned links paired document by document;
+    a run on other spans or documents is one clear error."""
+    import importlib.util
     import json
 
-    from dateline.eval.linking_cv import against_counts, bootstrap
+    from dateline.paths import PROJECT_ROOT
+
+    spec = importlib.util.spec_from_file_location("linking_pair", PROJECT_ROOT / "scripts" / "linking_pair.py")
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
 
     doc_a = np.array([[2, 2, 4], [1, 1, 2], [3, 3, 6], [1, 2, 2]], dtype=float)
     doc_b = np.array([[1, 2, 4], [0, 1, 2], [1, 3, 6], [0, 2, 2]], dtype=float)
-    per_doc = {"position": [doc_b, doc_b], "learned": [doc_a, doc_a], "against": [doc_b, doc_a]}
-    learned = bootstrap(per_doc, 200)["learned"]
-    expected = f1(doc_a * 2) - f1(doc_b + doc_a)
-    assert np.allclose(learned["delta_vs_against"], expected) and expected[0] > 0
-    assert all(lo <= d <= hi for d, (lo, hi) in zip(learned["delta_vs_against"], learned["delta_against_ci"]))
 
-    other = tmp_path / "results.json"
-    other.write_text(json.dumps({"config": {"ckpt": "m"}, "per_doc": {"gold": {"learned": [doc_b.tolist()] * 2}}}))
-    assert np.array_equal(against_counts(other, "m", 2)["gold"][0], doc_b)
-    with pytest.raises(DatelineError, match="its tagger spans are m, this run's n"):
-        against_counts(other, "n", 2)
+    def run(name: str, ckpt: str, docs: list) -> Path:
+        path = tmp_path / f"{name}.json"
+        path.write_text(json.dumps({"config": {"ckpt": ckpt}, "per_doc": {"gold": {"learned": docs}}}))
+        return path
+
+    a, b = run("a", "m", [doc_b.tolist(), doc_a.tolist()]), run("b", "m", [doc_a.tolist(), doc_a.tolist()])
+    paired = script.pair(a, b, n_boot=200)["gold"]
+    expected = f1(doc_a * 2) - f1(doc_b + doc_a)
+    assert np.allclose(paired["delta"], expected) and expected[0] > 0
+    assert all(lo <= d <= hi for d, (lo, hi) in zip(paired["delta"], paired["ci"]))
+    assert script.markdown({"gold": paired}).splitlines()[2].startswith(f"| gold | {expected[0]:+.3f} [")
+    with pytest.raises(DatelineError, match="its tagger spans are n"):
+        script.pair(a, run("c", "n", [doc_a.tolist()] * 2))
     with pytest.raises(DatelineError, match="scored another set of documents"):
-        against_counts(other, "m", 3)
-    other.write_text("{")
+        script.pair(a, run("d", "m", [doc_a.tolist()] * 3))
+    (tmp_path / "e.json").write_text("{")
     with pytest.raises(DatelineError, match="not a linker-cv results.json"):
-        against_counts(other, "m", 2)
+        script.pair(a, tmp_path / "e.json")

@@ -12,7 +12,7 @@ import pytest
 
 from dateline.bench.synthetic import news_like_text
 from dateline.errors import DatelineError
-from dateline.training.precision import resolve
+from dateline.training.bf16 import resolve
 from tests.entry import ROOT, train_briefly
 
 
@@ -50,7 +50,7 @@ def minilm_run(corpus_dir: Path, tmp_path_factory) -> Path:
 
 @pytest.mark.slow
 def test_precision_recorded_and_fast_path_agrees_with_fp32(minilm_run: Path):
-    from dateline.training.precision import resolve as chosen
+    from dateline.training.bf16 import resolve as chosen
 
     training = json.loads((minilm_run / "results.json").read_text())["training"]
     assert training["precision"] == chosen("auto", "cpu")

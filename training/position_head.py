@@ -68,7 +68,7 @@ def training_arguments(out_dir: Path, epochs: int, learning_rate: float, batch_s
     """The Trainer's arguments, with the precision (bf16 where native) chosen for this machine."""
     from transformers import TrainingArguments
 
-    from dateline.training.precision import default_device, resolve
+    from dateline.training.bf16 import default_device, resolve
 
     device = default_device()
     return TrainingArguments(

@@ -1,9 +1,9 @@
 """Training entry: `dateline train [overrides]` (Hydra). Linear on purpose, one named step each:
 config -> data -> encoding -> model -> Trainer -> model directory + results.json.
 
-What follows a run is done by Hydra callbacks (configs/train.yaml), so training never imports
-what applies or scores a model: the decoding biases are tuned on dev (tagging/tune.py), then
-the model is evaluated (eval/callbacks.py).
+What follows a run is done by a Hydra callback (configs/train.yaml, eval/callbacks.py), so
+training never imports what applies or scores a model: the decoding biases are tuned on dev
+(tagging/tune.py), then the model is evaluated.
 """
 
 from __future__ import annotations
@@ -154,7 +154,7 @@ def encoded_splits(cfg: DictConfig, scheme, spec, tokenizer, corpus, also):
 
 def choose_device(cfg: DictConfig) -> tuple[str, str]:
     """The device and the precision it trains in (bf16 autocast where native), recorded."""
-    from dateline.training.precision import default_device, resolve
+    from dateline.training.bf16 import default_device, resolve
 
     for key, value in (cfg.logger.get("env") or {}).items():
         os.environ[key] = str(value)  # the trackers' integrations read their settings from the environment

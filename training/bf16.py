@@ -1,4 +1,4 @@
-"""Numeric precision, chosen once per run and recorded: bf16 where the hardware computes it
+"""Numeric precision of a run (bf16 or fp32), chosen once per run and recorded: bf16 where the hardware computes it
 natively (CPUs with AMX or AVX-512 BF16, GPUs that support it), fp32 elsewhere.
 
 On such CPUs bf16 autocast trains MiniLM 1.5x faster and a bf16 copy of the model tags 2x
