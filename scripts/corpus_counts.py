@@ -1,7 +1,7 @@
 """The corpus counts the docs quote: ECB+ gold and annotated non-gold sentences, spans and the
 clash rule's work under `events_actors`, MEANTIME modes, cameo_roles sentences and spans.
 
-`python scripts/corpus_counts.py > results/corpus_counts.md` (docs/data.md)."""
+`python scripts/corpus_counts.py > results/data/corpus_counts.md` (docs/data.md)."""
 
 from __future__ import annotations
 

@@ -4,7 +4,7 @@ Analysis only, never a result of the harness: each fold trains the default with 
 test topics moved into train (`data.reader.test_topics=<the other half>`) and is scored here on the
 documents of the half it did not see, from the runs' saved predictions. The default's runs
 (study 8) are scored on the same documents. Run from the repository root:
-    .venv/bin/python scripts/ecbplus_ceiling_folds.py > results/ecbplus_ceiling/folds.md
+    .venv/bin/python scripts/ecbplus_ceiling_folds.py > results/ecbplus/ecbplus_ceiling/folds.md
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ The user's held-out article marks such names as ACTOR when they act (*North Kore
 *Seoul* and *Washington* hold drills). This counts, over the gold sentences of the training and
 dev topics, the original ECB+ tag of the mention holding each occurrence of a name in NAMES.
 Run from the repository root:
-    .venv/bin/python scripts/ecbplus_country_names.py > results/ecbplus_ceiling/country_names.md
+    .venv/bin/python scripts/ecbplus_country_names.py > results/ecbplus/ecbplus_ceiling/country_names.md
 """
 
 from __future__ import annotations

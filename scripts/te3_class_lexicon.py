@@ -4,7 +4,7 @@ For each event of TBAQ dev and of TE3-Platinum whose text (lowercased) is also a
 TBAQ train, the class TBAQ train gives that text most often is compared with the gold class:
 how often the training data's own convention agrees with the set being scored. Writes JSON.
 
-    python scripts/te3_class_lexicon.py [corpora dir] > results/te3_platinum/class_lexicon.json
+    python scripts/te3_class_lexicon.py [corpora dir] > results/te3/platinum/class_lexicon.json
 """
 
 from __future__ import annotations

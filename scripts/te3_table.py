@@ -1,8 +1,8 @@
-"""The TE3-Platinum table: the published task B systems (results/te3_platinum/published.csv, with
+"""The TE3-Platinum table: the published task B systems (results/te3/platinum/published.csv, with
 their sources) and dateline's runs, each a row of the official TE3 figures (relaxed P, R, F1 —
 what the table ranks on — strict F1 and class F1, eval/te3.py), mean ± std over seeds.
 
-Usage: .venv/bin/python scripts/te3_table.py --row "<label>" <run dir> [<run dir> ...] [--row ...] > results/te3_platinum/table.md
+Usage: .venv/bin/python scripts/te3_table.py --row "<label>" <run dir> [<run dir> ...] [--row ...] > results/te3/platinum/table.md
 (a run dir holds results.json with a te3_platinum result: a training run or `make eval` output)"""
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The counts behind the TimeML modality mapping (docs/data.md, "Modality from TimeML"):
 TBAQ's NEG share per file (where its polarity is corrupt), its modal words, the modes the
 mapping gives on the training split, and the MEANTIME modes of events right after a modal.
-Usage: .venv/bin/python scripts/timeml_modality_counts.py [corpora] > results/modality_tbaq/counts.json
+Usage: .venv/bin/python scripts/timeml_modality_counts.py [corpora] > results/records/modality_tbaq/counts.json
 """
 
 from __future__ import annotations
