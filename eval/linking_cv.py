@@ -1,8 +1,8 @@
-"""Event–participant links on MEANTIME, cross-validated by topic: the learned linker against the
-position rule, on the same spans.
+"""Event–participant links on MEANTIME, cross-validated by topic: the learned linker and the
+syntax rule against the position rule, on the same spans.
 
 Each of MEANTIME's two topics is scored by a linker trained on the other topic only
-(training/linker.py); the position rule (tagging/records.py) needs no training. Both link the
+(training/linker.py); the position rule and the syntax rule (data/) need no training. Both link the
 same spans: the gold EVENT and ACTOR spans, and (with `ckpt=<event model>`) the event tagger's.
 Gold links are MEANTIME's participant links mapped to roles (Arg0 -> actor; Arg1/Arg2 of a
 person or organisation -> recipient) on the gold spans; a predicted link (event, role, ACTOR) is
@@ -21,8 +21,10 @@ from pathlib import Path
 import numpy as np
 
 from dateline.cli import hydra_entry
+from dateline.data import syntax_rule
 from dateline.data.document import Document, Span
-from dateline.data.position_rule import position_roles
+from dateline.data.parse import DocParse, parse_documents
+from dateline.data.position_rule import Found, position_roles
 from dateline.eval.metrics import bootstrap_f1, f1, interval, paired_bootstrap, resamples
 from dateline.io import write_json_atomic, write_text_atomic
 from dateline.training.linker import META, gold_roles, meantime_pairs, sentence_pairs, train
@@ -49,6 +51,20 @@ def position_links(doc: Document, spans: list[Span]) -> set[Link]:
         if scored:
             roles = position_roles(doc.words, [s for s in spans if a <= s.start < b], b)
             out |= {(ev.start, ev.end, role, x.start, x.end) for (ev, x), role in roles.items()}
+    return out
+
+
+def syntax_links(doc: Document, spans: list[Span], parse: DocParse) -> set[Link]:
+    """The syntax rule's links among `spans` (data/syntax_rule.py, `linking=syntax`)."""
+    out = set()
+    for (a, b), scored in zip(doc.sentences, doc.gold):
+        if scored:
+            inside = [s for s in spans if a <= s.start < b]
+            actors = [Found(s, 1.0) for s in inside if s.label == "ACTOR"]
+            for ev in (s for s in inside if s.label == "EVENT"):
+                doers, recipients = syntax_rule.syntax_links(ev, actors, parse)
+                out |= {(ev.start, ev.end, "actor", x.span.start, x.span.end) for x in doers}
+                out |= {(ev.start, ev.end, "recipient", x.span.start, x.span.end) for x in recipients}
     return out
 
 
@@ -131,6 +147,7 @@ def cross_validate(
     n_boot: int,
     hint: bool = False,
     encoder: str = "minilm",
+    syntax: bool = True,
 ) -> dict:
     """Each MEANTIME topic linked by a linker trained on the other topic only, beside the
     position rule, on gold spans and (with `ckpt`) on the tagger's: so no link is scored by a
@@ -140,6 +157,8 @@ def cross_validate(
     from dateline.tagging.linking import Linker
 
     docs = list(iter_documents(Path(corpora)))
+    parses = dict(zip((d.id for d in docs), parse_documents(docs))) if syntax else {}
+    methods = ("position", "syntax", "learned") if syntax else ("position", "learned")
     tagger = None
     if ckpt:
         from dateline.tagging.tagger import Tagger
@@ -147,8 +166,8 @@ def cross_validate(
         tagger = Tagger(Path(ckpt))
     results, seconds, kept = {}, {}, {}
     for spans_kind in ("gold", "tagger") if tagger else ("gold",):
-        per_doc: dict[str, list[np.ndarray]] = {"position": [], "learned": []}
-        kinds: dict[str, Counter] = {"position": Counter(), "learned": Counter()}
+        per_doc: dict[str, list[np.ndarray]] = {m: [] for m in methods}
+        kinds: dict[str, Counter] = {m: Counter() for m in methods}
         for held in TOPICS:
             model_dir = work / f"without_{held}_seed{seed}"
             if not trained_alike(model_dir, META, epochs=epochs, rule_hint=hint, encoder_name=encoder):
@@ -161,10 +180,11 @@ def cross_validate(
                 spans_of = [[s for s, _ in p.spans()] for p in tagger.tag_documents(fold, only_gold=True)]
             for doc, spans in zip(fold, spans_of):
                 gold = gold_links(doc)
-                for method, pred in (
-                    ("position", position_links(doc, spans)),
-                    ("learned", learned_links(doc, spans, linker)),
-                ):
+                predicted = {"position": position_links(doc, spans), "learned": learned_links(doc, spans, linker)}
+                if syntax:
+                    predicted["syntax"] = syntax_links(doc, spans, parses[doc.id])
+                for method in methods:
+                    pred = predicted[method]
                     per_doc[method].append(np.vstack([counts(gold, pred), record_counts(doc, spans, pred)]))
                     kinds[method] += error_kinds(gold, pred)
         kept[spans_kind] = {m: np.stack(v).tolist() for m, v in per_doc.items()}
@@ -208,8 +228,9 @@ def main(cfg) -> None:
         cfg.bootstrap,
         cfg.rule_hint,
         cfg.encoder,
+        cfg.syntax,
     )
-    res["config"] = {k: cfg[k] for k in ("encoder", "epochs", "seed", "ckpt", "bootstrap", "rule_hint")}
+    res["config"] = {k: cfg[k] for k in ("encoder", "epochs", "seed", "ckpt", "bootstrap", "rule_hint", "syntax")}
     res["provenance"] = provenance(started, "cpu")
     out = Path(cfg.out)
     write_json_atomic(out / "results.json", res)

@@ -10,7 +10,10 @@ A documented pipeline (docs/records.md), per sentence:
    `"position"`, takes as actors the ACTOR nearest before the event with those coordinated
    with it (*Putin and Trump*), and as recipients the ACTOR right after it, over at most three
    determiners or prepositions (*told reporters*, *provoked the United States, Japan and South
-   Korea*), with those coordinated with it; `"nearest"`: the same actors and no recipient.
+   Korea*), with those coordinated with it; `"nearest"`: the same actors and no recipient;
+   `"syntax"`: the dependency rule (data/syntax_rule.py: subjects act, objects and the objects
+   of *to/with/against* receive, through passives, control, coordination, event nouns and
+   apposition) on spaCy's parse of the article (data/parse.py; the optional `syntax` extra).
    (Three rules that read a role tagger trained on cameo_roles were measured and dropped:
    docs/records.md.);
 3. the modality classifier (`tagging/modality.py`) gives each event its `mode`.
@@ -22,12 +25,14 @@ Field names follow the PLOVER event-data conventions where they apply (`actor`, 
 from __future__ import annotations
 
 from dateline.data.document import Document, Span
+from dateline.data.parse import DocParse, parse_documents
 from dateline.data.position_rule import Found, link
+from dateline.data.syntax_rule import syntax_links
 from dateline.errors import DatelineError
 
 ROLES = ("actor", "recipient")
 
-LINKINGS = ("position", "nearest", "learned")
+LINKINGS = ("position", "nearest", "syntax", "learned")
 DEFAULT_LINKING = "learned"
 
 
@@ -51,9 +56,11 @@ def document_records(
     modes: dict[Span, tuple[str, float]],
     linking: str,
     roles: dict | None = None,
+    parse: DocParse | None = None,
 ) -> list[dict]:
     """The records of one document from its predicted spans (EVENT/ACTOR) and event modes;
-    `roles`: the learned linker's (role, confidence) per (event, ACTOR) span pair."""
+    `roles`: the learned linker's (role, confidence) per (event, ACTOR) span pair; `parse`: the
+    document's dependency parse, for linking=syntax."""
     if linking not in LINKINGS:
         raise DatelineError(f"linking must be one of {', '.join(LINKINGS)}, not {linking!r}")
     roles = roles or {}
@@ -66,6 +73,8 @@ def document_records(
             next_event = events[k + 1].span.start if k + 1 < len(events) else b
             if linking == "learned":
                 doers, recipients = learned_links(ev.span, actors, roles)
+            elif linking == "syntax":
+                doers, recipients = syntax_links(ev.span, actors, parse)
             else:
                 doers, recipients = link(ev.span, actors, linking, doc.words, next_event)
             conf = {a.span: roles[(ev.span, a.span)][1] for a in doers + recipients if (ev.span, a.span) in roles}
@@ -111,11 +120,12 @@ class RecordTagger:
         """Records per document; `preds`: the event tagger's predictions when already made."""
         preds = preds if preds is not None else self.events.tag_documents(docs)
         as_role = role_labels(self.events.meta)
+        parses = parse_documents(docs) if self.linking == "syntax" else [None] * len(docs)
         out = []
-        for doc, pred in zip(docs, preds):
+        for doc, pred, parse in zip(docs, preds, parses):
             spans = [Found(Span(s.start, s.end, as_role.get(s.label, s.label)), c) for s, c in pred.spans()]
             roles = self.roles(doc, spans) if self.linking == "learned" else None
-            out.append(document_records(doc, spans, self.modes(doc, spans), self.linking, roles))
+            out.append(document_records(doc, spans, self.modes(doc, spans), self.linking, roles, parse))
         return out
 
     def roles(self, doc: Document, spans: list[Found]) -> dict:

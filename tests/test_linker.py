@@ -8,9 +8,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from dateline.data.parse import parse_documents
 from dateline.data.readers.meantime import read_document
 from dateline.errors import DatelineError
-from dateline.eval.linking_cv import counts, error_kinds, f1, gold_links, position_links
+from dateline.eval.linking_cv import counts, error_kinds, f1, gold_links, position_links, syntax_links
 from dateline.runs import LINKER_META
 from dateline.training.linker import Pair, document_pairs, marked_words, role_of
 from tests.test_meantime import CAT, WORDS
@@ -60,6 +61,9 @@ def test_gold_pairs_and_links_of_a_meantime_document(linked_doc):
     assert gold_links(linked_doc) == {(1, 2, "actor", 0, 1), (1, 2, "recipient", 2, 4)}
     # the position rule: Russia before the event; "the bank" right after it, over "the"
     assert position_links(linked_doc, linked_doc.spans) == gold_links(linked_doc)
+    # the syntax rule: Russia is the subject of "sanctioned", "the bank" its object
+    parse = parse_documents([linked_doc])[0]
+    assert syntax_links(linked_doc, linked_doc.spans, parse) == gold_links(linked_doc)
 
 
 def test_link_counts_f1_and_error_kinds():

@@ -174,7 +174,9 @@ def test_the_modality_study_scores_te3_platinum_polarity(te3_root: Path):
 
     from dateline.paths import PROJECT_ROOT
 
-    spec = importlib.util.spec_from_file_location("modality_platinum", PROJECT_ROOT / "scripts" / "modality_platinum.py")
+    spec = importlib.util.spec_from_file_location(
+        "modality_platinum", PROJECT_ROOT / "scripts" / "modality_platinum.py"
+    )
     script = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(script)
     events, negated = script.platinum_events(te3_root)

@@ -1,0 +1,183 @@
+"""The syntax rule: who did what to whom from the dependency parse of the sentence.
+
+For an event whose head word is a verb (or an adjective): its subject acts; in the passive its
+agent (*was attacked by X*) acts and its subject is the recipient; its object, its dative and
+the object of *to*, *with* or *against* are recipients (*X told Y*, *X met with Y*). A verb with
+no subject of its own takes its governor's: control (*X agreed to cooperate*; *X urged Y to
+cooperate* gives Y), coordination (*X arrived and met Y*), participles and adverbial clauses
+(*after meeting Y, X said*); a relative pronoun stands for the noun it modifies (*the country
+that attacked Y*). For an event noun: its possessor or *by* object acts (*X's response*, *the
+attack by X*), an actor word before it acts (*Russian strikes*), the object of *with*, *to*,
+*against*, *on* or *toward* is its recipient (*talks with Y*, *the attack on Y*), and a noun
+that is the object of a support verb takes that verb's subject (*X held talks*; not *X
+condemned the attack*). Each argument brings the
+ones coordinated with it (*X and Y met*) and its apposition (*Peskov, the Kremlin spokesman*).
+
+An argument word names the sentence's ACTOR span that holds it, or an ACTOR inside its noun
+phrase (*the chief executive of Airbus*: Airbus). Actor wins where a span gets both roles.
+It is the records' `linking=syntax` (tagging/records.py); it reads words, spans and the parse
+(data/parse.py), no model of dateline's.
+"""
+
+from __future__ import annotations
+
+from dateline.data.document import Span
+from dateline.data.parse import DocParse
+from dateline.data.position_rule import Found
+
+SUBJECTS = {"nsubj", "csubj", "expl"}
+PASSIVE_SUBJECTS = {"nsubjpass", "csubjpass"}
+OBJECTS = {"dobj", "dative", "iobj", "obj", "attr"}
+VERB_RECIPIENT_PREPS = {"to", "with", "against"}
+NOUN_RECIPIENT_PREPS = {"with", "to", "against", "on", "toward", "towards", "at"}
+# a verb without a subject of its own takes its governor's through these relations
+INHERITS = {"xcomp", "conj", "advcl", "ccomp", "pcomp", "acl", "relcl"}
+RELATIVE = {"who", "that", "which", "whom"}
+# a noun phrase's actor words are reached from its head through these
+NOUN_PHRASE = {"compound", "poss", "amod", "nmod", "prep", "pobj", "det", "nummod", "case", "punct"}
+MAX_HOPS = 4
+# verbs whose object noun is the event their subject performs (*X held talks*, *X launched an
+# attack*), unlike verbs that react to someone else's event (*X condemned the attack*)
+SUPPORT_VERBS = {
+    "hold",
+    "launch",
+    "make",
+    "carry",
+    "conduct",
+    "stage",
+    "give",
+    "have",
+    "take",
+    "begin",
+    "start",
+    "continue",
+    "resume",
+    "mount",
+    "deliver",
+    "sign",
+    "issue",
+    "open",
+    "announce",
+    "impose",
+    "order",
+    "file",
+    "wage",
+    "lead",
+    "pay",
+    "reach",
+    "seal",
+    "strike",
+    "offer",
+    "extend",
+    "fire",
+    "host",
+}
+
+
+def head_of(span: Span, parse: DocParse) -> int:
+    """The span's word whose head lies outside it (its first such word)."""
+    for i in range(span.start, span.end):
+        if not span.start <= parse.heads[i] < span.end or parse.heads[i] == i:
+            return i
+    return span.start
+
+
+def children(parse: DocParse, i: int, deps: set[str]) -> list[int]:
+    return [j for j in parse.children(i) if parse.deps[j] in deps]
+
+
+def prep_objects(parse: DocParse, i: int, preps: set[str]) -> list[int]:
+    """The objects of `i`'s prepositions among `preps` (*talks with Y*: Y)."""
+    return [
+        o
+        for p in children(parse, i, {"prep", "agent"})
+        if parse.lemmas[p] in preps
+        for o in children(parse, p, {"pobj"})
+    ]
+
+
+def subject(parse: DocParse, verb: int) -> list[int]:
+    """Who acts for a verb: its subject (the agent of a passive), else its governor's (control,
+    coordination, clauses); a relative pronoun stands for the noun its clause modifies."""
+    for _ in range(MAX_HOPS):
+        if has_passive(parse, verb):
+            return prep_objects(parse, verb, {"by"})
+        found = children(parse, verb, SUBJECTS)
+        if found:
+            return [
+                parse.heads[verb] if parse.lemmas[t] in RELATIVE and parse.deps[verb] == "relcl" else t for t in found
+            ]
+        governor, dep = parse.heads[verb], parse.deps[verb]
+        if governor == verb or dep not in INHERITS:
+            return []
+        if dep == "xcomp" and children(parse, governor, {"dobj"}):
+            return children(parse, governor, {"dobj"})  # object control: X urged Y to act
+        if dep in ("acl", "relcl") and parse.pos[governor] not in ("VERB", "AUX"):
+            return [] if dep == "acl" else [governor]  # the country that ... ; a relative clause's noun
+        verb = governor
+    return []
+
+
+def has_passive(parse: DocParse, verb: int) -> bool:
+    return bool(children(parse, verb, PASSIVE_SUBJECTS | {"auxpass", "agent"}))
+
+
+def arguments(parse: DocParse, head: int) -> tuple[list[int], list[int]]:
+    """(actor words, recipient words) of an event headed by `head`."""
+    if parse.pos[head] in ("NOUN", "PROPN", "NUM"):
+        actors = children(parse, head, {"poss", "compound", "amod"}) + prep_objects(parse, head, {"by"})
+        recipients = prep_objects(parse, head, NOUN_RECIPIENT_PREPS)
+        governor = parse.heads[head]
+        support = parse.deps[head] in OBJECTS and parse.lemmas[governor] in SUPPORT_VERBS
+        if support and not [a for a in actors if parse.deps[a] in ("poss", "pobj")]:
+            actors = actors + subject(parse, governor)  # X held talks, X launched an attack
+            recipients = recipients + prep_objects(parse, governor, VERB_RECIPIENT_PREPS)
+        return actors, recipients
+    if has_passive(parse, head):
+        actors = prep_objects(parse, head, {"by"})
+        recipients = children(parse, head, PASSIVE_SUBJECTS) + children(parse, head, {"dative"})
+    else:
+        actors = subject(parse, head)
+        recipients = children(parse, head, OBJECTS) + prep_objects(parse, head, VERB_RECIPIENT_PREPS)
+    return actors, recipients
+
+
+def with_coordinated(parse: DocParse, words: list[int]) -> list[int]:
+    """The words and those coordinated with them or in apposition to them (*X and Y*, *X, the
+    spokesman*), transitively."""
+    out, todo = [], list(words)
+    while todo:
+        w = todo.pop()
+        if w not in out:
+            out.append(w)
+            todo += children(parse, w, {"conj", "appos"})
+    return out
+
+
+def actor_spans(parse: DocParse, word: int, actors: list[Found]) -> list[Found]:
+    """The ACTOR spans an argument word names: the one that holds it, else those in its noun phrase."""
+    holding = [a for a in actors if a.span.start <= word < a.span.end]
+    if holding:
+        return holding
+    phrase, todo = set(), [word]
+    while todo:
+        w = todo.pop()
+        phrase.add(w)
+        todo += [c for c in children(parse, w, NOUN_PHRASE) if c not in phrase]
+    return [a for a in actors if any(a.span.start <= w < a.span.end for w in phrase)]
+
+
+def syntax_links(event: Span, actors: list[Found], parse: DocParse) -> tuple[list[Found], list[Found]]:
+    """(actors, recipients) of one event among its sentence's ACTORs, from the parse."""
+    doers, receivers = arguments(parse, head_of(event, parse))
+
+    def spans(words: list[int]) -> list[Found]:
+        found = []
+        for w in with_coordinated(parse, words):
+            if event.start <= w < event.end:
+                continue
+            found += [a for a in actor_spans(parse, w, actors) if a not in found]
+        return sorted(found, key=lambda a: a.span.start)
+
+    doers_found = spans(doers)
+    return doers_found, [r for r in spans(receivers) if r not in doers_found]
