@@ -181,3 +181,14 @@ def syntax_links(event: Span, actors: list[Found], parse: DocParse) -> tuple[lis
 
     doers_found = spans(doers)
     return doers_found, [r for r in spans(receivers) if r not in doers_found]
+
+
+def syntax_roles(spans: list[Span], parse: DocParse) -> dict[tuple[Span, Span], str]:
+    """The syntax rule's role of each (event, ACTOR) pair it links among one sentence's `spans`;
+    actor wins where it gives both."""
+    actors = [Found(s, 1.0) for s in sorted(spans, key=lambda s: s.start) if s.label == "ACTOR"]
+    out: dict[tuple[Span, Span], str] = {}
+    for ev in (s for s in spans if s.label == "EVENT"):
+        doers, recipients = syntax_links(ev, actors, parse)
+        out |= {(ev, x.span): "recipient" for x in recipients} | {(ev, x.span): "actor" for x in doers}
+    return out

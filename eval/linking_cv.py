@@ -21,10 +21,10 @@ from pathlib import Path
 import numpy as np
 
 from dateline.cli import hydra_entry
-from dateline.data import syntax_rule
 from dateline.data.document import Document, Span
 from dateline.data.parse import DocParse, parse_documents
-from dateline.data.position_rule import Found, position_roles
+from dateline.data.position_rule import position_roles
+from dateline.data.syntax_rule import syntax_roles
 from dateline.eval.metrics import bootstrap_f1, f1, interval, paired_bootstrap, resamples
 from dateline.io import write_json_atomic, write_text_atomic
 from dateline.training.linker import META, gold_roles, meantime_pairs, sentence_pairs, train
@@ -59,12 +59,8 @@ def syntax_links(doc: Document, spans: list[Span], parse: DocParse) -> set[Link]
     out = set()
     for (a, b), scored in zip(doc.sentences, doc.gold):
         if scored:
-            inside = [s for s in spans if a <= s.start < b]
-            actors = [Found(s, 1.0) for s in inside if s.label == "ACTOR"]
-            for ev in (s for s in inside if s.label == "EVENT"):
-                doers, recipients = syntax_rule.syntax_links(ev, actors, parse)
-                out |= {(ev.start, ev.end, "actor", x.span.start, x.span.end) for x in doers}
-                out |= {(ev.start, ev.end, "recipient", x.span.start, x.span.end) for x in recipients}
+            roles = syntax_roles([s for s in spans if a <= s.start < b], parse)
+            out |= {(ev.start, ev.end, role, x.start, x.end) for (ev, x), role in roles.items()}
     return out
 
 

@@ -8,6 +8,8 @@ other role, and is left out when it overlaps none (the ACTOR is not the coded ev
 recall is the share of gold phrases of a role overlapped by some ACTOR linked in that role.
 With `--linker <dir>`, linking `learned` is the learned linker (training/linker.py), unchanged:
 cameo_roles is news it never saw.
+Linking `syntax` is the dependency rule (data/syntax_rule.py), also written from no cameo_roles
+sentence.
 Usage: .venv/bin/python scripts/records_cameo_positions.py <event model> [linking ...] [--split dev] [--linker <dir>]"""
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import json
 import numpy as np
 
 from dateline.data.dataset import Corpus
+from dateline.data.parse import parse_documents
 from dateline.data.readers import data_group
 from dateline.paths import default_corpora_dir
 from dateline.tagging.linking import Linker
@@ -38,7 +41,7 @@ def rates(c: np.ndarray) -> np.ndarray:
         return np.stack([np.nan_to_num(right / (right + wrong)), np.nan_to_num(found / gold)], axis=-1)
 
 
-def sentence_counts(doc, spans: list[Found], linking: str, roles: dict | None) -> np.ndarray:
+def sentence_counts(doc, spans: list[Found], linking: str, roles: dict | None, parse=None) -> np.ndarray:
     """[role, FIELDS] of one sentence: the linked ACTORs right, wrong or unmatched against the
     gold role phrases, and the gold phrases of each role, found or not."""
     # gold phrases and linked ACTORs compared on character offsets, as the records give them
@@ -46,7 +49,7 @@ def sentence_counts(doc, spans: list[Found], linking: str, roles: dict | None) -
         (GOLD_ROLE[m.tag], doc.tokens[m.tokens[0]].start, doc.tokens[m.tokens[-1]].end) for m in doc.meta["mentions"]
     ]
     linked = {role: set() for role in ROLES}
-    for rec in document_records(doc, spans, {}, linking, roles):
+    for rec in document_records(doc, spans, {}, linking, roles, parse):
         for role in linked:
             linked[role].update((item["start"], item["end"]) for item in rec[role])
     out = np.zeros((len(ROLES), len(FIELDS)))
@@ -92,13 +95,14 @@ def main() -> None:
     docs = list(cameo.reader.documents(args.split))
     preds = Tagger(model).tag_documents(docs)
     linker = RecordTagger(None, None, "learned", Linker(args.linker)) if args.linker else None
+    parses = parse_documents(docs) if "syntax" in linkings else [None] * len(docs)
     out, per_sentence = {}, {}
     for linking in linkings:
         rows = []
-        for doc, pred in zip(docs, preds):
+        for doc, pred, parse in zip(docs, preds, parses):
             spans = [Found(sp, c) for sp, c in pred.spans()]
             roles = linker.roles(doc, spans) if linking == "learned" else None
-            rows.append(sentence_counts(doc, spans, linking, roles))
+            rows.append(sentence_counts(doc, spans, linking, roles, parse))
         per_sentence[linking] = np.array(rows)
         totals, pr = per_sentence[linking].sum(0), rates(per_sentence[linking].sum(0))
         out[linking] = {
