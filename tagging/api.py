@@ -8,7 +8,7 @@
 
 `dateline predict` and `dateline tag` run exactly this code: one model load, the tagger's
 batched windows across all the texts given, spans with character offsets into each text as
-given (and, for records, the linking — the learned linker by default — and the modality
+given (and, for records, the linking — the syntax rule by default — and the modality
 classifier of tagging/records.py).
 """
 

@@ -4,18 +4,18 @@ A documented pipeline (docs/records.md), per sentence:
 1. the event tagger (`dateline train`) finds EVENT and ACTOR spans;
 2. each event gets its actors and recipients, by the linking chosen by measurement
    (docs/records.md: MEANTIME cross-validated by topic, the cameo_roles test sentences, the
-   user's article): `linking="learned"` (the default): a linker trained on MEANTIME's
-   participant links (training/linker.py, `tagging/linking.py`) gives each (event, ACTOR) pair
-   of a sentence its role (actor, recipient or none) with a confidence. The baseline,
-   `"position"`, takes as actors the ACTOR nearest before the event with those coordinated
-   with it (*Putin and Trump*), and as recipients the ACTOR right after it, over at most three
-   determiners or prepositions (*told reporters*, *provoked the United States, Japan and South
-   Korea*), with those coordinated with it; `"nearest"`: the same actors and no recipient;
-   `"syntax"`: the dependency rule (data/syntax_rule.py: subjects act, objects and the objects
-   of *to/with/against* receive, through passives, control, coordination, event nouns and
-   apposition) on spaCy's parse of the article (data/parse.py; the optional `syntax` extra).
-   (Three rules that read a role tagger trained on cameo_roles were measured and dropped:
-   docs/records.md.);
+   user's article): `linking="syntax"` (the default): the dependency rule
+   (data/syntax_rule.py: subjects act, passive agents act, objects and the objects of
+   *to/with/against* receive, through control, coordination, relative clauses, event nouns and
+   apposition) on spaCy's parse of the article (data/parse.py; the optional `syntax` extra), no
+   training. `"learned"`: a linker trained on MEANTIME's participant links (training/linker.py,
+   `tagging/linking.py`) gives each (event, ACTOR) pair of a sentence its role (actor,
+   recipient or none) with a confidence. The baseline, `"position"`, takes as actors the ACTOR
+   nearest before the event with those coordinated with it (*Putin and Trump*), and as
+   recipients the ACTOR right after it, over at most three determiners or prepositions (*told
+   reporters*, *provoked the United States, Japan and South Korea*), with those coordinated
+   with it; `"nearest"`: the same actors and no recipient. (Three rules that read a role tagger
+   trained on cameo_roles were measured and dropped: docs/records.md.);
 3. the modality classifier (`tagging/modality.py`) gives each event its `mode`.
 
 Field names follow the PLOVER event-data conventions where they apply (`actor`, `recipient`,
@@ -33,7 +33,7 @@ from dateline.errors import DatelineError
 ROLES = ("actor", "recipient")
 
 LINKINGS = ("position", "nearest", "syntax", "learned")
-DEFAULT_LINKING = "learned"
+DEFAULT_LINKING = "syntax"
 
 
 def learned_links(event: Span, actors: list[Found], roles: dict) -> tuple[list[Found], list[Found]]:
