@@ -7,9 +7,8 @@ no subject of its own takes its governor's: control (*X agreed to cooperate*; *X
 cooperate* gives Y), raising (*X is likely to discuss*), coordination (*X arrived and met Y*),
 participles and adverbial clauses (*after meeting Y, X said*); a relative pronoun stands for the
 noun it modifies (*the country that attacked Y*). For an event noun: its possessor or *by*
-object acts (*X's response*, *the attack by X*, *a response from X*, *talks between X and Y*),
-an actor word before it acts (*Russian strikes*), the subject of the verb it is *on* or *for*
-acts (*X is on a trip*), the object of *with*, *to*, *against*, *on* or *toward* is its
+object acts (*X's response*, *the attack by X*), an actor word before it acts (*Russian
+strikes*), the object of *with*, *to*, *against*, *on* or *toward* is its
 recipient (*talks with Y*, *the attack on Y*), and a noun that is the object of a support verb
 takes that verb's subject (*X held talks*; not *X condemned the attack*). Each argument brings
 the ones coordinated with it (*X and Y met*) and its apposition (*Peskov, the Kremlin
@@ -38,8 +37,6 @@ RELATIVE = {"who", "that", "which", "whom"}
 # a noun phrase's actor words are reached from its head through these
 NOUN_PHRASE = {"compound", "poss", "amod", "nmod", "prep", "pobj", "det", "nummod", "case", "punct"}
 MAX_HOPS = 4
-# an event noun under these prepositions of a verb is its subject's (*X is on a visit*)
-SETTING_PREPS = {"on", "for"}
 # verbs whose object noun is the event their subject performs (*X held talks*, *X launched an
 # attack*), unlike verbs that react to someone else's event (*X condemned the attack*)
 SUPPORT_VERBS = {
@@ -129,13 +126,9 @@ def has_passive(parse: DocParse, verb: int) -> bool:
 def arguments(parse: DocParse, head: int) -> tuple[list[int], list[int]]:
     """(actor words, recipient words) of an event headed by `head`."""
     if parse.pos[head] in ("NOUN", "PROPN", "NUM"):
-        joint = prep_objects(parse, head, {"between", "among", "from"})  # talks between X and Y
-        actors = children(parse, head, {"poss", "compound", "amod"}) + prep_objects(parse, head, {"by"}) + joint
+        actors = children(parse, head, {"poss", "compound", "amod"}) + prep_objects(parse, head, {"by"})
         recipients = prep_objects(parse, head, NOUN_RECIPIENT_PREPS)
         governor = parse.heads[head]
-        on_a_trip = parse.deps[head] == "pobj" and parse.lemmas[governor] in SETTING_PREPS
-        if on_a_trip and not actors and parse.pos[parse.heads[governor]] in ("VERB", "AUX"):
-            return subject(parse, parse.heads[governor]), recipients  # X is on a trip, X left for talks
         support = parse.deps[head] in OBJECTS and parse.lemmas[governor] in SUPPORT_VERBS
         if support and not [a for a in actors if parse.deps[a] in ("poss", "pobj")]:
             actors = actors + subject(parse, governor)  # X held talks, X launched an attack

@@ -139,14 +139,8 @@ def test_without_the_parser_installed_one_line_says_how_to_install_it(monkeypatc
     parse.parser.cache_clear()
 
 
-def test_raising_joint_participants_and_a_trip():
+def test_raising_carries_the_subject_into_the_infinitive():
     assert links("Putin and Trump are likely to discuss trade.", "discuss", ["Putin", "Trump"]) == (
         ["Putin", "Trump"],
         [],
     )
-    assert links("The meeting between Putin and Trump was short.", "meeting", ["Putin", "Trump"]) == (
-        ["Putin", "Trump"],
-        [],
-    )
-    assert links("It drew a sharp response from Japan.", "response", ["Japan"]) == (["Japan"], [])
-    assert links("Trump is on a trip to Asia.", "trip", ["Trump"]) == (["Trump"], [])
