@@ -1,0 +1,42 @@
+"""Issue 38's throughput check: `dateline tag` over the same articles as spans and as records
+(the default linking, syntax, and the modality classifier), articles per second of each and
+their ratio, on real news text: the ECB+ test topics' articles, written as {"id", "text"} lines.
+
+    .venv/bin/python scripts/records_throughput.py <event model> <modality model> <n articles> <work dir>
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from dateline.data.dataset import Corpus
+from dateline.data.readers import data_group
+from dateline.paths import default_corpora_dir
+
+
+def main(model: str, modality: str, n: int, work: Path) -> dict:
+    work.mkdir(parents=True, exist_ok=True)
+    corpus = Corpus(data_group("ecbplus", [f"corpora={default_corpora_dir()}"]))
+    docs = list(corpus.reader.documents("test"))[:n]
+    articles = work / "articles.jsonl"
+    articles.write_text("".join(json.dumps({"id": d.id, "text": d.text}) + "\n" for d in docs))
+    out = {"articles": len(docs), "characters": sum(len(d.text) for d in docs)}
+    for fmt in ("spans", "records"):
+        target = work / fmt
+        subprocess.run(["rm", "-rf", str(target)], check=True)
+        cmd = [".venv/bin/dateline", "tag", f"input={articles}", f"out={target}", f"format={fmt}", f"ckpt={model}"]
+        cmd += [f"modality={modality}"] if fmt == "records" else []
+        start = time.perf_counter()
+        subprocess.run(cmd, check=True, capture_output=True)
+        seconds = time.perf_counter() - start
+        out[fmt] = {"seconds": round(seconds, 1), "articles_per_second": round(len(docs) / seconds, 2)}
+    out["records_over_spans"] = round(out["records"]["articles_per_second"] / out["spans"]["articles_per_second"], 3)
+    return out
+
+
+if __name__ == "__main__":
+    print(json.dumps(main(sys.argv[1], sys.argv[2], int(sys.argv[3]), Path(sys.argv[4])), indent=2))
