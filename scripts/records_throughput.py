@@ -16,9 +16,11 @@ from pathlib import Path
 from dateline.data.dataset import Corpus
 from dateline.data.readers import data_group
 from dateline.paths import default_corpora_dir
+from dateline.runs import register_resolvers
 
 
 def main(model: str, modality: str, n: int, work: Path) -> dict:
+    register_resolvers()
     work.mkdir(parents=True, exist_ok=True)
     corpus = Corpus(data_group("ecbplus", [f"corpora={default_corpora_dir()}"]))
     docs = list(corpus.reader.documents("test"))[:n]
