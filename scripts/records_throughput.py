@@ -30,8 +30,15 @@ def main(model: str, modality: str, n: int, work: Path) -> dict:
     for fmt in ("spans", "records"):
         target = work / fmt
         subprocess.run(["rm", "-rf", str(target)], check=True)
-        cmd = [".venv/bin/dateline", "tag", f"input={articles}", f"out={target}", f"format={fmt}", f"ckpt={model}"]
-        cmd += [f"modality={modality}"] if fmt == "records" else []
+        cmd = [
+            ".venv/bin/dateline",
+            "tag",
+            f"input='{articles}'",
+            f"out='{target}'",
+            f"format={fmt}",
+            f"ckpt='{model}'",
+        ]
+        cmd += [f"modality='{modality}'"] if fmt == "records" else []
         start = time.perf_counter()
         subprocess.run(cmd, check=True, capture_output=True)
         seconds = time.perf_counter() - start
