@@ -7,9 +7,11 @@ import json
 from pathlib import Path
 
 import numpy as np
+import torch
 
 from dateline.errors import DatelineError
 from dateline.runs import MODALITY_META as META
+from dateline.training.bf16 import resolve as resolve_precision
 from dateline.training.modality import MODES, Example, encode
 from dateline.training.position_head import probabilities
 
@@ -17,7 +19,7 @@ from dateline.training.position_head import probabilities
 class ModalityClassifier:
     """A trained modality model directory: modes and probabilities of events in their sentences."""
 
-    def __init__(self, model_dir: str | Path, batch_size: int = 64):
+    def __init__(self, model_dir: str | Path, batch_size: int = 64, precision: str = "auto"):
         from transformers import AutoModelForTokenClassification, AutoTokenizer
 
         self.model_dir = Path(model_dir)
@@ -28,10 +30,15 @@ class ModalityClassifier:
         self.meta = json.loads((self.model_dir / META).read_text())
         self.batch_size = batch_size
         # an ensemble (`dateline modality seeds=[0,1,2]`): members' probabilities are averaged
-        self.members = [ModalityClassifier(self.model_dir / m, batch_size) for m in self.meta.get("members", [])]
+        self.members = [
+            ModalityClassifier(self.model_dir / m, batch_size, precision) for m in self.meta.get("members", [])
+        ]
+        # as the tagger: a bf16 copy where bf16 is native (`precision=fp32` for the reference path)
+        self.precision = resolve_precision(precision, "cpu")
         if not self.members:
             self.tokenizer = AutoTokenizer.from_pretrained(self.model_dir)
-            self.model = AutoModelForTokenClassification.from_pretrained(self.model_dir).eval()
+            model = AutoModelForTokenClassification.from_pretrained(self.model_dir).eval()
+            self.model = model.to(dtype=torch.bfloat16) if self.precision == "bf16" else model
 
     def probabilities(self, events: list[tuple[list[str], int, int]]) -> np.ndarray:
         """(words, start, end) per event -> an [n, 4] array of mode probabilities (MODES order)."""

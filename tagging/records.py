@@ -121,11 +121,12 @@ class RecordTagger:
         preds = preds if preds is not None else self.events.tag_documents(docs)
         as_role = role_labels(self.events.meta)
         parses = parse_documents(docs) if self.linking == "syntax" else [None] * len(docs)
+        spans = [[Found(Span(s.start, s.end, as_role.get(s.label, s.label)), c) for s, c in p.spans()] for p in preds]
+        modes = self.modes(docs, spans)
         out = []
-        for doc, pred, parse in zip(docs, preds, parses):
-            spans = [Found(Span(s.start, s.end, as_role.get(s.label, s.label)), c) for s, c in pred.spans()]
-            roles = self.roles(doc, spans) if self.linking == "learned" else None
-            out.append(document_records(doc, spans, self.modes(doc, spans), self.linking, roles, parse))
+        for doc, found, parse, doc_modes in zip(docs, spans, parses, modes):
+            roles = self.roles(doc, found) if self.linking == "learned" else None
+            out.append(document_records(doc, found, doc_modes, self.linking, roles, parse))
         return out
 
     def roles(self, doc: Document, spans: list[Found]) -> dict:
@@ -135,6 +136,10 @@ class RecordTagger:
         found = sentence_pairs(doc, [f.span for f in spans], hint=self.linker.hint)
         return {(ev, cand): r for (ev, cand, _), r in zip(found, self.linker.roles([p for _, _, p in found]))}
 
-    def modes(self, doc: Document, spans: list[Found]) -> dict[Span, tuple[str, float]]:
-        events = [f.span for f in spans if f.span.label == "EVENT"]
-        return dict(zip(events, self.modality.classify([doc.in_sentence(e.start, e.end) for e in events])))
+    def modes(self, docs: list[Document], spans: list[list[Found]]) -> list[dict[Span, tuple[str, float]]]:
+        """Each document's events' (mode, confidence), classified in one pass over all the
+        documents' events (batches of alike length, not one small batch per document)."""
+        events = [[f.span for f in found if f.span.label == "EVENT"] for found in spans]
+        flat = [doc.in_sentence(e.start, e.end) for doc, evs in zip(docs, events) for e in evs]
+        classified = iter(self.modality.classify(flat))
+        return [{e: next(classified) for e in evs} for evs in events]

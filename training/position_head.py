@@ -144,15 +144,21 @@ def probabilities(model, tokenizer, encode_rows: Callable, items: list, n_labels
     from transformers import DataCollatorWithPadding
 
     collate = DataCollatorWithPadding(tokenizer)
+    # longest first, so a batch pads to lengths alike (the answers are put back in order)
+    order = sorted(range(len(items)), key=lambda i: -len(items[i].words))
     out = []
     for i in range(0, len(items), batch_size):
-        chunk = items[i : i + batch_size]
+        chunk = [items[k] for k in order[i : i + batch_size]]
         enc = encode_rows(chunk, tokenizer)
         del enc["labels"], enc["weight"]
         batch = collate([{k: enc[k][j] for k in enc} for j in range(len(chunk))])
         with torch.inference_mode():
             out.append(torch.softmax(event_logits(model, dict(batch)).float(), dim=-1).numpy())
-    return np.concatenate(out) if out else np.zeros((0, n_labels))
+    if not out:
+        return np.zeros((0, n_labels))
+    probs = np.empty((len(items), n_labels), dtype=np.float32)
+    probs[order] = np.concatenate(out)
+    return probs
 
 
 def trained_alike(model_dir: Path, meta_name: str, **settings) -> bool:
