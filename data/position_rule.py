@@ -10,6 +10,7 @@ reads words and spans only, no model.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from dateline.data.document import Span
@@ -96,9 +97,17 @@ def position_roles(words: list[str], spans: list[Span], end: int) -> dict[tuple[
     inside = sorted(spans, key=lambda s: s.start)
     actors = [Found(s, 1.0) for s in inside if s.label == "ACTOR"]
     events = [s for s in inside if s.label == "EVENT"]
+    following = [e.start for e in events[1:]] + [end]
+    return pair_roles(events, lambda k, ev: link(ev, actors, "position", words, following[k]))
+
+
+def pair_roles(
+    events: list[Span], link_of: Callable[[int, Span], tuple[list[Found], list[Found]]]
+) -> dict[tuple[Span, Span], str]:
+    """The role of each (event, ACTOR) pair a rule links, from `link_of(k, event)` (actors,
+    recipients of the k-th event); actor wins where the rule gives both."""
     out: dict[tuple[Span, Span], str] = {}
     for k, ev in enumerate(events):
-        following = events[k + 1].start if k + 1 < len(events) else end
-        doers, recipients = link(ev, actors, "position", words, following)
+        doers, recipients = link_of(k, ev)
         out |= {(ev, x.span): "recipient" for x in recipients} | {(ev, x.span): "actor" for x in doers}
     return out

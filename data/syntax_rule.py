@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from dateline.data.document import Span
 from dateline.data.parse import DocParse
-from dateline.data.position_rule import Found
+from dateline.data.position_rule import Found, pair_roles
 
 SUBJECTS = {"nsubj", "csubj", "expl"}
 PASSIVE_SUBJECTS = {"nsubjpass", "csubjpass"}
@@ -188,8 +188,5 @@ def syntax_roles(spans: list[Span], parse: DocParse) -> dict[tuple[Span, Span], 
     """The syntax rule's role of each (event, ACTOR) pair it links among one sentence's `spans`;
     actor wins where it gives both."""
     actors = [Found(s, 1.0) for s in sorted(spans, key=lambda s: s.start) if s.label == "ACTOR"]
-    out: dict[tuple[Span, Span], str] = {}
-    for ev in (s for s in spans if s.label == "EVENT"):
-        doers, recipients = syntax_links(ev, actors, parse)
-        out |= {(ev, x.span): "recipient" for x in recipients} | {(ev, x.span): "actor" for x in doers}
-    return out
+    events = [s for s in spans if s.label == "EVENT"]
+    return pair_roles(events, lambda _, ev: syntax_links(ev, actors, parse))

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -45,21 +46,22 @@ def gold_links(doc: Document) -> set[Link]:
 
 
 def position_links(doc: Document, spans: list[Span]) -> set[Link]:
-    """The position rule's links among `spans` (tagging/records.py, the default linking)."""
-    out = set()
-    for (a, b), scored in zip(doc.sentences, doc.gold):
-        if scored:
-            roles = position_roles(doc.words, [s for s in spans if a <= s.start < b], b)
-            out |= {(ev.start, ev.end, role, x.start, x.end) for (ev, x), role in roles.items()}
-    return out
+    """The position rule's links among `spans` (data/position_rule.py, `linking=position`)."""
+    return rule_links(doc, spans, lambda inside, end: position_roles(doc.words, inside, end))
 
 
 def syntax_links(doc: Document, spans: list[Span], parse: DocParse) -> set[Link]:
     """The syntax rule's links among `spans` (data/syntax_rule.py, `linking=syntax`)."""
+    return rule_links(doc, spans, lambda inside, _: syntax_roles(inside, parse))
+
+
+def rule_links(doc: Document, spans: list[Span], roles_of: Callable[[list[Span], int], dict]) -> set[Link]:
+    """A rule's links in each scored sentence: `roles_of(the sentence's spans, its end)` gives
+    the role of each (event, ACTOR) pair."""
     out = set()
     for (a, b), scored in zip(doc.sentences, doc.gold):
         if scored:
-            roles = syntax_roles([s for s in spans if a <= s.start < b], parse)
+            roles = roles_of([s for s in spans if a <= s.start < b], b)
             out |= {(ev.start, ev.end, role, x.start, x.end) for (ev, x), role in roles.items()}
     return out
 
