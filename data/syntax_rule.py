@@ -168,20 +168,38 @@ def actor_spans(parse: DocParse, word: int, actors: list[Found]) -> list[Found]:
     return [a for a in actors if any(a.span.start <= w < a.span.end for w in phrase)]
 
 
-def syntax_links(event: Span, actors: list[Found], parse: DocParse) -> tuple[list[Found], list[Found]]:
-    """(actors, recipients) of one event among its sentence's ACTORs, from the parse."""
+def relation(parse: DocParse, word: int) -> str:
+    """How an argument word hangs on its head, for the reader of a record: its dependency
+    relation, with the preposition for a prepositional object (*pobj:with*)."""
+    dep = parse.deps[word]
+    return f"{dep}:{parse.lemmas[parse.heads[word]]}" if dep == "pobj" else dep
+
+
+def explained_links(
+    event: Span, actors: list[Found], parse: DocParse
+) -> tuple[list[tuple[Found, str]], list[tuple[Found, str]]]:
+    """(actors, recipients) of one event among its sentence's ACTORs, from the parse, each with
+    the relation of the word that named it (`relation`)."""
     doers, receivers = arguments(parse, head_of(event, parse))
 
-    def spans(words: list[int]) -> list[Found]:
-        found = []
+    def spans(words: list[int]) -> list[tuple[Found, str]]:
+        found: dict[Found, str] = {}
         for w in with_coordinated(parse, words):
             if event.start <= w < event.end:
                 continue
-            found += [a for a in actor_spans(parse, w, actors) if a not in found]
-        return sorted(found, key=lambda a: a.span.start)
+            for a in actor_spans(parse, w, actors):
+                found.setdefault(a, relation(parse, w))
+        return sorted(found.items(), key=lambda item: item[0].span.start)
 
     doers_found = spans(doers)
-    return doers_found, [r for r in spans(receivers) if r not in doers_found]
+    taken = {a for a, _ in doers_found}
+    return doers_found, [(r, why) for r, why in spans(receivers) if r not in taken]
+
+
+def syntax_links(event: Span, actors: list[Found], parse: DocParse) -> tuple[list[Found], list[Found]]:
+    """(actors, recipients) of one event among its sentence's ACTORs, from the parse."""
+    doers, receivers = explained_links(event, actors, parse)
+    return [a for a, _ in doers], [r for r, _ in receivers]
 
 
 def syntax_roles(spans: list[Span], parse: DocParse) -> dict[tuple[Span, Span], str]:

@@ -127,7 +127,18 @@ def rows_table(results: list[dict], format: str):
     """One Parquet row per span (or per record) with its article's id: the shards' schema."""
     import pyarrow as pa
 
-    item = pa.struct([("text", pa.string()), ("start", pa.int64()), ("end", pa.int64()), ("confidence", pa.float64())])
+    item = pa.struct(
+        [
+            ("text", pa.string()),
+            ("start", pa.int64()),
+            ("end", pa.int64()),
+            ("confidence", pa.float64()),
+            # how the link was made (tagging/records.linked_item); null where the linking gives none
+            ("link_method", pa.string()),
+            ("link_relation", pa.string()),
+            ("link_confidence", pa.float64()),
+        ]
+    )
     if format == "spans":
         rows = [
             {"article_id": r["id"], **{k: s[k] for k in ("start", "end", "label", "text", "confidence")}}

@@ -102,9 +102,14 @@ td.mode-negated{color:#d62828}td.mode-planned{color:#2a9d8f}td.mode-uncertain{co
 
 
 def participant(item: dict) -> str:
-    """A linked participant's text, with the learned linker's confidence in the link when given."""
-    conf = item.get("link_confidence")
-    return html.escape(item["text"]) + (f" <small class='link-conf'>({conf:.2f})</small>" if conf is not None else "")
+    """A linked participant's text and how it was linked: the method, with the syntax rule's
+    dependency relation or the learned linker's confidence (records written before 0.2 carry
+    only the confidence)."""
+    how = [item[k] for k in ("link_method", "link_relation") if item.get(k)]
+    if item.get("link_confidence") is not None:
+        how.append(f"{item['link_confidence']:.2f}")
+    note = f" <small class='link-how'>({html.escape(' '.join(how))})</small>" if how else ""
+    return html.escape(item["text"]) + note
 
 
 def records_html(results: list[dict]) -> str:
@@ -114,7 +119,9 @@ def records_html(results: list[dict]) -> str:
 
     body = [
         "<p class='legend'>Lines join an event to its <b>actor</b> (solid) and <b>recipient</b> (dashed); "
-        "the table gives each event's mode (and, with the learned linker, each link's confidence).</p>"
+        "the table gives each event's mode and how each link was made: the linking method, with the "
+        "syntax rule's dependency relation (<i>nsubj</i>: the subject, <i>pobj:with</i>: the object of "
+        "<i>with</i>) or the learned linker's confidence.</p>"
     ]
     for r in results:
         key = html.escape(r["id"])

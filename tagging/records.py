@@ -27,7 +27,7 @@ from __future__ import annotations
 from dateline.data.document import Document, Span
 from dateline.data.parse import DocParse, parse_documents
 from dateline.data.position_rule import Found, link
-from dateline.data.syntax_rule import syntax_links
+from dateline.data.syntax_rule import explained_links
 from dateline.errors import DatelineError
 
 ROLES = ("actor", "recipient")
@@ -42,12 +42,44 @@ def learned_links(event: Span, actors: list[Found], roles: dict) -> tuple[list[F
     return picked["actor"], picked["recipient"]
 
 
-def char_item(doc: Document, found: Found, link: float | None = None) -> dict:
+def char_item(doc: Document, found: Found) -> dict:
     start, end = found.span.char_span(doc)
-    item = {"text": doc.text[start:end], "start": start, "end": end, "confidence": round(found.confidence, 4)}
-    if link is not None:
-        item["link_confidence"] = round(link, 4)
+    return {"text": doc.text[start:end], "start": start, "end": end, "confidence": round(found.confidence, 4)}
+
+
+def linked_item(doc: Document, found: Found, method: str, why: str | float | None = None) -> dict:
+    """A linked actor or recipient: its text and offsets, the tagger's confidence in the span, and
+    how it was linked: `link_method` (the linking), with the syntax rule's `link_relation` (the
+    dependency relation that named it: *nsubj*, *pobj:with*, …) or the learned linker's
+    `link_confidence`; the position rules give neither."""
+    item = {**char_item(doc, found), "link_method": method}
+    if isinstance(why, str):
+        item["link_relation"] = why
+    elif why is not None:
+        item["link_confidence"] = round(why, 4)
     return item
+
+
+def event_links(
+    doc: Document,
+    event: Span,
+    actors: list[Found],
+    linking: str,
+    next_event: int,
+    roles: dict,
+    parse: DocParse | None,
+) -> tuple[list[Found], list[Found], dict[Span, str | float]]:
+    """(actors, recipients) of one event by `linking`, and per linked span its relation (syntax)
+    or its confidence (learned)."""
+    if linking == "learned":
+        doers, recipients = learned_links(event, actors, roles)
+        return doers, recipients, {a.span: roles[(event, a.span)][1] for a in doers + recipients}
+    if linking == "syntax":
+        explained = explained_links(event, actors, parse)
+        why = {a.span: relation for side in explained for a, relation in side}
+        return [a for a, _ in explained[0]], [r for r, _ in explained[1]], why
+    doers, recipients = link(event, actors, linking, doc.words, next_event)
+    return doers, recipients, {}
 
 
 def document_records(
@@ -71,13 +103,7 @@ def document_records(
         events = [f for f in inside if f.span.label == "EVENT"]
         for k, ev in enumerate(events):
             next_event = events[k + 1].span.start if k + 1 < len(events) else b
-            if linking == "learned":
-                doers, recipients = learned_links(ev.span, actors, roles)
-            elif linking == "syntax":
-                doers, recipients = syntax_links(ev.span, actors, parse)
-            else:
-                doers, recipients = link(ev.span, actors, linking, doc.words, next_event)
-            conf = {a.span: roles[(ev.span, a.span)][1] for a in doers + recipients if (ev.span, a.span) in roles}
+            doers, recipients, why = event_links(doc, ev.span, actors, linking, next_event, roles, parse)
             item = char_item(doc, ev)
             s_start, s_end = doc.tokens[a].start, doc.tokens[b - 1].end
             mode, mode_conf = modes.get(ev.span, ("asserted", 0.0))
@@ -89,8 +115,8 @@ def document_records(
                     "event_end": item["end"],
                     "mode": mode,
                     "mode_confidence": round(mode_conf, 4),
-                    "actor": [char_item(doc, x, conf.get(x.span)) for x in doers],
-                    "recipient": [char_item(doc, x, conf.get(x.span)) for x in recipients],
+                    "actor": [linked_item(doc, x, linking, why.get(x.span)) for x in doers],
+                    "recipient": [linked_item(doc, x, linking, why.get(x.span)) for x in recipients],
                     "sentence": doc.text[s_start:s_end],
                     "sentence_start": s_start,
                     "confidence": item["confidence"],

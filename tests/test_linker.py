@@ -97,7 +97,9 @@ def test_a_trained_linker_gives_records_their_links(linked_doc, tmp_path: Path):
     russia = next(s for s in linked_doc.spans if s.start == 0)
     roles = {(event, russia): ("actor", 0.7)}
     (record,) = document_records(linked_doc, spans, {}, "learned", roles)
-    assert [(a["text"], a["link_confidence"]) for a in record["actor"]] == [("Russia", 0.7)]
+    assert [(a["text"], a["link_method"], a["link_confidence"]) for a in record["actor"]] == [
+        ("Russia", "learned", 0.7)
+    ]
     assert record["recipient"] == []
     with pytest.raises(DatelineError, match="linking=learned needs a linker"):
         RecordTagger(None, None, "learned")

@@ -264,9 +264,11 @@ def test_records_from_tiny_models_through_predict_and_eval(corpus_dir: Path, tmp
     )
     assert tagged.returncode == 0, tagged.stderr[-3000:]
     rows = pq.read_table(tmp_path / "tagged" / "part-000000.parquet").to_pylist()
-    assert [(r["event_start"], r["mode"], r["actor"]) for r in rows] == [
+    given = lambda items: [{k: v for k, v in a.items() if v is not None} for a in items]  # noqa: E731
+    assert [(r["event_start"], r["mode"], given(r["actor"])) for r in rows] == [
         (r["event_start"], r["mode"], r["actor"]) for r in lines
     ]
+    assert all(a["link_method"] == "position" for r in rows for a in r["actor"] + r["recipient"])
     nearest = run(
         "predict", f"ckpt={events}", f"file={article}", "format=records", f"modality={modality}", "linking=nearest"
     )

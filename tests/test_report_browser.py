@@ -136,14 +136,14 @@ def test_records_page_draws_a_line_for_every_link(tmp_path: Path):
         {
             **{f"event_{k}": v for k, v in item("discuss").items() if k != "confidence"},
             "mode": "planned",
-            "actor": [item("Putin"), item("Trump")],
+            "actor": [{**item("Putin"), "link_method": "syntax", "link_relation": "nsubj"}, item("Trump")],
             "recipient": [item("North Korea")],
             "confidence": 0.9,
         },
         {
             **{f"event_{k}": v for k, v in item("said").items() if k != "confidence"},
             "mode": "asserted",
-            "actor": [{**item("Peskov"), "link_confidence": 0.87}],  # a learned link
+            "actor": [{**item("Peskov"), "link_method": "learned", "link_confidence": 0.87}],
             "recipient": [],
             "confidence": 0.8,
         },
@@ -162,4 +162,7 @@ def test_records_page_draws_a_line_for_every_link(tmp_path: Path):
     coords = re.findall(r'<line x1="([\d.]+)" y1="([\d.]+)" x2="([\d.]+)" y2="([\d.]+)"', dom)
     assert len(coords) == 4 and all((x1, y1) != (x2, y2) for x1, y1, x2, y2 in coords)
     assert '<td class="mode-planned">planned</td>' in dom.replace("'", '"')
-    assert "Peskov <small" in dom and "(0.87)</small>" in dom and "Putin <small" not in dom
+    # each link says how it was made: the syntax rule's relation, the learned linker's confidence
+    assert 'Putin <small class="link-how">(syntax nsubj)</small>' in dom.replace("'", '"')
+    assert 'Peskov <small class="link-how">(learned 0.87)</small>' in dom.replace("'", '"')
+    assert "Trump <small" not in dom

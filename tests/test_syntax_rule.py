@@ -6,11 +6,12 @@ from __future__ import annotations
 from dateline.data.document import Document, Span, Token
 from dateline.data.parse import parse_documents
 from dateline.data.position_rule import Found
-from dateline.data.syntax_rule import syntax_links
+from dateline.data.syntax_rule import explained_links, syntax_links
 
 
-def links(sentence: str, event: str, actors: list[str]) -> tuple[list[str], list[str]]:
-    """(actor texts, recipient texts) of `event` (a word, or words joined by _) among `actors`."""
+def parsed(sentence: str, event: str, actors: list[str]):
+    """(words, the EVENT span, the ACTORs found, the parse) of one sentence; `event` is a word,
+    or words joined by _."""
     words = sentence.replace(",", " ,").replace(".", " .").replace("'s", " 's").split()
     tokens, pos = [], 0
     for w in words:
@@ -26,9 +27,25 @@ def links(sentence: str, event: str, actors: list[str]) -> tuple[list[str], list
 
     doc = Document("d", " ".join(words), tokens, [(0, len(words))])
     found = [Found(span(a, "ACTOR"), 1.0) for a in actors]
-    doers, recipients = syntax_links(span(event, "EVENT"), found, parse_documents([doc])[0])
+    return words, span(event, "EVENT"), found, parse_documents([doc])[0]
+
+
+def links(sentence: str, event: str, actors: list[str]) -> tuple[list[str], list[str]]:
+    """(actor texts, recipient texts) of `event` among `actors`."""
+    words, ev, found, parse = parsed(sentence, event, actors)
+    doers, recipients = syntax_links(ev, found, parse)
     text = lambda fs: [" ".join(words[f.span.start : f.span.end]) for f in fs]  # noqa: E731
     return text(doers), text(recipients)
+
+
+def test_each_link_says_which_relation_named_it():
+    words, ev, found, parse = parsed(
+        "Ukraine was attacked by Russia and Belarus.", "attacked", ["Ukraine", "Russia", "Belarus"]
+    )
+    doers, recipients = explained_links(ev, found, parse)
+    named = lambda side: [(words[f.span.start], why) for f, why in side]  # noqa: E731
+    assert named(doers) == [("Russia", "pobj:by"), ("Belarus", "conj")]
+    assert named(recipients) == [("Ukraine", "nsubjpass")]
 
 
 def test_active_subject_acts_and_object_receives():
@@ -111,6 +128,7 @@ def test_records_link_by_syntax_on_the_articles_own_offsets():
     by_event = {r["event_text"]: r for r in records}
     assert [a["text"] for a in by_event["accused"]["actor"]] == ["Kyiv"]
     assert [a["text"] for a in by_event["accused"]["recipient"]] == ["Moscow"]
+    assert [(a["link_method"], a["link_relation"]) for a in by_event["accused"]["actor"]] == [("syntax", "pobj:by")]
     assert [a["text"] for a in by_event["said"]["actor"]] == ["Peskov"]
     assert text[by_event["said"]["actor"][0]["start"] : by_event["said"]["actor"][0]["end"]] == "Peskov"
 
