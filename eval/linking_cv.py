@@ -24,11 +24,12 @@ import numpy as np
 from dateline.cli import hydra_entry
 from dateline.data.document import Document, Span
 from dateline.data.parse import DocParse, parse_documents
+from dateline.data.participant_roles import gold_roles
 from dateline.data.position_rule import position_roles
 from dateline.data.syntax_rule import syntax_roles
 from dateline.eval.metrics import bootstrap_f1, f1, interval, paired_bootstrap, resamples
 from dateline.io import write_json_atomic, write_text_atomic
-from dateline.training.linker import META, gold_roles, meantime_pairs, sentence_pairs, train
+from dateline.training.linker import META, meantime_pairs, sentence_pairs, train
 from dateline.training.position_head import trained_alike
 
 TOPICS = ("corpus_airbus", "corpus_apple")

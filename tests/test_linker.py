@@ -9,11 +9,12 @@ import numpy as np
 import pytest
 
 from dateline.data.parse import parse_documents
+from dateline.data.participant_roles import meantime_role, rams_role, wikievents_role
 from dateline.data.readers.meantime import read_document
 from dateline.errors import DatelineError
 from dateline.eval.linking_cv import counts, error_kinds, f1, gold_links, position_links, syntax_links
 from dateline.runs import LINKER_META
-from dateline.training.linker import Pair, document_pairs, marked_words, role_of
+from dateline.training.linker import Pair, document_pairs, marked_words
 from tests.test_meantime import CAT, WORDS
 
 
@@ -32,7 +33,24 @@ def linked_doc(tmp_path: Path):
     [("Arg0", "ORG", "actor"), ("Arg1", "PER", "recipient"), ("Arg2", "ORG", "recipient"), ("Arg1", "PRO", "none")],
 )
 def test_propbank_roles_map_to_record_roles(sem_role, ent_type, role):
-    assert role_of(sem_role, ent_type) == role
+    assert meantime_role(sem_role, ent_type) == role
+
+
+@pytest.mark.parametrize(
+    "role_of, role, ent_type, mapped",
+    [
+        (rams_role, "communicator", "", "actor"),
+        (rams_role, "recipient", "", "recipient"),
+        (rams_role, "participant", "", "none"),  # symmetric: neither
+        (rams_role, "place", "", "none"),
+        (wikievents_role, "Attacker", "ORG", "actor"),
+        (wikievents_role, "Target", "PER", "recipient"),
+        (wikievents_role, "Target", "FAC", "none"),  # a building is no recipient
+        (wikievents_role, "Place", "GPE", "none"),
+    ],
+)
+def test_role_corpora_roles_map_to_record_roles(role_of, role, ent_type, mapped):
+    assert role_of(role, ent_type) == mapped
 
 
 def test_the_pair_is_read_with_both_ends_marked():

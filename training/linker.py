@@ -26,12 +26,12 @@ from pathlib import Path
 
 from dateline.cli import hydra_entry
 from dateline.data.document import Document, Span
+from dateline.data.participant_roles import gold_roles
 from dateline.data.position_rule import position_roles
 from dateline.errors import DatelineError
 from dateline.runs import LINKER_META as META
 
 ROLES = ("none", "actor", "recipient")
-PERSON_OR_ORG = {"PER", "ORG"}
 CONTEXT_WORDS = 24
 MAX_LENGTH = 160
 
@@ -46,24 +46,6 @@ class Pair:
     role: str = "none"
     source: str = ""
     rule: str = ""  # with rule hints: the position rule's role of the pair, read by the model
-
-
-def role_of(sem_role: str, ent_type: str) -> str:
-    if sem_role == "Arg0":
-        return "actor"
-    if sem_role in ("Arg1", "Arg2") and ent_type in PERSON_OR_ORG:
-        return "recipient"
-    return "none"
-
-
-def gold_roles(doc: Document) -> dict[tuple[int, int], list[tuple[Span, str]]]:
-    """Per event (start, end): its participants' spans with their roles (MEANTIME's links)."""
-    out: dict[tuple[int, int], list[tuple[Span, str]]] = {}
-    for event, part, sem_role, ent_type in doc.meta.get("participants", []):
-        role = role_of(sem_role, ent_type)
-        if role != "none":
-            out.setdefault((event.start, event.end), []).append((part, role))
-    return out
 
 
 def role_of_pair(links: list[tuple[Span, str]], candidate: Span) -> str:
