@@ -137,6 +137,8 @@ def rows_table(results: list[dict], format: str):
             ("link_method", pa.string()),
             ("link_relation", pa.string()),
             ("link_confidence", pa.float64()),
+            # the article's names a pronoun or common noun refers to (data/coreference.py)
+            ("refers_to", pa.list_(pa.struct([("text", pa.string()), ("start", pa.int64()), ("end", pa.int64())]))),
         ]
     )
     if format == "spans":

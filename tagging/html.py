@@ -102,14 +102,17 @@ td.mode-negated{color:#d62828}td.mode-planned{color:#2a9d8f}td.mode-uncertain{co
 
 
 def participant(item: dict) -> str:
-    """A linked participant's text and how it was linked: the method, with the syntax rule's
+    """A linked participant's text (→ the article's name it refers to, for a pronoun or common
+    noun) and how it was linked: the method, with the syntax rule's
     dependency relation or the learned linker's confidence (records written before 0.2 carry
     only the confidence)."""
     how = [item[k] for k in ("link_method", "link_relation") if item.get(k)]
     if item.get("link_confidence") is not None:
         how.append(f"{item['link_confidence']:.2f}")
     note = f" <small class='link-how'>({html.escape(' '.join(how))})</small>" if how else ""
-    return html.escape(item["text"]) + note
+    names = ", ".join(html.escape(n["text"]) for n in item.get("refers_to") or [])
+    name = f" → <b class='name'>{names}</b>" if names else ""
+    return html.escape(item["text"]) + name + note
 
 
 def records_html(results: list[dict]) -> str:

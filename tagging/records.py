@@ -24,6 +24,7 @@ Field names follow the PLOVER event-data conventions where they apply (`actor`, 
 
 from __future__ import annotations
 
+from dateline.data.coreference import resolve_names
 from dateline.data.document import Document, Span
 from dateline.data.parse import DocParse, parse_documents
 from dateline.data.position_rule import Found, link
@@ -47,16 +48,21 @@ def char_item(doc: Document, found: Found) -> dict:
     return {"text": doc.text[start:end], "start": start, "end": end, "confidence": round(found.confidence, 4)}
 
 
-def linked_item(doc: Document, found: Found, method: str, why: str | float | None = None) -> dict:
+def linked_item(
+    doc: Document, found: Found, method: str, why: str | float | None = None, names: list[Span] | None = None
+) -> dict:
     """A linked actor or recipient: its text and offsets, the tagger's confidence in the span, and
     how it was linked: `link_method` (the linking), with the syntax rule's `link_relation` (the
     dependency relation that named it: *nsubj*, *pobj:with*, …) or the learned linker's
-    `link_confidence`; the position rules give neither."""
+    `link_confidence`; the position rules give neither. A pronoun or common noun carries the
+    article's names it refers to, `refers_to` (data/coreference.py), where the rule finds any."""
     item = {**char_item(doc, found), "link_method": method}
     if isinstance(why, str):
         item["link_relation"] = why
     elif why is not None:
         item["link_confidence"] = round(why, 4)
+    if names:
+        item["refers_to"] = [dict(zip(("text", "start", "end"), (doc.span_text(n), *n.char_span(doc)))) for n in names]
     return item
 
 
@@ -92,10 +98,12 @@ def document_records(
 ) -> list[dict]:
     """The records of one document from its predicted spans (EVENT/ACTOR) and event modes;
     `roles`: the learned linker's (role, confidence) per (event, ACTOR) span pair; `parse`: the
-    document's dependency parse, for linking=syntax."""
+    document's dependency parse, for linking=syntax (and the names of pronoun and common-noun
+    actors)."""
     if linking not in LINKINGS:
         raise DatelineError(f"linking must be one of {', '.join(LINKINGS)}, not {linking!r}")
     roles = roles or {}
+    names = resolve_names([f.span for f in spans], parse) if parse is not None else {}
     records = []
     for a, b in doc.sentences:
         inside = [f for f in spans if a <= f.span.start < b]
@@ -115,8 +123,8 @@ def document_records(
                     "event_end": item["end"],
                     "mode": mode,
                     "mode_confidence": round(mode_conf, 4),
-                    "actor": [linked_item(doc, x, linking, why.get(x.span)) for x in doers],
-                    "recipient": [linked_item(doc, x, linking, why.get(x.span)) for x in recipients],
+                    "actor": [linked_item(doc, x, linking, why.get(x.span), names.get(x.span)) for x in doers],
+                    "recipient": [linked_item(doc, x, linking, why.get(x.span), names.get(x.span)) for x in recipients],
                     "sentence": doc.text[s_start:s_end],
                     "sentence_start": s_start,
                     "confidence": item["confidence"],

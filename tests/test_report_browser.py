@@ -143,7 +143,14 @@ def test_records_page_draws_a_line_for_every_link(tmp_path: Path):
         {
             **{f"event_{k}": v for k, v in item("said").items() if k != "confidence"},
             "mode": "asserted",
-            "actor": [{**item("Peskov"), "link_method": "learned", "link_confidence": 0.87}],
+            "actor": [
+                {
+                    **item("Peskov"),
+                    "link_method": "learned",
+                    "link_confidence": 0.87,
+                    "refers_to": [{"text": "Dmitry Peskov", "start": 0, "end": 13}],
+                }
+            ],
             "recipient": [],
             "confidence": 0.8,
         },
@@ -164,5 +171,7 @@ def test_records_page_draws_a_line_for_every_link(tmp_path: Path):
     assert '<td class="mode-planned">planned</td>' in dom.replace("'", '"')
     # each link says how it was made: the syntax rule's relation, the learned linker's confidence
     assert 'Putin <small class="link-how">(syntax nsubj)</small>' in dom.replace("'", '"')
-    assert 'Peskov <small class="link-how">(learned 0.87)</small>' in dom.replace("'", '"')
+    # and a pronoun or common noun the name it refers to
+    shown = 'Peskov → <b class="name">Dmitry Peskov</b> <small class="link-how">(learned 0.87)</small>'
+    assert shown in dom.replace("'", '"')
     assert "Trump <small" not in dom

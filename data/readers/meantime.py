@@ -7,7 +7,9 @@ first sentences are annotated: the sentences up to the last one holding a mentio
 
 `meta["participants"]` keeps the HAS_PARTICIPANT relations: (event mention's token runs'
 first span, participant mention's span, PropBank role, participant's entity type), on the
-spans as read (before the innermost rule), for linking events to who did what to whom.
+spans as read (before the innermost rule), for linking events to who did what to whom;
+`meta["entity_mentions"]` every entity mention with its entity's id and its syntactic type (NAM,
+NOM, PRO, …), the document's coreference.
 """
 
 from __future__ import annotations
@@ -66,6 +68,7 @@ def read_document(path: Path) -> Document:
         "topic": path.parent.name,
         "modality": modality,
         "participants": participants(cat, refers),
+        "entity_mentions": entity_mentions(cat, refers),
         "mentions": [Mention(s.label, tuple(range(s.start, s.end)), where=path.name) for s in kept],
         "tagset": TAGSET,
     }
@@ -92,6 +95,19 @@ def participants(cat, refers: dict[str, str]) -> list[tuple[Span, Span, str, str
                 ent_type = cat.instances.get(refers.get(t, ""), ("", {}))[1].get("ent_type", "")
                 (ea, eb), (pa, pb) = contiguous_runs(event.tokens)[0], contiguous_runs(part.tokens)[0]
                 out.append((Span(ea, eb, "EVENT"), Span(pa, pb, part.tag), rel.attrs.get("sem_role", ""), ent_type))
+    return out
+
+
+def entity_mentions(cat, refers: dict[str, str]) -> list[tuple[Span, str, str, str]]:
+    """(span, entity id, syntactic type, entity type) per ENTITY_MENTION with tokens, its first
+    contiguous run: the within-document coreference (mentions of one entity share its id) that
+    checks the resolution of pronouns and common nouns to names (data/coreference.py)."""
+    out = []
+    for m in cat.mentions:
+        if m.tag == "ENTITY_MENTION" and m.tokens and m.id in refers:
+            ent_type = cat.instances.get(refers[m.id], ("", {}))[1].get("ent_type", "")
+            (a, b), *_ = contiguous_runs(m.tokens)
+            out.append((Span(a, b, "ENTITY"), refers[m.id], dict(m.attrs).get("syntactic_type", ""), ent_type))
     return out
 
 
