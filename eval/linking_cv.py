@@ -67,8 +67,8 @@ def rule_links(doc: Document, spans: list[Span], roles_of: Callable[[list[Span],
     return out
 
 
-def learned_links(doc: Document, spans: list[Span], linker) -> set[Link]:
-    found = sentence_pairs(doc, spans, hint=linker.hint)
+def learned_links(doc: Document, spans: list[Span], linker, parse: DocParse | None = None) -> set[Link]:
+    found = sentence_pairs(doc, spans, hint=linker.hint, parse=parse)
     roles = linker.roles([p for _, _, p in found]) if found else []
     return {(ev.start, ev.end, r, c.start, c.end) for (ev, c, _), (r, _) in zip(found, roles) if r != "none"}
 
@@ -144,7 +144,7 @@ def cross_validate(
     seed: int,
     ckpt: str | None,
     n_boot: int,
-    hint: bool = False,
+    hint: bool | str = False,
     encoder: str = "minilm",
     syntax: bool = True,
 ) -> dict:
@@ -156,7 +156,7 @@ def cross_validate(
     from dateline.tagging.linking import Linker
 
     docs = list(iter_documents(Path(corpora)))
-    parses = dict(zip((d.id for d in docs), parse_documents(docs))) if syntax else {}
+    parses = dict(zip((d.id for d in docs), parse_documents(docs))) if syntax or hint == "syntax" else {}
     methods = ("position", "syntax", "learned") if syntax else ("position", "learned")
     tagger = None
     if ckpt:
@@ -179,7 +179,10 @@ def cross_validate(
                 spans_of = [[s for s, _ in p.spans()] for p in tagger.tag_documents(fold, only_gold=True)]
             for doc, spans in zip(fold, spans_of):
                 gold = gold_links(doc)
-                predicted = {"position": position_links(doc, spans), "learned": learned_links(doc, spans, linker)}
+                predicted = {
+                    "position": position_links(doc, spans),
+                    "learned": learned_links(doc, spans, linker, parses.get(doc.id)),
+                }
                 if syntax:
                     predicted["syntax"] = syntax_links(doc, spans, parses[doc.id])
                 for method in methods:

@@ -24,7 +24,8 @@ class Linker:
             raise DatelineError(f"not a linker model directory (no {META}; `dateline linker` writes one)", model_dir)
         self.meta = json.loads((self.model_dir / META).read_text())
         self.batch_size = batch_size
-        self.hint = bool(self.meta.get("rule_hint", False))  # pairs carry the position rule's role
+        # pairs carry a rule's role: the position rule's (True), the syntax rule's ("syntax"), none (False)
+        self.hint = self.meta.get("rule_hint", False)
         self.tokenizer = AutoTokenizer.from_pretrained(self.model_dir)
         self.model = AutoModelForTokenClassification.from_pretrained(self.model_dir).eval()
 

@@ -154,20 +154,21 @@ class RecordTagger:
         """Records per document; `preds`: the event tagger's predictions when already made."""
         preds = preds if preds is not None else self.events.tag_documents(docs)
         as_role = role_labels(self.events.meta)
-        parses = parse_documents(docs) if self.linking == "syntax" else [None] * len(docs)
+        parsed = self.linking == "syntax" or (self.linking == "learned" and self.linker.hint == "syntax")
+        parses = parse_documents(docs) if parsed else [None] * len(docs)
         spans = [[Found(Span(s.start, s.end, as_role.get(s.label, s.label)), c) for s, c in p.spans()] for p in preds]
         modes = self.modes(docs, spans)
         out = []
         for doc, found, parse, doc_modes in zip(docs, spans, parses, modes):
-            roles = self.roles(doc, found) if self.linking == "learned" else None
+            roles = self.roles(doc, found, parse) if self.linking == "learned" else None
             out.append(document_records(doc, found, doc_modes, self.linking, roles, parse))
         return out
 
-    def roles(self, doc: Document, spans: list[Found]) -> dict:
+    def roles(self, doc: Document, spans: list[Found], parse: DocParse | None = None) -> dict:
         """The linker's (role, confidence) for every (event, ACTOR) pair of each sentence."""
         from dateline.training.linker import sentence_pairs
 
-        found = sentence_pairs(doc, [f.span for f in spans], hint=self.linker.hint)
+        found = sentence_pairs(doc, [f.span for f in spans], hint=self.linker.hint, parse=parse)
         return {(ev, cand): r for (ev, cand, _), r in zip(found, self.linker.roles([p for _, _, p in found]))}
 
     def modes(self, docs: list[Document], spans: list[list[Found]]) -> list[dict[Span, tuple[str, float]]]:

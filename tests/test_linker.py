@@ -70,6 +70,18 @@ def test_rule_hints_carry_the_position_rules_role_into_the_read_sequence(linked_
     assert all(p.rule == "" for p in document_pairs(linked_doc, linked_doc.spans))  # no hints: as before
 
 
+def test_syntax_hints_carry_the_syntax_rules_role_and_need_the_parse(linked_doc):
+    from dateline.data.parse import parse_documents
+    from dateline.data.syntax_rule import syntax_roles
+
+    parse = parse_documents([linked_doc])[0]
+    hinted = {p.candidate: p.rule for p in document_pairs(linked_doc, linked_doc.spans, "syntax", parse)}
+    expected = {(c.start, c.end): role for (_, c), role in syntax_roles(linked_doc.spans, parse).items()}
+    assert expected and hinted == {c: expected.get(c, "none") for c in hinted}
+    with pytest.raises(DatelineError, match="syntax hints needs the document's parse"):
+        document_pairs(linked_doc, linked_doc.spans, "syntax")
+
+
 def test_gold_pairs_and_links_of_a_meantime_document(linked_doc):
     # the ACTOR spans of the fixture: Russia (ORG); the bank becomes an ACTOR once it is an ORG
     actors = [s for s in linked_doc.spans if s.label == "ACTOR"]

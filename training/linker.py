@@ -26,12 +26,16 @@ from pathlib import Path
 
 from dateline.cli import hydra_entry
 from dateline.data.document import Document, Span
+from dateline.data.parse import DocParse, parse_documents
 from dateline.data.participant_roles import gold_roles
 from dateline.data.position_rule import position_roles
+from dateline.data.syntax_rule import syntax_roles
 from dateline.errors import DatelineError
 from dateline.runs import LINKER_META as META
 
 ROLES = ("none", "actor", "recipient")
+# a rule's role of each pair given to the model: none (False), the position rule's (True), the syntax rule's
+Hint = bool | str
 CONTEXT_WORDS = 24
 MAX_LENGTH = 160
 
@@ -45,7 +49,7 @@ class Pair:
     candidate: tuple[int, int]
     role: str = "none"
     source: str = ""
-    rule: str = ""  # with rule hints: the position rule's role of the pair, read by the model
+    rule: str = ""  # with rule hints: the rule's role of the pair (position or syntax), read by the model
 
 
 def role_of_pair(links: list[tuple[Span, str]], candidate: Span) -> str:
@@ -57,18 +61,25 @@ def role_of_pair(links: list[tuple[Span, str]], candidate: Span) -> str:
 
 
 def sentence_pairs(
-    doc: Document, spans: Iterable[Span], links: dict | None = None, hint: bool = False
+    doc: Document,
+    spans: Iterable[Span],
+    links: dict | None = None,
+    hint: Hint = False,
+    parse: DocParse | None = None,
 ) -> list[tuple[Span, Span, Pair]]:
     """(event, candidate, pair) for every (EVENT, ACTOR) pair within a scored sentence of `doc`,
     from `spans` (gold or predicted); the pair's role from `links` (`gold_roles`) when given;
-    with `hint`, the position rule's role of the pair too."""
+    with `hint`, a rule's role of the pair too: the position rule's (True) or the syntax rule's
+    ("syntax", on the document's `parse`)."""
     spans, links = list(spans), links or {}
+    if hint == "syntax" and parse is None:
+        raise DatelineError("a linker with syntax hints needs the document's parse (data/parse.py)")
     out = []
     for (a, b), scored in zip(doc.sentences, doc.gold):
         if not scored:
             continue
         inside = [s for s in spans if a <= s.start < b]
-        rules = position_roles(doc.words, inside, b) if hint else {}
+        rules = hint_roles(doc, inside, b, hint, parse)
         words = tuple(doc.words[a:b])
         for ev in (s for s in inside if s.label == "EVENT"):
             for cand in (s for s in inside if s.label == "ACTOR"):
@@ -86,22 +97,28 @@ def sentence_pairs(
     return out
 
 
-def document_pairs(doc: Document, spans: Iterable[Span], hint: bool = False) -> list[Pair]:
+def hint_roles(doc: Document, inside: list[Span], end: int, hint: Hint, parse: DocParse | None) -> dict:
+    """The hinting rule's role of each (event, ACTOR) pair of one sentence's spans."""
+    if hint == "syntax":
+        return syntax_roles(inside, parse)
+    return position_roles(doc.words, inside, end) if hint else {}
+
+
+def document_pairs(
+    doc: Document, spans: Iterable[Span], hint: Hint = False, parse: DocParse | None = None
+) -> list[Pair]:
     """The (EVENT, ACTOR) pairs of `doc` from `spans`, each with its gold role."""
-    return [pair for _, _, pair in sentence_pairs(doc, spans, gold_roles(doc), hint)]
+    return [pair for _, _, pair in sentence_pairs(doc, spans, gold_roles(doc), hint, parse)]
 
 
-def meantime_pairs(corpora: str | Path, topics: Iterable[str] | None = None, hint: bool = False) -> list[Pair]:
+def meantime_pairs(corpora: str | Path, topics: Iterable[str] | None = None, hint: Hint = False) -> list[Pair]:
     """The gold (EVENT, ACTOR) pairs of MEANTIME's annotated heads (of the given topic folders)."""
     from dateline.data.readers.meantime import iter_documents
 
     wanted = None if topics is None else set(topics)
-    return [
-        p
-        for doc in iter_documents(Path(corpora))
-        if wanted is None or doc.meta["topic"] in wanted
-        for p in document_pairs(doc, doc.spans, hint)
-    ]
+    docs = [doc for doc in iter_documents(Path(corpora)) if wanted is None or doc.meta["topic"] in wanted]
+    parses = parse_documents(docs) if hint == "syntax" else [None] * len(docs)
+    return [p for doc, parse in zip(docs, parses) for p in document_pairs(doc, doc.spans, hint, parse)]
 
 
 def marked_words(pair: Pair) -> tuple[list[str], int]:
@@ -153,7 +170,7 @@ def train(
     learning_rate: float = 5e-5,
     batch_size: int = 32,
     seed: int = 0,
-    hint: bool = False,
+    hint: Hint = False,
 ) -> dict:
     """Fine-tune the encoder on `pairs` (made with rule hints or not: `hint` says which, and
     the meta keeps it so the linker is applied alike), a role head read at each candidate's
