@@ -14,6 +14,7 @@ error kinds. `dateline linker-cv` (`make linker-cv`) writes results.json and res
 
 from __future__ import annotations
 
+import json
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -29,7 +30,7 @@ from dateline.data.position_rule import position_roles
 from dateline.data.syntax_rule import syntax_roles
 from dateline.eval.metrics import bootstrap_f1, f1, interval, paired_bootstrap, resamples
 from dateline.io import write_json_atomic, write_text_atomic
-from dateline.training.linker import META, meantime_pairs, sentence_pairs, train
+from dateline.training.linker import META, meantime_pairs, role_corpus_pairs, sentence_pairs, train
 from dateline.training.position_head import trained_alike
 
 TOPICS = ("corpus_airbus", "corpus_apple")
@@ -137,6 +138,14 @@ def bootstrap(per_doc: dict[str, list[np.ndarray]], n_boot: int, seed: int = 0) 
     return out
 
 
+def fold_trained(model_dir: Path, epochs: int, hint: bool | str, encoder: str, role_corpora: tuple[str, ...]) -> bool:
+    """Whether a fold linker trained alike is there to reuse (a linker of before the role
+    corpora counts as trained on MEANTIME alone)."""
+    if not trained_alike(model_dir, META, epochs=epochs, rule_hint=hint, encoder_name=encoder):
+        return False
+    return json.loads((model_dir / META).read_text()).get("role_corpora", []) == list(role_corpora)
+
+
 def cross_validate(
     corpora: str,
     work: Path,
@@ -147,8 +156,10 @@ def cross_validate(
     hint: bool | str = False,
     encoder: str = "minilm",
     syntax: bool = True,
+    role_corpora: tuple[str, ...] = (),
 ) -> dict:
-    """Each MEANTIME topic linked by a linker trained on the other topic only, beside the
+    """Each MEANTIME topic linked by a linker trained on the other topic only (and, with
+    `role_corpora`, those corpora's dev pairs: RAMS, WikiEvents), beside the
     position rule, on gold spans and (with `ckpt`) on the tagger's: so no link is scored by a
     model that saw its topic. The per-document counts are kept in the results, so two runs can
     be paired (scripts/linking_pair.py)."""
@@ -169,9 +180,13 @@ def cross_validate(
         kinds: dict[str, Counter] = {m: Counter() for m in methods}
         for held in TOPICS:
             model_dir = work / f"without_{held}_seed{seed}"
-            if not trained_alike(model_dir, META, epochs=epochs, rule_hint=hint, encoder_name=encoder):
+            if not fold_trained(model_dir, epochs, hint, encoder, role_corpora):
                 pairs = meantime_pairs(corpora, [t for t in TOPICS if t != held], hint)
-                seconds[held] = train(pairs, model_dir, encoder, epochs=epochs, seed=seed, hint=hint)["train_seconds"]
+                pairs += role_corpus_pairs(corpora, role_corpora, hint=hint)
+                trained = train(
+                    pairs, model_dir, encoder, epochs=epochs, seed=seed, hint=hint, role_corpora=role_corpora
+                )
+                seconds[held] = trained["train_seconds"]
             linker = Linker(model_dir)
             fold = [d for d in docs if d.meta["topic"] == held]
             spans_of = [d.spans for d in fold]
@@ -231,8 +246,10 @@ def main(cfg) -> None:
         cfg.rule_hint,
         cfg.encoder,
         cfg.syntax,
+        tuple(cfg.role_corpora),
     )
     res["config"] = {k: cfg[k] for k in ("encoder", "epochs", "seed", "ckpt", "bootstrap", "rule_hint", "syntax")}
+    res["config"]["role_corpora"] = list(cfg.role_corpora)
     res["provenance"] = provenance(started, "cpu")
     out = Path(cfg.out)
     write_json_atomic(out / "results.json", res)

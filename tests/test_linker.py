@@ -201,3 +201,18 @@ def test_two_cross_validations_pair_their_linkers(tmp_path: Path):
     (tmp_path / "e.json").write_text("{")
     with pytest.raises(DatelineError, match="not a linker-cv results.json"):
         script.pair(a, tmp_path / "e.json")
+
+
+def test_a_fold_linker_is_reused_only_when_trained_on_the_same_role_corpora(tmp_path: Path):
+    import json
+
+    from dateline.eval.linking_cv import fold_trained
+    from dateline.training.linker import META
+
+    meta = {"epochs": 15, "rule_hint": "syntax", "encoder_name": "minilm"}
+    (tmp_path / META).write_text(json.dumps(meta))  # a linker of before the role corpora: MEANTIME alone
+    assert fold_trained(tmp_path, 15, "syntax", "minilm", ())
+    assert not fold_trained(tmp_path, 15, "syntax", "minilm", ("rams",))
+    (tmp_path / META).write_text(json.dumps({**meta, "role_corpora": ["rams"]}))
+    assert fold_trained(tmp_path, 15, "syntax", "minilm", ("rams",))
+    assert not fold_trained(tmp_path, 15, True, "minilm", ("rams",))

@@ -121,6 +121,19 @@ def meantime_pairs(corpora: str | Path, topics: Iterable[str] | None = None, hin
     return [p for doc, parse in zip(docs, parses) for p in document_pairs(doc, doc.spans, hint, parse)]
 
 
+def role_corpus_pairs(corpora: str | Path, names: Iterable[str], split: str = "dev", hint: Hint = False) -> list[Pair]:
+    """The gold (EVENT, ACTOR) pairs of role corpora (RAMS, WikiEvents: one split each), their
+    roles mapped by data/participant_roles.py; extra supervision beside MEANTIME's links."""
+    from dateline.data.readers.role_corpora import role_documents
+
+    pairs = []
+    for name in names:
+        docs = role_documents(corpora, name, split)
+        parses = parse_documents(docs) if hint == "syntax" else [None] * len(docs)
+        pairs += [p for doc, parse in zip(docs, parses) for p in document_pairs(doc, doc.spans, hint, parse)]
+    return pairs
+
+
 def marked_words(pair: Pair) -> tuple[list[str], int]:
     """The sentence cut to CONTEXT_WORDS around the pair, the event and candidate marked; and
     the index of the candidate's first word in it. (Event and candidate never overlap: a word
@@ -171,6 +184,7 @@ def train(
     batch_size: int = 32,
     seed: int = 0,
     hint: Hint = False,
+    role_corpora: Iterable[str] = (),
 ) -> dict:
     """Fine-tune the encoder on `pairs` (made with rule hints or not: `hint` says which, and
     the meta keeps it so the linker is applied alike), a role head read at each candidate's
@@ -197,6 +211,7 @@ def train(
         "pairs_by_role": dict(Counter(p.role for p in pairs)),
         "role_weights": weights,
         "rule_hint": hint,
+        "role_corpora": list(role_corpora),
         "encoder_name": encoder or "minilm",
     }
     (out_dir / META).write_text(json.dumps(meta, indent=2))
@@ -207,6 +222,7 @@ def train(
 def main(cfg) -> None:
     """`dateline linker`: train the event–participant linker on MEANTIME's links."""
     pairs = meantime_pairs(cfg.corpora, cfg.meantime_topics, cfg.rule_hint)
+    pairs += role_corpus_pairs(cfg.corpora, cfg.role_corpora, hint=cfg.rule_hint)
     meta = train(
         pairs,
         Path(cfg.out),
@@ -215,6 +231,7 @@ def main(cfg) -> None:
         learning_rate=cfg.learning_rate,
         seed=cfg.seed,
         hint=cfg.rule_hint,
+        role_corpora=cfg.role_corpora,
     )
     print(json.dumps(meta, indent=2))
 
