@@ -138,10 +138,18 @@ def bootstrap(per_doc: dict[str, list[np.ndarray]], n_boot: int, seed: int = 0) 
     return out
 
 
-def fold_trained(model_dir: Path, epochs: int, hint: bool | str, encoder: str, role_corpora: tuple[str, ...]) -> bool:
+def fold_trained(
+    model_dir: Path,
+    epochs: int,
+    hint: bool | str,
+    encoder: str,
+    role_corpora: tuple[str, ...],
+    learning_rate: float = 5e-5,
+) -> bool:
     """Whether a fold linker trained alike is there to reuse (a linker of before the role
     corpora counts as trained on MEANTIME alone)."""
-    if not trained_alike(model_dir, META, epochs=epochs, rule_hint=hint, encoder_name=encoder):
+    alike = dict(epochs=epochs, rule_hint=hint, encoder_name=encoder, learning_rate=learning_rate)
+    if not trained_alike(model_dir, META, **alike):
         return False
     return json.loads((model_dir / META).read_text()).get("role_corpora", []) == list(role_corpora)
 
@@ -157,6 +165,7 @@ def cross_validate(
     encoder: str = "minilm",
     syntax: bool = True,
     role_corpora: tuple[str, ...] = (),
+    learning_rate: float = 5e-5,
 ) -> dict:
     """Each MEANTIME topic linked by a linker trained on the other topic only (and, with
     `role_corpora`, those corpora's dev pairs: RAMS, WikiEvents), beside the
@@ -247,9 +256,11 @@ def main(cfg) -> None:
         cfg.encoder,
         cfg.syntax,
         tuple(cfg.role_corpora),
+        cfg.learning_rate,
     )
     res["config"] = {k: cfg[k] for k in ("encoder", "epochs", "seed", "ckpt", "bootstrap", "rule_hint", "syntax")}
     res["config"]["role_corpora"] = list(cfg.role_corpora)
+    res["config"]["learning_rate"] = cfg.learning_rate
     res["provenance"] = provenance(started, "cpu")
     out = Path(cfg.out)
     write_json_atomic(out / "results.json", res)

@@ -209,10 +209,11 @@ def test_a_fold_linker_is_reused_only_when_trained_on_the_same_role_corpora(tmp_
     from dateline.eval.linking_cv import fold_trained
     from dateline.training.linker import META
 
-    meta = {"epochs": 15, "rule_hint": "syntax", "encoder_name": "minilm"}
+    meta = {"epochs": 15, "rule_hint": "syntax", "encoder_name": "minilm", "learning_rate": 5e-5}
     (tmp_path / META).write_text(json.dumps(meta))  # a linker of before the role corpora: MEANTIME alone
     assert fold_trained(tmp_path, 15, "syntax", "minilm", ())
     assert not fold_trained(tmp_path, 15, "syntax", "minilm", ("rams",))
     (tmp_path / META).write_text(json.dumps({**meta, "role_corpora": ["rams"]}))
     assert fold_trained(tmp_path, 15, "syntax", "minilm", ("rams",))
     assert not fold_trained(tmp_path, 15, True, "minilm", ("rams",))
+    assert not fold_trained(tmp_path, 15, "syntax", "minilm", ("rams",), learning_rate=1e-4)
