@@ -166,6 +166,7 @@ def cross_validate(
     syntax: bool = True,
     role_corpora: tuple[str, ...] = (),
     learning_rate: float = 5e-5,
+    precision: str = "auto",
 ) -> dict:
     """Each MEANTIME topic linked by a linker trained on the other topic only (and, with
     `role_corpora`, those corpora's dev pairs: RAMS, WikiEvents), beside the
@@ -257,6 +258,7 @@ def main(cfg) -> None:
         cfg.syntax,
         tuple(cfg.role_corpora),
         cfg.learning_rate,
+        cfg.precision,
     )
     res["config"] = {k: cfg[k] for k in ("encoder", "epochs", "seed", "ckpt", "bootstrap", "rule_hint", "syntax")}
     res["config"]["role_corpora"] = list(cfg.role_corpora)

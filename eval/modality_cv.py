@@ -32,7 +32,13 @@ TOPICS = ("corpus_airbus", "corpus_apple")
 
 
 def cross_validate(
-    corpora: str, work: Path, sources: dict, epochs: int, seeds: list[int], weight_power: float = 1.0
+    corpora: str,
+    work: Path,
+    sources: dict,
+    epochs: int,
+    seeds: list[int],
+    weight_power: float = 1.0,
+    precision: str = "auto",
 ) -> dict:
     """Per topic and seed, a model trained without that topic (kept in `work` and reused when
     one trained with the same settings is there); the seeds' probabilities averaged are the
@@ -48,9 +54,8 @@ def cross_validate(
             model_dir = work / f"without_{held}_seed{seed}"
             if not trained_alike(model_dir, META, epochs=epochs, weight_power=weight_power, sources=sources):
                 examples = training_examples(corpora, train_topics, sources, seed)
-                seconds[f"{held}/{seed}"] = train(
-                    examples, model_dir, epochs=epochs, seed=seed, weight_power=weight_power, sources=sources
-                )["train_seconds"]
+                settings = dict(epochs=epochs, seed=seed, weight_power=weight_power, precision=precision)
+                seconds[f"{held}/{seed}"] = train(examples, model_dir, **settings, sources=sources)["train_seconds"]
             classifier = ModalityClassifier(model_dir)
             fold_probs.append(classifier.probabilities(events))
             probs[seed].append(fold_probs[-1])
@@ -123,7 +128,9 @@ def main(cfg) -> None:
 
     started = time.time()
     seeds = list(cfg.seeds)
-    res = cross_validate(cfg.corpora, Path(cfg.work), sources_of(cfg), cfg.epochs, seeds, cfg.weight_power)
+    res = cross_validate(
+        cfg.corpora, Path(cfg.work), sources_of(cfg), cfg.epochs, seeds, cfg.weight_power, cfg.precision
+    )
     record = {
         "results": {"modality_meantime_cv": res},
         "config": OmegaConf.to_container(cfg, resolve=True),

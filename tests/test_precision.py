@@ -100,3 +100,16 @@ def test_100k_word_article_tags_in_bounded_memory(minilm_run: Path):
     assert out["words"] >= 100_000 and out["tags"] == out["words"]  # every word tagged
     print(f"100k-word article: {out}")
     assert out["peak_rss_mib"] < 2048, out
+
+
+def test_the_modality_and_linker_trainers_take_a_precision(tmp_path):
+    """`precision=fp32` (configs/modality.yaml, linker.yaml) trains in fp32 even where bf16 is
+    native; a name outside auto/bf16/fp32 is one clear error."""
+    import pytest
+
+    from dateline.errors import DatelineError
+    from dateline.training.position_head import training_arguments
+
+    assert training_arguments(tmp_path, 1, 1e-5, 2, 0, "fp32").bf16 is False
+    with pytest.raises(DatelineError, match="precision must be one of"):
+        training_arguments(tmp_path, 1, 1e-5, 2, 0, "fp16")

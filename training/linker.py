@@ -185,6 +185,7 @@ def train(
     seed: int = 0,
     hint: Hint = False,
     role_corpora: Iterable[str] = (),
+    precision: str = "auto",
 ) -> dict:
     """Fine-tune the encoder on `pairs` (made with rule hints or not: `hint` says which, and
     the meta keeps it so the linker is applied alike), a role head read at each candidate's
@@ -203,6 +204,7 @@ def train(
         learning_rate,
         batch_size,
         seed,
+        precision,
     )
     meta = {
         "roles": list(ROLES),
@@ -232,6 +234,7 @@ def main(cfg) -> None:
         seed=cfg.seed,
         hint=cfg.rule_hint,
         role_corpora=cfg.role_corpora,
+        precision=cfg.precision,
     )
     print(json.dumps(meta, indent=2))
 

@@ -177,6 +177,7 @@ def train(
     seed: int = 0,
     weight_power: float = 1.0,
     sources: dict | None = None,
+    precision: str = "auto",
 ) -> dict:
     """Fine-tune the encoder with a mode head read at each event's first subword on `examples`;
     write the model directory; return its meta (with `sources`, the settings that chose the
@@ -195,6 +196,7 @@ def train(
         learning_rate,
         batch_size,
         seed,
+        precision,
     )
     meta = {
         "modes": list(MODES),
@@ -234,7 +236,8 @@ def main(cfg) -> None:
     for seed in seeds:
         examples = training_examples(cfg.corpora, cfg.meantime_topics, sources, seed)
         where = out if len(seeds) == 1 else out / f"seed_{seed}"
-        meta = train(examples, where, epochs=cfg.epochs, seed=seed, weight_power=cfg.weight_power, sources=sources)
+        settings = dict(epochs=cfg.epochs, seed=seed, weight_power=cfg.weight_power, precision=cfg.precision)
+        meta = train(examples, where, **settings, sources=sources)
         print(json.dumps(meta, indent=2))
     if len(seeds) > 1:
         members = [f"seed_{s}" for s in seeds]

@@ -64,8 +64,10 @@ def partial_label_trainer(**kwargs):
     return _PartialLabelTrainer(**kwargs)
 
 
-def training_arguments(out_dir: Path, epochs: int, learning_rate: float, batch_size: int, seed: int):
-    """The Trainer's arguments, with the precision (bf16 where native) chosen for this machine."""
+def training_arguments(
+    out_dir: Path, epochs: int, learning_rate: float, batch_size: int, seed: int, precision: str = "auto"
+):
+    """The Trainer's arguments; `precision` "auto": bf16 where native on this machine, else fp32."""
     from transformers import TrainingArguments
 
     from dateline.training.bf16 import default_device, resolve
@@ -83,7 +85,7 @@ def training_arguments(out_dir: Path, epochs: int, learning_rate: float, batch_s
         report_to=[],
         seed=seed,
         data_seed=seed,
-        bf16=resolve("auto", device) == "bf16",
+        bf16=resolve(precision, device) == "bf16",
         use_cpu=device == "cpu",
         train_sampling_strategy="group_by_length",
         remove_unused_columns=False,  # event_index and weight are read by compute_loss
@@ -100,6 +102,7 @@ def fit(
     learning_rate: float,
     batch_size: int,
     seed: int,
+    precision: str = "auto",
 ) -> dict:
     """Fine-tune `encoder` (`training.model.encoder_path`: MiniLM by default) with a head over `labels` on the rows
     `encode_rows(tokenizer)` gives; save model and tokenizer in `out_dir`; the training facts."""
@@ -119,7 +122,7 @@ def fit(
         label2id={m: i for i, m in enumerate(labels)},
         dtype=TRAIN_DTYPE,
     )
-    args = training_arguments(out_dir, epochs, learning_rate, batch_size, seed)
+    args = training_arguments(out_dir, epochs, learning_rate, batch_size, seed, precision)
     started = time.time()
     trainer = partial_label_trainer(
         model=model, args=args, train_dataset=ds, data_collator=DataCollatorWithPadding(tokenizer)
