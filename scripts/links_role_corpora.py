@@ -6,7 +6,8 @@ Study of docs/records.md (*Links on RAMS and WikiEvents*). Links are event-ancho
 link counts only where its event overlaps a gold event (RAMS marks one event per window), and a
 link matches a gold link of its role when both its ends overlap the gold link's (the tagger's
 spans need not match the corpus's exactly). Per role P/R/F1 with 95% bootstrap CIs over
-documents, and each method's paired difference from the position rule.
+documents, each method's paired difference from the position rule, and on gold spans the error
+kinds (role swapped, wrong or spurious link, missed link).
 
     .venv/bin/python scripts/links_role_corpora.py --tagger <event model> [--linker <linker dir>] \
         --out results/records/role_corpora [--split test]
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +29,7 @@ from dateline.eval.linking_cv import (
     ROLES,
     Link,
     bootstrap,
+    error_kinds,
     gold_links,
     learned_links,
     position_links,
@@ -90,6 +93,7 @@ def score(corpora: str, corpus: str, split: str, tagger: str, linker_dir: str | 
     out = {"documents": len(docs)}
     for kind, spans_of in (("gold", [d.spans for d in docs]), ("tagger", tagger_spans(docs, tagger))):
         per_doc: dict[str, list[np.ndarray]] = {m: [] for m in methods}
+        kinds = {m: Counter() for m in methods}
         for doc, spans, parse in zip(docs, spans_of, parses):
             gold, events = gold_links(doc), [s for s in doc.spans if s.label == "EVENT"]
             predicted = {"position": position_links(doc, spans), "syntax": syntax_links(doc, spans, parse)}
@@ -97,11 +101,14 @@ def score(corpora: str, corpus: str, split: str, tagger: str, linker_dir: str | 
                 predicted["learned"] = learned_links(doc, spans, linker)
             for m in methods:
                 per_doc[m].append(overlap_counts(gold, anchored(predicted[m], events)))
+                if kind == "gold":  # the same spans on both sides: why a link is wrong or missed
+                    kinds[m] += error_kinds(gold, anchored(predicted[m], events))
         counts = {m: np.stack(v).sum(0) for m, v in per_doc.items()}
         out[kind] = {
             "scores": bootstrap(per_doc, n_boot),
             "counts": {m: c.tolist() for m, c in counts.items()},
             "prf": {m: [list(map(float, x)) for x in zip(*prf(c))] for m, c in counts.items()},
+            "error_kinds": {m: dict(k.most_common()) for m, k in kinds.items()} if kind == "gold" else {},
         }
     return out
 
