@@ -190,12 +190,11 @@ def cross_validate(
         kinds: dict[str, Counter] = {m: Counter() for m in methods}
         for held in TOPICS:
             model_dir = work / f"without_{held}_seed{seed}"
-            if not fold_trained(model_dir, epochs, hint, encoder, role_corpora):
+            if not fold_trained(model_dir, epochs, hint, encoder, role_corpora, learning_rate):
                 pairs = meantime_pairs(corpora, [t for t in TOPICS if t != held], hint)
                 pairs += role_corpus_pairs(corpora, role_corpora, hint=hint)
-                trained = train(
-                    pairs, model_dir, encoder, epochs=epochs, seed=seed, hint=hint, role_corpora=role_corpora
-                )
+                settings = dict(epochs=epochs, learning_rate=learning_rate, seed=seed, hint=hint, precision=precision)
+                trained = train(pairs, model_dir, encoder, **settings, role_corpora=role_corpora)
                 seconds[held] = trained["train_seconds"]
             linker = Linker(model_dir)
             fold = [d for d in docs if d.meta["topic"] == held]
