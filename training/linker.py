@@ -111,14 +111,19 @@ def document_pairs(
     return [pair for _, _, pair in sentence_pairs(doc, spans, gold_roles(doc), hint, parse)]
 
 
+def gold_pairs(docs: list[Document], hint: Hint = False) -> list[Pair]:
+    """The gold (EVENT, ACTOR) pairs of `docs` on their own spans (parsed first for syntax hints)."""
+    parses = parse_documents(docs) if hint == "syntax" else [None] * len(docs)
+    return [p for doc, parse in zip(docs, parses) for p in document_pairs(doc, doc.spans, hint, parse)]
+
+
 def meantime_pairs(corpora: str | Path, topics: Iterable[str] | None = None, hint: Hint = False) -> list[Pair]:
     """The gold (EVENT, ACTOR) pairs of MEANTIME's annotated heads (of the given topic folders)."""
     from dateline.data.readers.meantime import iter_documents
 
     wanted = None if topics is None else set(topics)
     docs = [doc for doc in iter_documents(Path(corpora)) if wanted is None or doc.meta["topic"] in wanted]
-    parses = parse_documents(docs) if hint == "syntax" else [None] * len(docs)
-    return [p for doc, parse in zip(docs, parses) for p in document_pairs(doc, doc.spans, hint, parse)]
+    return gold_pairs(docs, hint)
 
 
 def role_corpus_pairs(corpora: str | Path, names: Iterable[str], split: str = "dev", hint: Hint = False) -> list[Pair]:
@@ -126,12 +131,7 @@ def role_corpus_pairs(corpora: str | Path, names: Iterable[str], split: str = "d
     roles mapped by data/participant_roles.py; extra supervision beside MEANTIME's links."""
     from dateline.data.readers.role_corpora import role_documents
 
-    pairs = []
-    for name in names:
-        docs = role_documents(corpora, name, split)
-        parses = parse_documents(docs) if hint == "syntax" else [None] * len(docs)
-        pairs += [p for doc, parse in zip(docs, parses) for p in document_pairs(doc, doc.spans, hint, parse)]
-    return pairs
+    return [p for name in names for p in gold_pairs(role_documents(corpora, name, split), hint)]
 
 
 def marked_words(pair: Pair) -> tuple[list[str], int]:
