@@ -11,6 +11,7 @@
 #   init          the default tagger fine-tuned on it (model.init=default): experiment=own_data
 #   also          the folder with ECB+'s training rows (data.also=[ecbplus]); init_also: both
 #   epochs8       the folder alone, 8 epochs whatever the number of updates; init_epochs8: fine-tuned so
+#   init_lr2e5    fine-tuned at a learning rate of 2e-5 instead of the recipe's 8e-5
 #   mpnet         the folder alone on MPNet (experiment=mpnet_gold)
 # SEEDS (1,2,3) and CORPORA ("proxy_meantime proxy_wikievents") choose what runs.
 set -euo pipefail
@@ -31,6 +32,7 @@ for corpus in ${CORPORA:-proxy_meantime proxy_wikievents}; do
       init_also) extra="model.init=default data.also=[ecbplus]" ;;
       epochs8) extra="data.min_updates=0 trainer.args.num_train_epochs=8" ;;
       init_epochs8) extra="model.init=default data.min_updates=0 trainer.args.num_train_epochs=8" ;;
+      init_lr2e5) extra="model.init=default trainer.args.learning_rate=2e-5" ;;
       mpnet) extra="experiment=mpnet_gold" ;;
       *) extra="$system" ;;
     esac
