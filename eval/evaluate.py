@@ -40,14 +40,15 @@ class LabelsDoNotMatch(DatelineError):
 
 
 def eval_tasks(cfg: DictConfig) -> list:
-    """The configured tasks, and the test split of the corpus the model was trained on where
-    the config carries it (`data`, set by the evaluation that follows training): its task
-    (`data.task`, by default the corpus's name) takes the place of a configured one of that
-    name, so a run's own test topics or test articles are what is scored."""
+    """The configured tasks (`articles` only where a folder is named), and the test split of
+    the corpus the model was trained on where the config carries it (`data`, set by the
+    evaluation that follows training): its task (`data.task`, by default the corpus's name)
+    takes the place of a configured one of that name, so a run's own test topics or test
+    articles are what is scored."""
     from dateline.data.dataset import Corpus
     from dateline.eval.tasks import CorpusTask
 
-    configured = (cfg.get("tasks") or {}).values()
+    configured = [t for k, t in (cfg.get("tasks") or {}).items() if k != "articles" or cfg.get("articles")]
     tasks = {t.name: t for t in (instantiate(t, _convert_="all") for t in configured if t is not None)}
     data = cfg.get("data")
     if data is not None and "test" in Corpus(data).splits():

@@ -135,7 +135,9 @@ def annotate(model_dir: Path, inputs: Path, out: Path, fmt: str, limit: int | No
 @hydra_entry("annotate")
 def main(cfg) -> None:
     if not cfg.input or not cfg.out:
-        raise DatelineError("annotate needs input=<raw articles: folder of .txt or .jsonl> and out=<folder>")
+        raise DatelineError(
+            "annotate needs input=<raw articles: folder of .txt or .jsonl> and out=<folder> (make annotate INPUT=… OUT=…)"
+        )
     model = Path(cfg.ckpt) if cfg.ckpt else latest_model(Path(cfg.runs_root))
     info = annotate(model, Path(cfg.input), Path(cfg.out), cfg.format, cfg.limit, cfg.overwrite)
     print(

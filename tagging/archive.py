@@ -346,7 +346,7 @@ def main(cfg) -> None:
     from dateline.tagging.api import ArticleTagger
 
     if not cfg.input or not cfg.out:
-        raise DatelineError("tag needs input=<folder | .jsonl[.gz] | .parquet> and out=<dir>")
+        raise DatelineError("tag needs input=<folder | .jsonl[.gz] | .parquet> and out=<dir> (make tag INPUT=… OUT=…)")
     started = time.time()
     rank, world = distributed()
     input_files(Path(cfg.input))  # a bad input path stops the run before any work

@@ -147,7 +147,7 @@ def data_source() -> dict:
 @hydra_entry("pseudo")
 def main(cfg) -> None:
     if not cfg.teacher:
-        raise DatelineError("pseudo needs teacher=<trained model or ensemble directory>")
+        raise DatelineError("pseudo needs teacher=<trained model or ensemble directory> (make pseudo TEACHER=…)")
     teacher, out = Path(cfg.teacher), Path(cfg.out)
     articles = Path(cfg.input) if cfg.get("input") else None
     info = write_pseudo(teacher, out, cfg.data, cfg.limit, cfg.seed, data_source(), articles)

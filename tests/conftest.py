@@ -14,6 +14,9 @@ from tests.ecbplus_fixture import make_ecbplus
 CONFIGS = Path(__file__).resolve().parents[1] / "configs"
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+# `make test` runs pytest under make: the jobs the tests start must not read the shell's FILE,
+# OUT, DATA, ... as make shortcuts (dateline/make_vars.py); the tests that check those set it
+os.environ.pop("MAKELEVEL", None)
 register_resolvers()
 
 

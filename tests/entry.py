@@ -10,9 +10,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def run(job: str, *overrides: str, cwd: Path = ROOT, timeout: int = 600) -> subprocess.CompletedProcess:
-    """`dateline <job> <overrides>` with the hub switched off; output captured."""
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+def run(
+    job: str, *overrides: str, cwd: Path = ROOT, timeout: int = 600, make: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
+    """`dateline <job> <overrides>` with the hub switched off; output captured. `make`: the job as
+    a make target starts it, these make variables given (`make cv DATA=…`)."""
+    env = {
+        **os.environ,
+        "HF_HUB_OFFLINE": "1",
+        "TRANSFORMERS_OFFLINE": "1",
+        **({"MAKELEVEL": "1", **make} if make else {}),
+    }
     return subprocess.run(
         [sys.executable, "-m", "dateline.cli", job, *overrides],
         cwd=cwd,

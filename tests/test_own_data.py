@@ -46,7 +46,7 @@ def train(folder: Path, run_dir: Path, *overrides: str):
     return json.loads((run_dir / "results.json").read_text())
 
 
-def tiny_sweep(folder: Path, sweep: Path, *overrides: str) -> Path:
+def tiny_sweep(folder: Path, sweep: Path, *overrides: str, make: dict[str, str] | None = None) -> Path:
     """A Hydra multirun of one-epoch tiny models on the folder (cv folds, curve sizes), in `sweep`."""
     res = run(
         "sweep",
@@ -56,6 +56,7 @@ def tiny_sweep(folder: Path, sweep: Path, *overrides: str) -> Path:
         "hydra/launcher=basic",
         *overrides,
         timeout=900,
+        make=make,
     )
     assert res.returncode == 0, res.stderr[-3000:]
     return sweep
@@ -122,7 +123,10 @@ def test_fine_tuning_from_a_model_keeps_the_rows_of_shared_labels(folder, tmp_pa
 
 @pytest.mark.slow
 def test_cross_validation_by_article_scores_every_article_once(folder, tmp_path):
-    sweep = tiny_sweep(folder, tmp_path / "cv", "data.split.folds=2", "data.split.fold=0,1")
+    # the sweep `make cv DATA=<folder> K=2` runs: one run per fold, from configs/sweep/cv.yaml
+    sweep = tiny_sweep(folder, tmp_path / "cv", "+sweep=cv", make={"DATA": str(folder), "K": "2"})
+    folds = sorted(json.loads(r.read_text())["config"]["data"]["split"]["fold"] for r in sweep.glob("*/results.json"))
+    assert folds == [0, 1]
     done = run("cv", f"runs=[{sweep}]", f"out={tmp_path / 'pooled'}")
     assert done.returncode == 0, done.stderr[-3000:]
     (pooled,) = json.loads((tmp_path / "pooled" / "cv.json").read_text())
@@ -134,7 +138,8 @@ def test_cross_validation_by_article_scores_every_article_once(folder, tmp_path)
 
 @pytest.mark.slow
 def test_the_learning_curve_has_a_point_per_size_and_the_baseline(folder, tmp_path):
-    sweep = tiny_sweep(folder, tmp_path / "curve", "data.split.train_limit=3,null", "seed=1,2")
+    # the sweep `make curve` runs, its sizes and seeds given in ARGS
+    sweep = tiny_sweep(folder, tmp_path / "curve", "+sweep=curve", "data.split.train_limit=3,null", "seed=1,2")
     baseline = next(sweep.glob("*train_limit=3*")) / "model"
     done = run("curve", f"runs=[{sweep}]", f"out={tmp_path / 'out'}", f"baseline='{baseline}'")
     assert done.returncode == 0, done.stderr[-3000:]
