@@ -39,6 +39,7 @@ def cross_validate(
     seeds: list[int],
     weight_power: float = 1.0,
     precision: str = "auto",
+    reading: str = "sentence",
 ) -> dict:
     """Per topic and seed, a model trained without that topic (kept in `work` and reused when
     one trained with the same settings is there); the seeds' probabilities averaged are the
@@ -52,9 +53,12 @@ def cross_validate(
         fold_probs = []
         for seed in seeds:
             model_dir = work / f"without_{held}_seed{seed}"
-            if not trained_alike(model_dir, META, epochs=epochs, weight_power=weight_power, sources=sources):
+            alike = dict(epochs=epochs, weight_power=weight_power, sources=sources, reading=reading)
+            if not trained_alike(model_dir, META, **alike):
                 examples = training_examples(corpora, train_topics, sources, seed)
-                settings = dict(epochs=epochs, seed=seed, weight_power=weight_power, precision=precision)
+                settings = dict(
+                    epochs=epochs, seed=seed, weight_power=weight_power, precision=precision, reading=reading
+                )
                 seconds[f"{held}/{seed}"] = train(examples, model_dir, **settings, sources=sources)["train_seconds"]
             classifier = ModalityClassifier(model_dir)
             fold_probs.append(classifier.probabilities(events))
@@ -129,7 +133,7 @@ def main(cfg) -> None:
     started = time.time()
     seeds = list(cfg.seeds)
     res = cross_validate(
-        cfg.corpora, Path(cfg.work), sources_of(cfg), cfg.epochs, seeds, cfg.weight_power, cfg.precision
+        cfg.corpora, Path(cfg.work), sources_of(cfg), cfg.epochs, seeds, cfg.weight_power, cfg.precision, cfg.reading
     )
     record = {
         "results": {"modality_meantime_cv": res},

@@ -216,6 +216,13 @@ def test_records_from_tiny_models_through_predict_and_eval(corpus_dir: Path, tmp
     single = ModalityClassifier(modality).probabilities(events_in)
     assert single.shape == (2, 4) and abs(single.sum(axis=1) - 1).max() < 1e-5
     assert abs(ModalityClassifier(ensemble).probabilities(events_in) - single).max() < 1e-6
+    # the events of one sentence are read in one row; each answer goes back to its event
+    two = ["Putin", "will", "meet", "Trump", "and", "talk"]
+    many = [(two, 2, 3), (["They", "met"], 1, 2), (two, 5, 6)]
+    fp32 = ModalityClassifier(modality, precision="fp32")
+    assert (
+        fp32.reading == "sentence" and abs(fp32.probabilities(many) - fp32.probabilities(many[::-1])[::-1]).max() < 1e-5
+    )
 
     text = "Putin and Trump are likely to discuss North Korea, Peskov said.\nNorth Korea fired missiles over Japan.\n"
     article = tmp_path / "article.txt"
@@ -316,17 +323,40 @@ def test_records_from_tiny_models_through_predict_and_eval(corpus_dir: Path, tmp
     assert not list(tmp_path.glob("leaderboard.*")) and (tmp_path / "rec_eval2" / "results.json").is_file()
 
 
-def test_encoding_points_at_the_events_first_subword_even_far_into_a_sentence():
+def test_encoding_points_at_each_events_first_subword_even_far_into_a_sentence():
     from transformers import AutoTokenizer
 
     from dateline.paths import minilm_path
     from dateline.training.modality import Example, encode
 
     tok = AutoTokenizer.from_pretrained(minilm_path())
-    words = tuple(f"word{i}" for i in range(40)) + ("skyrocketed", "today")
-    enc = encode([Example(words, 40, 41), Example(("They", "skyrocketed"), 1, 2, ("planned",))], tok, {"planned": 2.0})
-    for i in range(2):
-        ids = enc["input_ids"][i]
-        assert tok.convert_ids_to_tokens(ids[enc["event_index"][i]]) == tok.tokenize("skyrocketed")[0]
-        assert tok.convert_ids_to_tokens(ids[enc["event_index"][i] - 1]) == "<"  # the end of the "<<" marker
-    assert enc["weight"] == [1.0, 2.0] and enc["labels"][1] == [0.0, 0.0, 1.0, 0.0]
+    words = tuple(f"word{i}" for i in range(40)) + ("skyrocketed", "today", "and", "skyrocketed")
+    first = tok.tokenize("skyrocketed")[0]
+    examples = [Example(words, 40, 41), Example(("They", "skyrocketed"), 1, 2, ("planned",)), Example(words, 43, 44)]
+    for reading, items in (("sentence", [[0, 2], [1]]), ("event", [[0], [1], [2]])):
+        enc = encode(examples, tok, {"planned": 2.0}, reading)
+        assert enc["items"] == items  # one sentence's events in one row, or one event a row
+        for ids, at in zip(enc["input_ids"], enc["event_index"]):
+            assert all(tok.convert_ids_to_tokens(ids[i]) == first for i in at)
+            assert all(tok.convert_ids_to_tokens(ids[i - 1]) == "<" for i in at)  # the end of the "<<" marker
+        weights = dict(zip(sum(enc["items"], []), sum(enc["weight"], [])))
+        labels = dict(zip(sum(enc["items"], []), sum(enc["labels"], [])))
+        assert weights == {0: 1.0, 1: 2.0, 2: 1.0} and labels[1] == [0.0, 0.0, 1.0, 0.0]
+
+
+def test_a_long_sentence_is_read_in_rows_each_event_once_with_its_context():
+    from dateline.training.modality import CONTEXT_WORDS, ROW_WORDS, Example, rows_of
+
+    words = tuple(f"w{i}" for i in range(300))
+    events = [Example(words, k, k + 2, source=f"doc@{k}") for k in (0, 10, 90, 95, 200, 297)]
+    events.append(Example(words, 10, 12, source="other@10"))  # the same words in another document
+    rows = rows_of(events)
+    assert sorted(sum((group for _, _, group in rows), [])) == list(range(len(events)))
+    for marked, at, group in rows:
+        plain = [w for w in marked if w not in ("<<", ">>")]
+        assert len(plain) <= ROW_WORDS and len({events[i].source.split("@")[0] for i in group}) == 1
+        for i, k in zip(group, at):
+            x = events[i]
+            assert marked[k] == words[x.start] and marked[k - 1] == "<<"
+            left, right = words[max(0, x.start - CONTEXT_WORDS) : x.start], words[x.end : x.end + CONTEXT_WORDS]
+            assert " ".join(left) in " ".join(plain) and " ".join(right) in " ".join(plain)

@@ -164,15 +164,17 @@ def role_weights(pairs: list[Pair], cap: float = 5.0) -> dict[str, float]:
 
 
 def encode(pairs: list[Pair], tokenizer, weights: dict[str, float] | None = None) -> dict:
-    """Token ids of each marked pair, the position of the candidate's first subword (read by
-    `training.position_head.event_logits`), the role as a one-hot vector and the pair's weight."""
+    """Token ids of each marked pair, one pair a row: the position of the candidate's first
+    subword (read by `training.position_head.event_logits`), the role as a one-hot vector and
+    the pair's weight."""
     from dateline.training.position_head import encode_marked
 
     weights = weights or {}
-    labels = [[float(r == p.role) for r in ROLES] for p in pairs]
-    return encode_marked(
-        tokenizer, [marked_words(p) for p in pairs], labels, [weights.get(p.role, 1.0) for p in pairs], MAX_LENGTH
-    )
+    rows = [(words, [first]) for words, first in map(marked_words, pairs)]
+    labels = [[[float(r == p.role) for r in ROLES]] for p in pairs]
+    enc = encode_marked(tokenizer, rows, labels, [[weights.get(p.role, 1.0)] for p in pairs], MAX_LENGTH)
+    enc["items"] = [[i] for i in range(len(pairs))]
+    return enc
 
 
 def train(

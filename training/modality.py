@@ -11,10 +11,13 @@ Learnt where the data has it (the mappings and why: docs/records.md and docs/dat
   partial label. Files whose polarity is corrupt, events without a `MAKEINSTANCE` and TBAQ's dev
   files are left out.
 
-The classifier reads the sentence with the event between ` << ` and ` >> ` markers and
-classifies the encoder's vector of the event's first subword (training/position_head.py, shared
-with the linker); examples weigh by how rare their mode is (inverse frequency, at most 5;
-partial labels 1). This module trains it (`dateline modality` writes a model directory:
+The classifier reads a sentence with each of its events between ` << ` and ` >> ` markers and
+classifies the encoder's vector of each event's first subword, every event of the sentence in
+one pass (`reading: sentence`; a long sentence is cut into rows of at most ROW_WORDS words, each
+event with CONTEXT_WORDS words on either side where the sentence has them). Models trained
+before read one event a row (`reading: event`, the sentence cut to CONTEXT_WORDS words around
+the event), and are applied so. The head is training/position_head.py's, shared with the
+linker; examples weigh by how rare their mode is (inverse frequency, at most 5; partial labels 1). This module trains it (`dateline modality` writes a model directory:
 `save_pretrained` + `modality.json`); `tagging/modality.py` applies it and
 `eval/modality_cv.py` scores it, each in the room of what it does.
 """
@@ -35,8 +38,10 @@ from dateline.runs import MODALITY_META as META
 
 MODES = ("asserted", "negated", "planned", "uncertain")
 NOT_NEGATED = ("asserted", "planned", "uncertain")
-CONTEXT_WORDS = 24  # words kept on each side of the event: its clause, and room under max_length
-MAX_LENGTH = 128
+CONTEXT_WORDS = 24  # words kept on each side of an event: its clause, and room under max_length
+ROW_WORDS = 80  # words of a sentence read in one row (events' markers aside)
+MAX_LENGTH = 192
+READINGS = ("sentence", "event")
 
 
 @dataclass(frozen=True)
@@ -141,9 +146,57 @@ def timeml_examples(corpora: str | Path, limit: int | None = 1000, seed: int = 0
 
 def marked_words(words: Iterable[str], start: int, end: int) -> list[str]:
     """The event between markers, with at most CONTEXT_WORDS words on each side."""
-    words = list(words)
-    left = words[max(0, start - CONTEXT_WORDS) : start]
-    return left + ["<<"] + words[start:end] + [">>"] + words[end : end + CONTEXT_WORDS]
+    return marked_row(list(words), [(start, end)])[0]
+
+
+def marked_row(words: list[str], events: list[tuple[int, int]]) -> tuple[list[str], list[int]]:
+    """The words from CONTEXT_WORDS before the first event to CONTEXT_WORDS after the last, each
+    event between `<<` and `>>`; and where each event's first word is in them."""
+    lo = max(0, min(a for a, _ in events) - CONTEXT_WORDS)
+    hi = min(len(words), max(b for _, b in events) + CONTEXT_WORDS)
+    opens, closes = Counter(a for a, _ in set(events)), Counter(b for _, b in set(events))
+    out, at = [], {}
+    for i in range(lo, hi):
+        out += ["<<"] * opens[i]
+        at[i] = len(out)
+        out.append(words[i])
+        out += [">>"] * closes[i + 1]
+    return out, [at[a] for a, _ in events]
+
+
+def rows_of(examples: list[Example], reading: str = "sentence") -> list[tuple[list[str], list[int], list[int]]]:
+    """The rows the classifier reads the examples in: (marked words, where each event's first
+    word is, the examples read there). `sentence`: the events of one sentence (one source
+    document's) together, cut into rows of at most ROW_WORDS words; `event`: one event a row."""
+    if reading not in READINGS:
+        raise DatelineError(f"modality reading must be one of {', '.join(READINGS)}, not {reading!r}")
+    if reading == "event":
+        groups = [[i] for i in range(len(examples))]
+    else:
+        by_sentence: dict[tuple, list[int]] = {}
+        for i, x in enumerate(examples):
+            by_sentence.setdefault((x.source.rsplit("@", 1)[0], x.words), []).append(i)
+        groups = []
+        for members in by_sentence.values():
+            members.sort(key=lambda i: (examples[i].start, examples[i].end))
+            row: list[int] = []
+            lo = hi = 0  # the words the row reads, from its first event's context to its last's
+            for i in members:
+                x = examples[i]
+                a, b = max(0, x.start - CONTEXT_WORDS), min(len(x.words), x.end + CONTEXT_WORDS)
+                if row and max(hi, b) - lo > ROW_WORDS:
+                    groups.append(row)
+                    row = []
+                if not row:
+                    lo, hi = a, b
+                row.append(i)
+                hi = max(hi, b)
+            groups.append(row)
+    out = []
+    for group in groups:
+        words, at = marked_row(list(examples[group[0]].words), [(examples[i].start, examples[i].end) for i in group])
+        out.append((words, at, group))
+    return out
 
 
 def mode_weights(examples: list[Example], cap: float = 5.0, power: float = 1.0) -> dict[str, float]:
@@ -154,17 +207,30 @@ def mode_weights(examples: list[Example], cap: float = 5.0, power: float = 1.0) 
     return {m: min(cap, (top / counts[m]) ** power) if counts[m] else 1.0 for m in MODES}
 
 
-def encode(examples: list[Example], tokenizer, weights: dict[str, float] | None = None) -> dict:
-    """Token ids of each marked event, the position of the event's first subword, and (for
-    training) the allowed modes as a 0/1 vector and the example's weight."""
+def encode(
+    examples: list[Example], tokenizer, weights: dict[str, float] | None = None, reading: str = "sentence"
+) -> dict:
+    """Token ids of each row of marked events (`rows_of`), the position of each event's first
+    subword, which example each position reads (`items`), and (for training) the allowed modes
+    as 0/1 vectors and the examples' weights."""
     from dateline.training.position_head import encode_marked
 
     weights = weights or {}
-    # the event's first word comes right after the "<<" marker
-    marked = [(marked_words(x.words, x.start, x.end), min(x.start, CONTEXT_WORDS) + 1) for x in examples]
-    labels = [[float(m in x.allowed) for m in MODES] for x in examples]
-    weight = [weights.get(x.allowed[0], 1.0) if len(x.allowed) == 1 else 1.0 for x in examples]
-    return encode_marked(tokenizer, marked, labels, weight, MAX_LENGTH)
+    rows = rows_of(examples, reading)
+
+    def weight(x: Example) -> float:
+        return weights.get(x.allowed[0], 1.0) if len(x.allowed) == 1 else 1.0
+
+    labels = [[[float(m in examples[i].allowed) for m in MODES] for i in group] for _, _, group in rows]
+    enc = encode_marked(
+        tokenizer,
+        [(words, at) for words, at, _ in rows],
+        labels,
+        [[weight(examples[i]) for i in group] for _, _, group in rows],
+        MAX_LENGTH,
+    )
+    enc["items"] = [group for _, _, group in rows]
+    return enc
 
 
 def train(
@@ -178,17 +244,19 @@ def train(
     weight_power: float = 1.0,
     sources: dict | None = None,
     precision: str = "auto",
+    reading: str = "sentence",
 ) -> dict:
-    """Fine-tune the encoder with a mode head read at each event's first subword on `examples`;
-    write the model directory; return its meta (with `sources`, the settings that chose the
-    examples, so a model trained alike can be found again)."""
+    """Fine-tune the encoder with a mode head read at each event's first subword on `examples`
+    (the events of a sentence read together, or one a row: `reading`); write the model
+    directory; return its meta (with `sources`, the settings that chose the examples, so a model
+    trained alike can be found again)."""
     from dateline.training.position_head import fit
 
     if not examples:
         raise DatelineError("no modality examples to train on (is the corpora folder right?)")
     weights = mode_weights(examples, power=weight_power)
     fitted = fit(
-        lambda tokenizer: encode(examples, tokenizer, weights),
+        lambda tokenizer: encode(examples, tokenizer, weights, reading),
         MODES,
         out_dir,
         encoder,
@@ -200,6 +268,7 @@ def train(
     )
     meta = {
         "modes": list(MODES),
+        "reading": reading,
         **fitted,
         "examples": len(examples),
         "sources": sources or {},
@@ -236,7 +305,9 @@ def main(cfg) -> None:
     for seed in seeds:
         examples = training_examples(cfg.corpora, cfg.meantime_topics, sources, seed)
         where = out if len(seeds) == 1 else out / f"seed_{seed}"
-        settings = dict(epochs=cfg.epochs, seed=seed, weight_power=cfg.weight_power, precision=cfg.precision)
+        settings = dict(
+            epochs=cfg.epochs, seed=seed, weight_power=cfg.weight_power, precision=cfg.precision, reading=cfg.reading
+        )
         meta = train(examples, where, **settings, sources=sources)
         print(json.dumps(meta, indent=2))
     if len(seeds) > 1:

@@ -1,8 +1,9 @@
-"""Classifiers read at one position of a marked sequence: the modality classifier reads the
-event's first subword (training/modality.py), the linker the candidate participant's
-(training/linker.py). A token-classification head on the encoder, read at that one position
-(`event_index` in the encoded rows), trained by the HF `Trainer` with a partial-label loss
-(cross-entropy when one label is allowed), and applied in batches.
+"""Classifiers read at marked positions of a word sequence: the modality classifier reads each
+event's first subword, every event of a sentence in one pass (training/modality.py), the
+linker the candidate participant's, one pair a row (training/linker.py). A token-classification
+head on the encoder, read at each row's positions (`event_index` in the encoded rows, a list
+per row), trained by the HF `Trainer` with a partial-label loss (cross-entropy when one label is
+allowed), and applied in batches.
 """
 
 from __future__ import annotations
@@ -17,26 +18,59 @@ import torch
 
 
 def encode_marked(
-    tokenizer, marked: list[tuple[list[str], int]], labels: list[list[float]], weights: list[float], max_length: int
+    tokenizer,
+    rows: list[tuple[list[str], list[int]]],
+    labels: list[list[list[float]]],
+    weights: list[list[float]],
+    max_length: int,
 ) -> dict:
-    """Token ids of each marked word sequence, the position of the subword to read (the first
-    of word `index` in each (words, index)), the allowed labels as 0/1 vectors and weights."""
-    enc = tokenizer([m for m, _ in marked], is_split_into_words=True, truncation=True, max_length=max_length)
+    """Token ids of each row's marked words, the positions of the subwords to read (the first of
+    each word index the row names; the first token where truncation cut it off), and per read
+    position the allowed labels as a 0/1 vector and a weight."""
+    enc = tokenizer([words for words, _ in rows], is_split_into_words=True, truncation=True, max_length=max_length)
     positions = []
-    for i, (_, word) in enumerate(marked):
-        word_ids = enc.word_ids(i)
-        positions.append(next((j for j, w in enumerate(word_ids) if w == word), 0))
+    for i, (_, read) in enumerate(rows):
+        first: dict[int, int] = {}
+        for j, w in enumerate(enc.word_ids(i)):
+            if w is not None:
+                first.setdefault(w, j)
+        positions.append([first.get(w, 0) for w in read])
     enc["event_index"] = positions
     enc["labels"] = labels
     enc["weight"] = weights
     return enc
 
 
+class MarkedCollator:
+    """Pads a batch of encoded rows: the token features as `DataCollatorWithPadding` does, and
+    the rows' read positions, labels and weights to the batch's most positions (position -1 where
+    a row has fewer)."""
+
+    def __init__(self, tokenizer):
+        from transformers import DataCollatorWithPadding
+
+        self.pad = DataCollatorWithPadding(tokenizer)
+
+    def __call__(self, features: list[dict]) -> dict:
+        features = [dict(f) for f in features]
+        read = {k: [f.pop(k) for f in features] for k in ("event_index", "labels", "weight") if k in features[0]}
+        batch = self.pad(features)
+        most = max(len(x) for x in read["event_index"])
+        batch["event_index"] = torch.tensor([x + [-1] * (most - len(x)) for x in read["event_index"]])
+        if "labels" in read:
+            n = len(read["labels"][0][0])
+            batch["labels"] = torch.tensor([x + [[0.0] * n] * (most - len(x)) for x in read["labels"]])
+            batch["weight"] = torch.tensor([x + [0.0] * (most - len(x)) for x in read["weight"]])
+        return batch
+
+
 def event_logits(model, inputs: dict) -> torch.Tensor:
-    """The logits read at each example's marked position (`event_index`)."""
+    """The logits read at every row's marked positions (`event_index`, -1 for none), row by
+    row: [positions in the batch, labels]."""
     index = inputs.pop("event_index")
     logits = model(**inputs).logits
-    return logits[torch.arange(logits.shape[0]), index]
+    rows, k = (index >= 0).nonzero(as_tuple=True)
+    return logits[rows, index[rows, k]]
 
 
 def partial_label_loss(logits: torch.Tensor, allowed: torch.Tensor, weight: torch.Tensor | None = None) -> torch.Tensor:
@@ -56,7 +90,8 @@ def partial_label_trainer(**kwargs):
 
     class _PartialLabelTrainer(Trainer):
         def compute_loss(self, model, inputs, return_outputs=False, **kw):
-            allowed, weight = inputs.pop("labels"), inputs.pop("weight")
+            read = inputs["event_index"] >= 0
+            allowed, weight = inputs.pop("labels")[read], inputs.pop("weight")[read]
             logits = event_logits(model, inputs)
             loss = partial_label_loss(logits, allowed, weight)
             return (loss, logits) if return_outputs else loss
@@ -107,14 +142,16 @@ def fit(
     """Fine-tune `encoder` (`training.model.encoder_path`: MiniLM by default) with a head over `labels` on the rows
     `encode_rows(tokenizer)` gives; save model and tokenizer in `out_dir`; the training facts."""
     import datasets
-    from transformers import AutoModelForTokenClassification, AutoTokenizer, DataCollatorWithPadding, set_seed
+    from transformers import AutoModelForTokenClassification, AutoTokenizer, set_seed
 
     from dateline.training.model import TRAIN_DTYPE, encoder_path
 
     encoder = encoder_path(encoder)
     set_seed(seed)
     tokenizer = AutoTokenizer.from_pretrained(encoder)
-    ds = datasets.Dataset.from_dict(dict(encode_rows(tokenizer)))
+    rows = dict(encode_rows(tokenizer))
+    rows.pop("items", None)  # which item each position reads: for applying the model, not training
+    ds = datasets.Dataset.from_dict(rows)
     model = AutoModelForTokenClassification.from_pretrained(
         encoder,
         num_labels=len(labels),
@@ -124,9 +161,7 @@ def fit(
     )
     args = training_arguments(out_dir, epochs, learning_rate, batch_size, seed, precision)
     started = time.time()
-    trainer = partial_label_trainer(
-        model=model, args=args, train_dataset=ds, data_collator=DataCollatorWithPadding(tokenizer)
-    )
+    trainer = partial_label_trainer(model=model, args=args, train_dataset=ds, data_collator=MarkedCollator(tokenizer))
     trainer.train()
     out_dir.mkdir(parents=True, exist_ok=True)
     trainer.save_model(str(out_dir))
@@ -142,25 +177,22 @@ def fit(
 
 
 def probabilities(model, tokenizer, encode_rows: Callable, items: list, n_labels: int, batch_size: int) -> np.ndarray:
-    """[n, n_labels] probabilities read at each item's marked position, `batch_size` at a time;
-    `encode_rows(chunk, tokenizer)` encodes a chunk of items."""
-    from transformers import DataCollatorWithPadding
-
-    collate = DataCollatorWithPadding(tokenizer)
-    # longest first, so a batch pads to lengths alike (the answers are put back in order)
-    order = sorted(range(len(items)), key=lambda i: -len(items[i].words))
-    out = []
+    """[n, n_labels] probabilities read at each item's marked position, `batch_size` items at a
+    time; `encode_rows(chunk, tokenizer)` encodes a chunk of items into rows, its `items` saying
+    which of the chunk's items each row's positions read."""
+    collate = MarkedCollator(tokenizer)
+    # longest first, so a batch pads to lengths alike, and the items of one sentence side by side
+    # (read in one row where the encoding groups them); the answers are put back in order
+    order = sorted(range(len(items)), key=lambda i: (-len(items[i].words), tuple(items[i].words)))
+    probs = np.zeros((len(items), n_labels), dtype=np.float32)
     for i in range(0, len(items), batch_size):
-        chunk = [items[k] for k in order[i : i + batch_size]]
-        enc = encode_rows(chunk, tokenizer)
+        taken = order[i : i + batch_size]
+        enc = encode_rows([items[k] for k in taken], tokenizer)
+        read = [taken[j] for row in enc.pop("items") for j in row]
         del enc["labels"], enc["weight"]
-        batch = collate([{k: enc[k][j] for k in enc} for j in range(len(chunk))])
+        batch = collate([{k: enc[k][r] for k in enc} for r in range(len(enc["input_ids"]))])
         with torch.inference_mode():
-            out.append(torch.softmax(event_logits(model, dict(batch)).float(), dim=-1).numpy())
-    if not out:
-        return np.zeros((0, n_labels))
-    probs = np.empty((len(items), n_labels), dtype=np.float32)
-    probs[order] = np.concatenate(out)
+            probs[read] = torch.softmax(event_logits(model, dict(batch)).float(), dim=-1).numpy()
     return probs
 
 
