@@ -1,8 +1,9 @@
 """Issue 38's throughput check: `dateline tag` over the same articles as spans and as records
 (the default linking, syntax, and the modality classifier), articles per second of each and
 their ratio, on real news text: the ECB+ test topics' articles, written as {"id", "text"} lines.
+Several modality models (comma-separated) are each timed as records, after the spans, in one run.
 
-    .venv/bin/python scripts/records_throughput.py <event model> <modality model> <n articles> <work dir>
+    .venv/bin/python scripts/records_throughput.py <event model> <modality model>[,<another>] <n articles> <work dir>
 """
 
 from __future__ import annotations
@@ -27,8 +28,10 @@ def main(model: str, modality: str, n: int, work: Path) -> dict:
     articles = work / "articles.jsonl"
     articles.write_text("".join(json.dumps({"id": d.id, "text": d.text}) + "\n" for d in docs))
     out = {"articles": len(docs), "characters": sum(len(d.text) for d in docs)}
-    for fmt in ("spans", "records"):
-        target = work / fmt
+    models = modality.split(",")
+    for fmt, modality in [("spans", None)] + [("records", m) for m in models]:
+        name = fmt if len(models) == 1 or fmt == "spans" else f"records {Path(modality).name}"
+        target = work / name.replace(" ", "_")
         subprocess.run(["rm", "-rf", str(target)], check=True)
         cmd = [
             ".venv/bin/dateline",
@@ -42,8 +45,10 @@ def main(model: str, modality: str, n: int, work: Path) -> dict:
         start = time.perf_counter()
         subprocess.run(cmd, check=True, capture_output=True)
         seconds = time.perf_counter() - start
-        out[fmt] = {"seconds": round(seconds, 1), "articles_per_second": round(len(docs) / seconds, 2)}
-    out["records_over_spans"] = round(out["records"]["articles_per_second"] / out["spans"]["articles_per_second"], 3)
+        out[name] = {"seconds": round(seconds, 1), "articles_per_second": round(len(docs) / seconds, 2)}
+        if fmt == "records":
+            ratio = out[name]["articles_per_second"] / out["spans"]["articles_per_second"]
+            out[name] |= {"modality": modality, "records_over_spans": round(ratio, 3)}
     return out
 
 
