@@ -1,7 +1,8 @@
-"""Issue 38's throughput check: `dateline tag` over the same articles as spans and as records
-(the default linking, syntax, and the modality classifier), articles per second of each and
-their ratio, on real news text: the ECB+ test topics' articles, written as {"id", "text"} lines.
-Several modality models (comma-separated) are each timed as records, after the spans, in one run.
+"""Issue 38's throughput check: `make tag` (one process per core, as users run it) over the same
+articles as spans and as records (the default linking, syntax, and the modality classifier),
+articles per second of each and their ratio, on real news text: the ECB+ test topics' articles,
+written as {"id", "text"} lines. Several modality models (comma-separated) are each timed as
+records, after the spans, in one run. `NPROC=1` in the environment: one process (`dateline tag`).
 
     .venv/bin/python scripts/records_throughput.py <event model> <modality model>[,<another>] <n articles> <work dir>
 """
@@ -9,6 +10,7 @@ Several modality models (comma-separated) are each timed as records, after the s
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import time
@@ -27,21 +29,18 @@ def main(model: str, modality: str, n: int, work: Path) -> dict:
     docs = list(corpus.reader.documents("test"))[:n]
     articles = work / "articles.jsonl"
     articles.write_text("".join(json.dumps({"id": d.id, "text": d.text}) + "\n" for d in docs))
-    out = {"articles": len(docs), "characters": sum(len(d.text) for d in docs)}
+    out = {
+        "articles": len(docs),
+        "characters": sum(len(d.text) for d in docs),
+        "nproc": os.environ.get("NPROC", "cores"),
+    }
     models = modality.split(",")
     for fmt, modality in [("spans", None)] + [("records", m) for m in models]:
         name = fmt if len(models) == 1 or fmt == "spans" else f"records {Path(modality).name}"
         target = work / name.replace(" ", "_")
         subprocess.run(["rm", "-rf", str(target)], check=True)
-        cmd = [
-            ".venv/bin/dateline",
-            "tag",
-            f"input='{articles}'",
-            f"out='{target}'",
-            f"format={fmt}",
-            f"ckpt='{model}'",
-        ]
-        cmd += [f"modality='{modality}'"] if fmt == "records" else []
+        cmd = ["make", "tag", f"INPUT={articles}", f"OUT={target}", f"FORMAT={fmt}", f"CKPT={model}"]
+        cmd += [f"MODALITY={modality}"] if fmt == "records" else []
         start = time.perf_counter()
         subprocess.run(cmd, check=True, capture_output=True)
         seconds = time.perf_counter() - start
