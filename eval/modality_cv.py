@@ -56,10 +56,8 @@ def cross_validate(
             alike = dict(epochs=epochs, weight_power=weight_power, sources=sources, reading=reading)
             if not trained_alike(model_dir, META, **alike):
                 examples = training_examples(corpora, train_topics, sources, seed)
-                settings = dict(
-                    epochs=epochs, seed=seed, weight_power=weight_power, precision=precision, reading=reading
-                )
-                seconds[f"{held}/{seed}"] = train(examples, model_dir, **settings, sources=sources)["train_seconds"]
+                trained = train(examples, model_dir, **alike, seed=seed, precision=precision)
+                seconds[f"{held}/{seed}"] = trained["train_seconds"]
             classifier = ModalityClassifier(model_dir)
             fold_probs.append(classifier.probabilities(events))
             probs[seed].append(fold_probs[-1])

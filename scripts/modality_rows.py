@@ -11,14 +11,15 @@ import json
 import sys
 from pathlib import Path
 
+from omegaconf import OmegaConf
 from transformers import AutoTokenizer
 
 from dateline.data.dataset import Corpus
 from dateline.data.readers import data_group
-from dateline.paths import default_corpora_dir, minilm_path
+from dateline.paths import CONFIGS, default_corpora_dir, minilm_path
 from dateline.runs import register_resolvers
 from dateline.tagging.tagger import Tagger
-from dateline.training.modality import READINGS, Example, encode, training_examples
+from dateline.training.modality import READINGS, Example, encode, sources_of, training_examples
 
 
 def counts(examples: list[Example], tokenizer) -> dict:
@@ -33,7 +34,7 @@ def main(event_model: str) -> dict:
     register_resolvers()
     corpora = str(default_corpora_dir())
     tokenizer = AutoTokenizer.from_pretrained(minilm_path())
-    sources = {"ecb_limit": 3000, "tbaq": True, "tbaq_limit": 1000}
+    sources = sources_of(OmegaConf.load(CONFIGS / "modality.yaml"))
     training = training_examples(corpora, None, sources, 0)
     docs = list(Corpus(data_group("ecbplus", [f"corpora={corpora}"])).reader.documents("test"))[:60]
     tagged = Tagger(Path(event_model)).tag_documents(docs)

@@ -22,7 +22,7 @@ from dateline.paths import default_corpora_dir
 from dateline.runs import register_resolvers
 
 
-def main(model: str, modality: str, n: int, work: Path) -> dict:
+def main(model: str, modalities: str, n: int, work: Path) -> dict:
     register_resolvers()
     work.mkdir(parents=True, exist_ok=True)
     corpus = Corpus(data_group("ecbplus", [f"corpora={default_corpora_dir()}"]))
@@ -34,7 +34,7 @@ def main(model: str, modality: str, n: int, work: Path) -> dict:
         "characters": sum(len(d.text) for d in docs),
         "nproc": os.environ.get("NPROC", "cores"),
     }
-    models = modality.split(",")
+    models = modalities.split(",")
     for fmt, modality in [("spans", None)] + [("records", m) for m in models]:
         name = fmt if len(models) == 1 or fmt == "spans" else f"records {Path(modality).name}"
         target = work / name.replace(" ", "_")

@@ -4,6 +4,7 @@ that `dateline modality` trained (training/modality.py says what it learnt and h
 from __future__ import annotations
 
 import json
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -46,10 +47,7 @@ class ModalityClassifier:
         if self.members:
             return np.mean([m.probabilities(events) for m in self.members], axis=0)
         examples = [Example(tuple(w), a, b) for w, a, b in events]
-
-        def encode_rows(chunk: list[Example], tokenizer) -> dict:
-            return encode(chunk, tokenizer, reading=self.reading)
-
+        encode_rows = partial(encode, reading=self.reading)
         return probabilities(self.model, self.tokenizer, encode_rows, examples, len(MODES), self.batch_size)
 
     def classify(self, events: list[tuple[list[str], int, int]]) -> list[tuple[str, float]]:

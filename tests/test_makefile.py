@@ -17,12 +17,17 @@ from tests.entry import ROOT
 ODD = "runs/sweeps/study/experiment=default,seed=1/my model"  # '=', ',' and a space
 
 
-def dry_run(*call: str) -> list[str]:
-    """The words of the last job command `make -n <call>` would run (nothing runs)."""
+def job_commands(*call: str) -> list[list[str]]:
+    """The words of each job command `make -n <call>` would run (nothing runs)."""
     dry = subprocess.run(["make", "-n", "-W", "pyproject.toml", *call], cwd=ROOT, capture_output=True, text=True)
     assert dry.returncode == 0, dry.stderr
     lines = dry.stdout.replace("\\\n", " ").splitlines()  # a recipe's continued lines, joined
-    return shlex.split([x for x in lines if "bin/dateline" in x or "bin/torchrun" in x][-1])
+    return [shlex.split(x) for x in lines if "bin/dateline" in x or "bin/torchrun" in x]
+
+
+def dry_run(*call: str) -> list[str]:
+    """The words of the last job command `make -n <call>` would run."""
+    return job_commands(*call)[-1]
 
 
 CALLS = [
@@ -52,18 +57,9 @@ def test_a_target_runs_its_job_with_args_only(call, job):
 
 
 def test_make_cv_and_curve_sweep_the_users_corpus_then_pool_it():
-    dry = subprocess.run(
-        ["make", "-n", "-W", "pyproject.toml", "cv", "DATA=x"], cwd=ROOT, capture_output=True, text=True
-    )
-    jobs = [shlex.split(x)[1:] for x in dry.stdout.splitlines() if "bin/dateline" in x]
+    jobs = [words[1:] for words in job_commands("cv", "DATA=x")]
     assert jobs == [["sweep", "experiment=distilled", "data=brat", "+sweep=cv"], ["cv"]]
-    dry = subprocess.run(
-        ["make", "-n", "-W", "pyproject.toml", "curve", "DATA=x", "READER=conll"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
-    jobs = [shlex.split(x)[1:] for x in dry.stdout.splitlines() if "bin/dateline" in x]
+    jobs = [words[1:] for words in job_commands("curve", "DATA=x", "READER=conll")]
     assert jobs == [["sweep", "experiment=distilled", "data=conll", "+sweep=curve"], ["curve"]]
 
 

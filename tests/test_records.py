@@ -12,7 +12,7 @@ from dateline.data.text import document_from_text
 from dateline.errors import DatelineError
 from dateline.eval.records import mode_scores, read_gold_records, score_records
 from dateline.tagging.records import Found, document_records
-from dateline.training.modality import MODES, Example, marked_words, mode_of_meantime, mode_weights
+from dateline.training.modality import MODES, Example, marked_row, mode_of_meantime, mode_weights
 from dateline.training.position_head import partial_label_loss, trained_alike
 
 GOLD = Path(__file__).parent / "data" / "tass_putin_trump_apec.records.jsonl"
@@ -69,8 +69,8 @@ def test_cross_validation_reuses_a_fold_model_only_when_trained_alike(tmp_path: 
 
 def test_event_is_marked_with_its_context_cut_to_a_window():
     words = [f"w{i}" for i in range(100)]
-    marked = marked_words(words, 50, 52)
-    assert marked[24:28] == ["<<", "w50", "w51", ">>"] and marked[0] == "w26" and marked[-1] == "w75"
+    marked, at = marked_row(words, [(50, 52)])
+    assert at == [25] and marked[24:28] == ["<<", "w50", "w51", ">>"] and marked[0] == "w26" and marked[-1] == "w75"
 
 
 def article():

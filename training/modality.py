@@ -17,9 +17,10 @@ one pass (`reading: sentence`; a long sentence is cut into rows of at most ROW_W
 event with CONTEXT_WORDS words on either side where the sentence has them). Models trained
 before read one event a row (`reading: event`, the sentence cut to CONTEXT_WORDS words around
 the event), and are applied so. The head is training/position_head.py's, shared with the
-linker; examples weigh by how rare their mode is (inverse frequency, at most 5; partial labels 1). This module trains it (`dateline modality` writes a model directory:
-`save_pretrained` + `modality.json`); `tagging/modality.py` applies it and
-`eval/modality_cv.py` scores it, each in the room of what it does.
+linker; examples weigh by how rare their mode is (inverse frequency, at most 5; partial labels
+1). This module trains it (`dateline modality` writes a model directory: `save_pretrained` +
+`modality.json`); `tagging/modality.py` applies it and `eval/modality_cv.py` scores it, each in
+the room of what it does.
 """
 
 from __future__ import annotations
@@ -144,11 +145,6 @@ def timeml_examples(corpora: str | Path, limit: int | None = 1000, seed: int = 0
     return single + partial
 
 
-def marked_words(words: Iterable[str], start: int, end: int) -> list[str]:
-    """The event between markers, with at most CONTEXT_WORDS words on each side."""
-    return marked_row(list(words), [(start, end)])[0]
-
-
 def marked_row(words: list[str], events: list[tuple[int, int]]) -> tuple[list[str], list[int]]:
     """The words from CONTEXT_WORDS before the first event to CONTEXT_WORDS after the last, each
     event between `<<` and `>>`; and where each event's first word is in them."""
@@ -164,6 +160,23 @@ def marked_row(words: list[str], events: list[tuple[int, int]]) -> tuple[list[st
     return out, [at[a] for a, _ in events]
 
 
+def sentence_rows(examples: list[Example], members: list[int]) -> list[list[int]]:
+    """The examples of one sentence (`members`) in text order, cut into rows whose words, from the
+    first event's context to the last's, are at most ROW_WORDS."""
+    rows: list[list[int]] = []
+    lo = hi = 0  # the words the last row reads
+    for i in sorted(members, key=lambda i: (examples[i].start, examples[i].end)):
+        x = examples[i]
+        a, b = max(0, x.start - CONTEXT_WORDS), min(len(x.words), x.end + CONTEXT_WORDS)
+        if rows and max(hi, b) - lo <= ROW_WORDS:
+            rows[-1].append(i)
+            hi = max(hi, b)
+        else:
+            rows.append([i])
+            lo, hi = a, b
+    return rows
+
+
 def rows_of(examples: list[Example], reading: str = "sentence") -> list[tuple[list[str], list[int], list[int]]]:
     """The rows the classifier reads the examples in: (marked words, where each event's first
     word is, the examples read there). `sentence`: the events of one sentence (one source
@@ -176,22 +189,7 @@ def rows_of(examples: list[Example], reading: str = "sentence") -> list[tuple[li
         by_sentence: dict[tuple, list[int]] = {}
         for i, x in enumerate(examples):
             by_sentence.setdefault((x.source.rsplit("@", 1)[0], x.words), []).append(i)
-        groups = []
-        for members in by_sentence.values():
-            members.sort(key=lambda i: (examples[i].start, examples[i].end))
-            row: list[int] = []
-            lo = hi = 0  # the words the row reads, from its first event's context to its last's
-            for i in members:
-                x = examples[i]
-                a, b = max(0, x.start - CONTEXT_WORDS), min(len(x.words), x.end + CONTEXT_WORDS)
-                if row and max(hi, b) - lo > ROW_WORDS:
-                    groups.append(row)
-                    row = []
-                if not row:
-                    lo, hi = a, b
-                row.append(i)
-                hi = max(hi, b)
-            groups.append(row)
+        groups = [row for members in by_sentence.values() for row in sentence_rows(examples, members)]
     out = []
     for group in groups:
         words, at = marked_row(list(examples[group[0]].words), [(examples[i].start, examples[i].end) for i in group])
