@@ -57,15 +57,20 @@ def parser():
     return module.load(exclude=["ner"])
 
 
-def parse_documents(docs: list[Document], batch_size: int = 64) -> list[DocParse]:
-    """Each document's sentences parsed on its own tokens; heads are document token indices."""
+def parse_documents(
+    docs: list[Document], batch_size: int = 64, only: list[list[tuple[int, int]]] | None = None
+) -> list[DocParse]:
+    """Each document's sentences parsed on its own tokens; heads are document token indices.
+    `only`: per document, the sentences worth parsing (records need those with an actor); a
+    token of a sentence left out is its own head, with no relation, part of speech or lemma."""
     from spacy.tokens import Doc
 
     nlp = parser()
     words = [[w if w.strip() else "_" for w in doc.words] for doc in docs]  # spaCy takes no empty word
-    sentences = [(d, a, b) for d, doc in enumerate(docs) for a, b in doc.sentences if b > a]
+    chosen = only if only is not None else [doc.sentences for doc in docs]
+    sentences = [(d, a, b) for d, spans in enumerate(chosen) for a, b in spans if b > a]
     inputs = (Doc(nlp.vocab, words=words[d][a:b]) for d, a, b in sentences)
-    heads = [[0] * len(doc.tokens) for doc in docs]
+    heads = [list(range(len(doc.tokens))) for doc in docs]
     deps = [[""] * len(doc.tokens) for doc in docs]
     pos = [[""] * len(doc.tokens) for doc in docs]
     lemmas = [[""] * len(doc.tokens) for doc in docs]

@@ -40,6 +40,8 @@ def cross_validate(
     weight_power: float = 1.0,
     precision: str = "auto",
     reading: str = "sentence",
+    marking: str = "types",
+    layers: int | None = None,
 ) -> dict:
     """Per topic and seed, a model trained without that topic (kept in `work` and reused when
     one trained with the same settings is there); the seeds' probabilities averaged are the
@@ -53,7 +55,14 @@ def cross_validate(
         fold_probs = []
         for seed in seeds:
             model_dir = work / f"without_{held}_seed{seed}"
-            alike = dict(epochs=epochs, weight_power=weight_power, sources=sources, reading=reading)
+            alike = dict(
+                epochs=epochs,
+                weight_power=weight_power,
+                sources=sources,
+                reading=reading,
+                marking=marking,
+                layers=layers,
+            )
             if not trained_alike(model_dir, META, **alike):
                 examples = training_examples(corpora, train_topics, sources, seed)
                 trained = train(examples, model_dir, **alike, seed=seed, precision=precision)
@@ -131,7 +140,16 @@ def main(cfg) -> None:
     started = time.time()
     seeds = list(cfg.seeds)
     res = cross_validate(
-        cfg.corpora, Path(cfg.work), sources_of(cfg), cfg.epochs, seeds, cfg.weight_power, cfg.precision, cfg.reading
+        cfg.corpora,
+        Path(cfg.work),
+        sources_of(cfg),
+        cfg.epochs,
+        seeds,
+        cfg.weight_power,
+        cfg.precision,
+        cfg.reading,
+        cfg.marking,
+        cfg.layers,
     )
     record = {
         "results": {"modality_meantime_cv": res},

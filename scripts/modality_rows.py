@@ -1,5 +1,6 @@
 """How many rows and subwords the modality classifier reads, one event a row against a sentence a
-row (docs/records.md, *Every event of a sentence in one pass*): on its training examples (the
+row, the events marked by words (`<<` `>>`) or by token types (docs/records.md, *Every event of
+a sentence in one pass*; docs/studies/16-records-speed.md): on its training examples (the
 default sources) and on the events the event tagger marks in the first 60 ECB+ test articles.
 
     .venv/bin/python scripts/modality_rows.py <event model> > results/records/throughput/modality_rows.json
@@ -19,14 +20,15 @@ from dateline.data.readers import data_group
 from dateline.paths import CONFIGS, default_corpora_dir, minilm_path
 from dateline.runs import register_resolvers
 from dateline.tagging.tagger import Tagger
-from dateline.training.modality import READINGS, Example, encode, sources_of, training_examples
+from dateline.training.modality import MARKINGS, READINGS, Example, encode, sources_of, training_examples
 
 
 def counts(examples: list[Example], tokenizer) -> dict:
     out = {"events": len(examples)}
     for reading in READINGS:
-        rows = encode(examples, tokenizer, reading=reading)["input_ids"]
-        out[reading] = {"rows": len(rows), "subwords": sum(map(len, rows))}
+        for marking in MARKINGS:
+            rows = encode(examples, tokenizer, reading=reading, marking=marking)["input_ids"]
+            out[f"{reading}, {marking}"] = {"rows": len(rows), "subwords": sum(map(len, rows))}
     return out
 
 

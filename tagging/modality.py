@@ -30,7 +30,9 @@ class ModalityClassifier:
             )
         self.meta = json.loads((self.model_dir / META).read_text())
         self.batch_size = batch_size
-        self.reading = self.meta.get("reading", "event")  # as it was trained (older models: one event a row)
+        # read as it was trained (older models: one event a row, or events between `<<` and `>>`)
+        self.reading = self.meta.get("reading", "event")
+        self.marking = self.meta.get("marking", "words")
         # an ensemble (`dateline modality seeds=[0,1,2]`): members' probabilities are averaged
         self.members = [
             ModalityClassifier(self.model_dir / m, batch_size, precision) for m in self.meta.get("members", [])
@@ -47,7 +49,7 @@ class ModalityClassifier:
         if self.members:
             return np.mean([m.probabilities(events) for m in self.members], axis=0)
         examples = [Example(tuple(w), a, b) for w, a, b in events]
-        encode_rows = partial(encode, reading=self.reading)
+        encode_rows = partial(encode, reading=self.reading, marking=self.marking)
         return probabilities(self.model, self.tokenizer, encode_rows, examples, len(MODES), self.batch_size)
 
     def classify(self, events: list[tuple[list[str], int, int]]) -> list[tuple[str, float]]:

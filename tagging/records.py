@@ -140,6 +140,16 @@ def role_labels(meta: dict) -> dict[str, str]:
     return {roles.get("event", "EVENT"): "EVENT", roles.get("actor", "ACTOR"): "ACTOR"}
 
 
+def with_actors(docs: list[Document], spans: list[list[Found]]) -> list[list[tuple[int, int]]]:
+    """Per document, its sentences with an ACTOR span: links are made within a sentence and
+    names are ACTOR spans, so the parse of any other sentence is never read."""
+    out = []
+    for doc, found in zip(docs, spans):
+        starts = sorted(f.span.start for f in found if f.span.label == "ACTOR")
+        out.append([(a, b) for a, b in doc.sentences if any(a <= s < b for s in starts)])
+    return out
+
+
 class RecordTagger:
     """Event tagger + modality classifier (+ the learned linker) -> records on documents."""
 
@@ -155,8 +165,8 @@ class RecordTagger:
         preds = preds if preds is not None else self.events.tag_documents(docs)
         as_role = role_labels(self.events.meta)
         parsed = self.linking == "syntax" or (self.linking == "learned" and self.linker.hint == "syntax")
-        parses = parse_documents(docs) if parsed else [None] * len(docs)
         spans = [[Found(Span(s.start, s.end, as_role.get(s.label, s.label)), c) for s, c in p.spans()] for p in preds]
+        parses = parse_documents(docs, only=with_actors(docs, spans)) if parsed else [None] * len(docs)
         modes = self.modes(docs, spans)
         out = []
         for doc, found, parse, doc_modes in zip(docs, spans, parses, modes):

@@ -54,18 +54,47 @@ def test_someone_new_and_names_get_no_name():
     assert names(text, ["Boeing", "Ryanair", "A customer"]) == {}
 
 
-def test_records_carry_the_name_a_pronoun_refers_to():
+def one_word_spans(text: str, labelled: list[tuple[str, str]]):
+    """The article and a one-word span (confidence 0.9) on the first occurrence of each word."""
     from dateline.data.position_rule import Found
+
+    doc = document_from_text("a", text)
+    return doc, [Found(Span(doc.words.index(w), doc.words.index(w) + 1, label), 0.9) for w, label in labelled]
+
+
+def test_records_carry_the_name_a_pronoun_refers_to():
     from dateline.tagging.records import document_records
 
-    text = "Putin met Trump in Da Nang. He said the talks went well."
-    doc = document_from_text("a", text)
-    at = lambda word: doc.words.index(word)  # noqa: E731
-    spans = [
-        Found(Span(at(w), at(w) + 1, lab), 0.9)
-        for w, lab in [("Putin", "ACTOR"), ("met", "EVENT"), ("Trump", "ACTOR"), ("He", "ACTOR"), ("said", "EVENT")]
-    ]
+    doc, spans = one_word_spans(
+        "Putin met Trump in Da Nang. He said the talks went well.",
+        [("Putin", "ACTOR"), ("met", "EVENT"), ("Trump", "ACTOR"), ("He", "ACTOR"), ("said", "EVENT")],
+    )
     records = {r["event_text"]: r for r in document_records(doc, spans, {}, "syntax", parse=parse_documents([doc])[0])}
     (he,) = records["said"]["actor"]
     assert he["text"] == "He" and he["refers_to"] == [{"text": "Putin", "start": 0, "end": 5}]
     assert "refers_to" not in records["met"]["actor"][0]  # a name stays as it is
+
+
+def test_records_read_the_parse_of_the_sentences_with_an_actor_only():
+    from dateline.tagging.records import document_records, with_actors
+
+    doc, spans = one_word_spans(
+        "Putin met Trump in Da Nang. The summit ended on Sunday. He said the talks went well.",
+        [
+            ("Putin", "ACTOR"),
+            ("met", "EVENT"),
+            ("Trump", "ACTOR"),
+            ("ended", "EVENT"),
+            ("He", "ACTOR"),
+            ("said", "EVENT"),
+        ],
+    )
+    (only,) = with_actors([doc], [spans])
+    assert only == [doc.sentences[0], doc.sentences[2]]
+    part, full = parse_documents([doc], only=[only])[0], parse_documents([doc])[0]
+    left_out = range(*doc.sentences[1])
+    assert all(part.heads[i] == i and part.deps[i] == "" for i in left_out)
+    assert any(full.deps[i] for i in left_out)
+    assert document_records(doc, spans, {}, "syntax", parse=part) == document_records(
+        doc, spans, {}, "syntax", parse=full
+    )

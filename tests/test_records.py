@@ -69,8 +69,15 @@ def test_cross_validation_reuses_a_fold_model_only_when_trained_alike(tmp_path: 
 
 def test_event_is_marked_with_its_context_cut_to_a_window():
     words = [f"w{i}" for i in range(100)]
-    marked, at = marked_row(words, [(50, 52)])
+    marked, at, types = marked_row(words, [(50, 52)], marking="words")
     assert at == [25] and marked[24:28] == ["<<", "w50", "w51", ">>"] and marked[0] == "w26" and marked[-1] == "w75"
+    assert set(types) == {0}
+    # token types: no word added, type 1 on the event's words only
+    plain, at, types = marked_row(words, [(50, 52), (60, 61)], marking="types")
+    assert plain == words[26:85] and at == [24, 34] and plain[24] == "w50"
+    assert [plain[i] for i, t in enumerate(types) if t] == ["w50", "w51", "w60"]
+    with pytest.raises(DatelineError, match="marking must be one of types, words"):
+        marked_row(words, [(50, 52)], marking="bold")
 
 
 def article():
@@ -205,8 +212,15 @@ def test_records_from_tiny_models_through_predict_and_eval(corpus_dir: Path, tmp
     events = train_tiny(corpus_dir, tmp_path / "events")
     examples = [Example(("Putin", "will", "meet", "Trump"), 2, 3, ("planned",)), Example(("They", "met"), 1, 2)]
     modality = tmp_path / "modality"
-    meta = train(examples * 4, modality, encoder=str(tiny_encoder(tmp_path / "enc")), epochs=1)
+    meta = train(examples * 4, modality, encoder=str(tiny_encoder(tmp_path / "enc")), epochs=1, layers=1)
     assert meta["examples_by_label"] == {"planned": 4, "asserted|negated|planned|uncertain": 4}
+    # the encoder's first layer kept (of the tiny one's two), saved so, the events marked by token type
+    assert meta["layers"] == 1 and meta["marking"] == "types"
+    assert ModalityClassifier(modality).model.config.num_hidden_layers == 1
+    older = tmp_path / "older"  # a model trained before markings had a name read its events between << and >>
+    shutil.copytree(modality, older)
+    (older / "modality.json").write_text(json.dumps({k: v for k, v in meta.items() if k != "marking"}))
+    assert ModalityClassifier(older).marking == "words" and ModalityClassifier(modality).marking == "types"
 
     # an ensemble directory averages its members' probabilities
     ensemble = tmp_path / "modality_ensemble"
@@ -333,12 +347,19 @@ def test_encoding_points_at_each_events_first_subword_even_far_into_a_sentence()
     words = tuple(f"word{i}" for i in range(40)) + ("skyrocketed", "today", "and", "skyrocketed")
     first = tok.tokenize("skyrocketed")[0]
     examples = [Example(words, 40, 41), Example(("They", "skyrocketed"), 1, 2, ("planned",)), Example(words, 43, 44)]
-    for reading, items in (("sentence", [[0, 2], [1]]), ("event", [[0], [1], [2]])):
-        enc = encode(examples, tok, {"planned": 2.0}, reading)
+    cases = [(r, m) for r in ("sentence", "event") for m in ("types", "words")]
+    for reading, marking in cases:
+        enc = encode(examples, tok, {"planned": 2.0}, reading, marking)
+        items = [[0, 2], [1]] if reading == "sentence" else [[0], [1], [2]]
         assert enc["items"] == items  # one sentence's events in one row, or one event a row
-        for ids, at in zip(enc["input_ids"], enc["event_index"]):
+        for r, (ids, at) in enumerate(zip(enc["input_ids"], enc["event_index"])):
             assert all(tok.convert_ids_to_tokens(ids[i]) == first for i in at)
-            assert all(tok.convert_ids_to_tokens(ids[i - 1]) == "<" for i in at)  # the end of the "<<" marker
+            if marking == "words":
+                assert all(tok.convert_ids_to_tokens(ids[i - 1]) == "<" for i in at)  # the end of the "<<" marker
+                assert "token_type_ids" not in enc or set(enc["token_type_ids"][r]) == {0}
+            else:  # type 1 on every subword of the row's events, nothing else, no marker added
+                typed = [tok.convert_ids_to_tokens(t) for t, k in zip(ids, enc["token_type_ids"][r]) if k]
+                assert typed == tok.tokenize("skyrocketed") * len(at) and "<" not in tok.convert_ids_to_tokens(ids)
         weights = dict(zip(sum(enc["items"], []), sum(enc["weight"], [])))
         labels = dict(zip(sum(enc["items"], []), sum(enc["labels"], [])))
         assert weights == {0: 1.0, 1: 2.0, 2: 1.0} and labels[1] == [0.0, 0.0, 1.0, 0.0]
@@ -350,9 +371,12 @@ def test_a_long_sentence_is_read_in_rows_each_event_once_with_its_context():
     words = tuple(f"w{i}" for i in range(300))
     events = [Example(words, k, k + 2, source=f"doc@{k}") for k in (0, 10, 90, 95, 200, 297)]
     events.append(Example(words, 10, 12, source="other@10"))  # the same words in another document
-    rows = rows_of(events)
-    assert sorted(sum((group for _, _, group in rows), [])) == list(range(len(events)))
-    for marked, at, group in rows:
+    assert [row[0] for row in rows_of(events)] == [  # token types: the same rows, no marker words
+        [w for w in row[0] if w not in ("<<", ">>")] for row in rows_of(events, marking="words")
+    ]
+    rows = rows_of(events, marking="words")
+    assert sorted(sum((group for _, _, group, _ in rows), [])) == list(range(len(events)))
+    for marked, at, group, _ in rows:
         plain = [w for w in marked if w not in ("<<", ">>")]
         assert len(plain) <= ROW_WORDS and len({events[i].source.split("@")[0] for i in group}) == 1
         for i, k in zip(group, at):

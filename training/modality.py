@@ -43,6 +43,7 @@ CONTEXT_WORDS = 24  # words kept on each side of an event: its clause, and room 
 ROW_WORDS = 80  # words of a sentence read in one row (events' markers aside)
 MAX_LENGTH = 192
 READINGS = ("sentence", "event")
+MARKINGS = ("types", "words")
 
 
 @dataclass(frozen=True)
@@ -145,11 +146,20 @@ def timeml_examples(corpora: str | Path, limit: int | None = 1000, seed: int = 0
     return single + partial
 
 
-def marked_row(words: list[str], events: list[tuple[int, int]]) -> tuple[list[str], list[int]]:
-    """The words from CONTEXT_WORDS before the first event to CONTEXT_WORDS after the last, each
-    event between `<<` and `>>`; and where each event's first word is in them."""
+def marked_row(
+    words: list[str], events: list[tuple[int, int]], marking: str = "types"
+) -> tuple[list[str], list[int], list[int]]:
+    """The words from CONTEXT_WORDS before the first event to CONTEXT_WORDS after the last, where
+    each event's first word is in them, and per word its token type: `types` marks the events'
+    words with token type 1 (no word added, so no subword to pay for); `words` puts each event
+    between `<<` and `>>` (all types 0), as models trained before read it."""
+    if marking not in MARKINGS:
+        raise DatelineError(f"modality marking must be one of {', '.join(MARKINGS)}, not {marking!r}")
     lo = max(0, min(a for a, _ in events) - CONTEXT_WORDS)
     hi = min(len(words), max(b for _, b in events) + CONTEXT_WORDS)
+    if marking == "types":
+        inside = {i for a, b in events for i in range(a, b)}
+        return words[lo:hi], [a - lo for a, _ in events], [int(i in inside) for i in range(lo, hi)]
     opens, closes = Counter(a for a, _ in set(events)), Counter(b for _, b in set(events))
     out, at = [], {}
     for i in range(lo, hi):
@@ -157,7 +167,7 @@ def marked_row(words: list[str], events: list[tuple[int, int]]) -> tuple[list[st
         at[i] = len(out)
         out.append(words[i])
         out += [">>"] * closes[i + 1]
-    return out, [at[a] for a, _ in events]
+    return out, [at[a] for a, _ in events], [0] * len(out)
 
 
 def sentence_rows(examples: list[Example], members: list[int]) -> list[list[int]]:
@@ -177,10 +187,11 @@ def sentence_rows(examples: list[Example], members: list[int]) -> list[list[int]
     return rows
 
 
-def rows_of(examples: list[Example], reading: str = "sentence") -> list[tuple[list[str], list[int], list[int]]]:
-    """The rows the classifier reads the examples in: (marked words, where each event's first
-    word is, the examples read there). `sentence`: the events of one sentence (one source
-    document's) together, cut into rows of at most ROW_WORDS words; `event`: one event a row."""
+def rows_of(examples: list[Example], reading: str = "sentence", marking: str = "types") -> list[tuple]:
+    """The rows the classifier reads the examples in: (words, where each event's first word is,
+    the examples read there, the words' token types; `marked_row`). `sentence`: the events of
+    one sentence (one source document's) together, cut into rows of at most ROW_WORDS words;
+    `event`: one event a row."""
     if reading not in READINGS:
         raise DatelineError(f"modality reading must be one of {', '.join(READINGS)}, not {reading!r}")
     if reading == "event":
@@ -192,8 +203,9 @@ def rows_of(examples: list[Example], reading: str = "sentence") -> list[tuple[li
         groups = [row for members in by_sentence.values() for row in sentence_rows(examples, members)]
     out = []
     for group in groups:
-        words, at = marked_row(list(examples[group[0]].words), [(examples[i].start, examples[i].end) for i in group])
-        out.append((words, at, group))
+        events = [(examples[i].start, examples[i].end) for i in group]
+        words, at, types = marked_row(list(examples[group[0]].words), events, marking)
+        out.append((words, at, group, types))
     return out
 
 
@@ -206,28 +218,33 @@ def mode_weights(examples: list[Example], cap: float = 5.0, power: float = 1.0) 
 
 
 def encode(
-    examples: list[Example], tokenizer, weights: dict[str, float] | None = None, reading: str = "sentence"
+    examples: list[Example],
+    tokenizer,
+    weights: dict[str, float] | None = None,
+    reading: str = "sentence",
+    marking: str = "types",
 ) -> dict:
-    """Token ids of each row of marked events (`rows_of`), the position of each event's first
-    subword, which example each position reads (`items`), and (for training) the allowed modes
-    as 0/1 vectors and the examples' weights."""
+    """Token ids (and token types) of each row of marked events (`rows_of`), the position of
+    each event's first subword, which example each position reads (`items`), and (for
+    training) the allowed modes as 0/1 vectors and the examples' weights."""
     from dateline.training.position_head import encode_marked
 
     weights = weights or {}
-    rows = rows_of(examples, reading)
+    rows = rows_of(examples, reading, marking)
 
     def weight(x: Example) -> float:
         return weights.get(x.allowed[0], 1.0) if len(x.allowed) == 1 else 1.0
 
-    labels = [[[float(m in examples[i].allowed) for m in MODES] for i in group] for _, _, group in rows]
+    labels = [[[float(m in examples[i].allowed) for m in MODES] for i in group] for _, _, group, _ in rows]
     enc = encode_marked(
         tokenizer,
-        [(words, at) for words, at, _ in rows],
+        [(words, at) for words, at, _, _ in rows],
         labels,
-        [[weight(examples[i]) for i in group] for _, _, group in rows],
+        [[weight(examples[i]) for i in group] for _, _, group, _ in rows],
         MAX_LENGTH,
+        [types for *_, types in rows] if marking == "types" else None,
     )
-    enc["items"] = [group for _, _, group in rows]
+    enc["items"] = [group for _, _, group, _ in rows]
     return enc
 
 
@@ -243,9 +260,12 @@ def train(
     sources: dict | None = None,
     precision: str = "auto",
     reading: str = "sentence",
+    marking: str = "types",
+    layers: int | None = None,
 ) -> dict:
-    """Fine-tune the encoder with a mode head read at each event's first subword on `examples`
-    (the events of a sentence read together, or one a row: `reading`); write the model
+    """Fine-tune the encoder (its first `layers` layers; None: all) with a mode head read at
+    each event's first subword on `examples` (the events of a sentence read together, or one a
+    row: `reading`; the events marked as `marking` says); write the model
     directory; return its meta (with `sources`, the settings that chose the examples, so a model
     trained alike can be found again)."""
     from dateline.training.position_head import fit
@@ -254,7 +274,7 @@ def train(
         raise DatelineError("no modality examples to train on (is the corpora folder right?)")
     weights = mode_weights(examples, power=weight_power)
     fitted = fit(
-        lambda tokenizer: encode(examples, tokenizer, weights, reading),
+        lambda tokenizer: encode(examples, tokenizer, weights, reading, marking),
         MODES,
         out_dir,
         encoder,
@@ -263,10 +283,12 @@ def train(
         batch_size,
         seed,
         precision,
+        layers,
     )
     meta = {
         "modes": list(MODES),
         "reading": reading,
+        "marking": marking,
         **fitted,
         "examples": len(examples),
         "sources": sources or {},
@@ -304,7 +326,13 @@ def main(cfg) -> None:
         examples = training_examples(cfg.corpora, cfg.meantime_topics, sources, seed)
         where = out if len(seeds) == 1 else out / f"seed_{seed}"
         settings = dict(
-            epochs=cfg.epochs, seed=seed, weight_power=cfg.weight_power, precision=cfg.precision, reading=cfg.reading
+            epochs=cfg.epochs,
+            seed=seed,
+            weight_power=cfg.weight_power,
+            precision=cfg.precision,
+            reading=cfg.reading,
+            marking=cfg.marking,
+            layers=cfg.layers,
         )
         meta = train(examples, where, **settings, sources=sources)
         print(json.dumps(meta, indent=2))

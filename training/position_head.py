@@ -16,6 +16,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from dateline.errors import DatelineError
+
 
 def encode_marked(
     tokenizer,
@@ -23,10 +25,12 @@ def encode_marked(
     labels: list[list[list[float]]],
     weights: list[list[float]],
     max_length: int,
+    word_types: list[list[int]] | None = None,
 ) -> dict:
     """Token ids of each row's marked words, the positions of the subwords to read (the first of
     each word index the row names; the first token where truncation cut it off), and per read
-    position the allowed labels as a 0/1 vector and a weight."""
+    position the allowed labels as a 0/1 vector and a weight. `word_types`: per row, each word's
+    token type, given to every subword of it (special tokens 0)."""
     enc = tokenizer([words for words, _ in rows], is_split_into_words=True, truncation=True, max_length=max_length)
     positions = []
     for i, (_, read) in enumerate(rows):
@@ -35,6 +39,10 @@ def encode_marked(
             if w is not None:
                 first.setdefault(w, j)
         positions.append([first.get(w, 0) for w in read])
+    if word_types is not None:
+        enc["token_type_ids"] = [
+            [0 if w is None else types[w] for w in enc.word_ids(i)] for i, types in enumerate(word_types)
+        ]
     enc["event_index"] = positions
     enc["labels"] = labels
     enc["weight"] = weights
@@ -138,9 +146,11 @@ def fit(
     batch_size: int,
     seed: int,
     precision: str = "auto",
+    layers: int | None = None,
 ) -> dict:
-    """Fine-tune `encoder` (`training.model.encoder_path`: MiniLM by default) with a head over `labels` on the rows
-    `encode_rows(tokenizer)` gives; save model and tokenizer in `out_dir`; the training facts."""
+    """Fine-tune `encoder` (`training.model.encoder_path`: MiniLM by default; its first `layers`
+    layers, None: all) with a head over `labels` on the rows `encode_rows(tokenizer)` gives;
+    save model and tokenizer in `out_dir`; the training facts."""
     import datasets
     from transformers import AutoModelForTokenClassification, AutoTokenizer, set_seed
 
@@ -159,6 +169,7 @@ def fit(
         label2id={m: i for i, m in enumerate(labels)},
         dtype=TRAIN_DTYPE,
     )
+    keep_layers(model, layers)
     args = training_arguments(out_dir, epochs, learning_rate, batch_size, seed, precision)
     started = time.time()
     trainer = partial_label_trainer(model=model, args=args, train_dataset=ds, data_collator=MarkedCollator(tokenizer))
@@ -168,6 +179,7 @@ def fit(
     tokenizer.save_pretrained(out_dir)
     return {
         "encoder": encoder,
+        "layers": model.config.num_hidden_layers,
         "seed": seed,
         "epochs": epochs,
         "learning_rate": learning_rate,
@@ -176,21 +188,37 @@ def fit(
     }
 
 
+def keep_layers(model, layers: int | None) -> None:
+    """Keep the encoder's first `layers` layers (None: all): a classifier that reads half of
+    MiniLM's six costs half the time per sentence (docs/studies/16-records-speed.md); the saved
+    config says how many, so the model loads as trained."""
+    encoder = model.base_model.encoder
+    if layers is None or layers >= len(encoder.layer):
+        return
+    if layers < 1:
+        raise DatelineError(f"layers must be at least 1, not {layers}")
+    encoder.layer = encoder.layer[:layers]
+    model.config.num_hidden_layers = layers
+
+
 def probabilities(model, tokenizer, encode_rows: Callable, items: list, n_labels: int, batch_size: int) -> np.ndarray:
-    """[n, n_labels] probabilities read at each item's marked position, `batch_size` items at a
-    time; `encode_rows(chunk, tokenizer)` encodes a chunk of items into rows, its `items` saying
-    which of the chunk's items each row's positions read."""
+    """[n, n_labels] probabilities read at each item's marked positions, `batch_size` rows at a
+    time; `encode_rows(items, tokenizer)` encodes the items into rows, its `items` saying which
+    items each row's positions read."""
     collate = MarkedCollator(tokenizer)
-    # longest first, so a batch pads to lengths alike, and the items of one sentence side by side
-    # (read in one row where the encoding groups them); the answers are put back in order
-    order = sorted(range(len(items)), key=lambda i: (-len(items[i].words), tuple(items[i].words)))
     probs = np.zeros((len(items), n_labels), dtype=np.float32)
-    for i in range(0, len(items), batch_size):
-        taken = order[i : i + batch_size]
-        enc = encode_rows([items[k] for k in taken], tokenizer)
-        read = [taken[j] for row in enc.pop("items") for j in row]
-        del enc["labels"], enc["weight"]
-        batch = collate([{k: enc[k][r] for k in enc} for r in range(len(enc["input_ids"]))])
+    if not items:
+        return probs
+    enc = encode_rows(items, tokenizer)
+    members = enc.pop("items")
+    del enc["labels"], enc["weight"]
+    # rows of alike length batched together, so a batch pads little (a sentence's events share
+    # a row, so rows, not items, differ in length); the answers are put back in item order
+    order = sorted(range(len(members)), key=lambda r: len(enc["input_ids"][r]))
+    for i in range(0, len(order), batch_size):
+        rows = order[i : i + batch_size]
+        read = [j for r in rows for j in members[r]]
+        batch = collate([{k: enc[k][r] for k in enc} for r in rows])
         with torch.inference_mode():
             probs[read] = torch.softmax(event_logits(model, dict(batch)).float(), dim=-1).numpy()
     return probs
