@@ -2,7 +2,8 @@
 articles as spans and as records (the default linking, syntax, and the modality classifier),
 articles per second of each and their ratio, on real news text: the ECB+ test topics' articles,
 written as {"id", "text"} lines. Several modality models (comma-separated) are each timed as
-records, after the spans, in one run. `NPROC=1` in the environment: one process (`dateline tag`).
+records, after the spans, in one run. The articles are cut into one shard per process, so each
+process works. `NPROC=1` in the environment: one process (`dateline tag`).
 
     .venv/bin/python scripts/records_throughput.py <event model> <modality model>[,<another>] <n articles> <work dir>
 """
@@ -29,17 +30,26 @@ def main(model: str, modalities: str, n: int, work: Path) -> dict:
     docs = list(corpus.reader.documents("test"))[:n]
     articles = work / "articles.jsonl"
     articles.write_text("".join(json.dumps({"id": d.id, "text": d.text}) + "\n" for d in docs))
+    # a shard per process, so every process works (tag.yaml's 256 articles a shard would give one
+    # process all of a few hundred articles)
+    nproc = int(os.environ.get("NPROC") or os.cpu_count() or 1)
+    shard = -(-len(docs) // nproc)
     out = {
         "articles": len(docs),
+        "shard_size": shard,
         "characters": sum(len(d.text) for d in docs),
         "nproc": os.environ.get("NPROC", "cores"),
     }
     models = modalities.split(",")
     for fmt, modality in [("spans", None)] + [("records", m) for m in models]:
-        name = fmt if len(models) == 1 or fmt == "spans" else f"records {Path(modality).name}"
-        target = work / name.replace(" ", "_")
+        # a model is named by its folder and its parent's (fold models share their folder names)
+        name = (
+            fmt if len(models) == 1 or fmt == "spans" else f"records {Path(modality).parent.name}/{Path(modality).name}"
+        )
+        target = work / name.replace(" ", "_").replace("/", "_")
         subprocess.run(["rm", "-rf", str(target)], check=True)
         cmd = ["make", "tag", f"INPUT={articles}", f"OUT={target}", f"FORMAT={fmt}", f"CKPT={model}"]
+        cmd += [f"ARGS=shard_size={shard}"]
         cmd += [f"MODALITY={modality}"] if fmt == "records" else []
         start = time.perf_counter()
         subprocess.run(cmd, check=True, capture_output=True)
