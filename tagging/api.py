@@ -92,7 +92,9 @@ class ArticleTagger:
 
                 self.linker_dir = Path(linker) if linker else latest_linker_model(runs_root)
                 learned = Linker(self.linker_dir)
-            self.recorder = RecordTagger(self.tagger, ModalityClassifier(self.modality_dir), linking, learned)
+            self.recorder = RecordTagger(
+                self.tagger, ModalityClassifier(self.modality_dir, workers=workers), linking, learned
+            )
 
     def tag_documents(self, docs: list[Document]) -> list[dict]:
         """Per document: id, text, token count, its spans, and (records) its event records."""

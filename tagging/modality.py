@@ -20,7 +20,8 @@ from dateline.training.position_head import probabilities
 class ModalityClassifier:
     """A trained modality model directory: modes and probabilities of events in their sentences."""
 
-    def __init__(self, model_dir: str | Path, batch_size: int = 64, precision: str = "auto"):
+    def __init__(self, model_dir: str | Path, batch_size: int = 64, precision: str = "auto", workers: int = 1):
+        """`workers`: batches at once on threads, as the event tagger's (`Tagger`)."""
         from transformers import AutoModelForTokenClassification, AutoTokenizer
 
         self.model_dir = Path(model_dir)
@@ -29,13 +30,13 @@ class ModalityClassifier:
                 f"not a modality model directory (no {META}; `dateline modality` writes one)", model_dir
             )
         self.meta = json.loads((self.model_dir / META).read_text())
-        self.batch_size = batch_size
+        self.batch_size, self.workers = batch_size, workers
         # read as it was trained (older models: one event a row, or events between `<<` and `>>`)
         self.reading = self.meta.get("reading", "event")
         self.marking = self.meta.get("marking", "words")
         # an ensemble (`dateline modality seeds=[0,1,2]`): members' probabilities are averaged
         self.members = [
-            ModalityClassifier(self.model_dir / m, batch_size, precision) for m in self.meta.get("members", [])
+            ModalityClassifier(self.model_dir / m, batch_size, precision, workers) for m in self.meta.get("members", [])
         ]
         # as the tagger: a bf16 copy where bf16 is native (`precision=fp32` for the reference path)
         self.precision = resolve_precision(precision, "cpu")
@@ -50,7 +51,9 @@ class ModalityClassifier:
             return np.mean([m.probabilities(events) for m in self.members], axis=0)
         examples = [Example(tuple(w), a, b) for w, a, b in events]
         encode_rows = partial(encode, reading=self.reading, marking=self.marking)
-        return probabilities(self.model, self.tokenizer, encode_rows, examples, len(MODES), self.batch_size)
+        return probabilities(
+            self.model, self.tokenizer, encode_rows, examples, len(MODES), self.batch_size, self.workers
+        )
 
     def classify(self, events: list[tuple[list[str], int, int]]) -> list[tuple[str, float]]:
         probs = self.probabilities(events)

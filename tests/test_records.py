@@ -188,18 +188,35 @@ def test_malformed_gold_record_is_refused_with_file_and_line(tmp_path: Path, edi
     assert str(path) in str(err.value) and "line 2" in str(err.value) and problem in str(err.value)
 
 
-def tiny_encoder(path: Path) -> Path:
-    """A tiny random BERT with MiniLM's vocabulary, saved as a pretrained encoder (offline)."""
+def tiny_encoder(path: Path, **config) -> Path:
+    """A tiny random BERT with MiniLM's vocabulary, saved as a pretrained encoder (offline);
+    `config` overrides its settings."""
     from transformers import AutoConfig, AutoModel, AutoTokenizer
 
     from dateline.paths import minilm_path
 
     cfg = AutoConfig.for_model(
-        "bert", vocab_size=30522, hidden_size=32, num_hidden_layers=2, num_attention_heads=2, intermediate_size=64
+        "bert",
+        **{
+            "vocab_size": 30522,
+            "hidden_size": 32,
+            "num_hidden_layers": 2,
+            "num_attention_heads": 2,
+            "intermediate_size": 64,
+            **config,
+        },
     )
     AutoModel.from_config(cfg).save_pretrained(path)
     AutoTokenizer.from_pretrained(minilm_path()).save_pretrained(path)
     return path
+
+
+def test_an_encoder_without_token_types_is_refused_for_type_marking(tmp_path: Path):
+    from dateline.training.modality import Example, train
+
+    encoder = tiny_encoder(tmp_path / "enc", type_vocab_size=1)
+    with pytest.raises(DatelineError, match="no token types.*marking=words"):
+        train([Example(("They", "met"), 1, 2)], tmp_path / "m", encoder=str(encoder), epochs=1)
 
 
 @pytest.mark.slow
@@ -237,6 +254,9 @@ def test_records_from_tiny_models_through_predict_and_eval(corpus_dir: Path, tmp
     assert (
         fp32.reading == "sentence" and abs(fp32.probabilities(many) - fp32.probabilities(many[::-1])[::-1]).max() < 1e-5
     )
+    # batches on two worker threads (as `make tag` in one process runs them): the same answers, in order
+    threaded = ModalityClassifier(modality, batch_size=1, precision="fp32", workers=2)
+    assert abs(threaded.probabilities(many) - fp32.probabilities(many)).max() < 1e-5
 
     text = "Putin and Trump are likely to discuss North Korea, Peskov said.\nNorth Korea fired missiles over Japan.\n"
     article = tmp_path / "article.txt"

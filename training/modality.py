@@ -11,16 +11,18 @@ Learnt where the data has it (the mappings and why: docs/records.md and docs/dat
   partial label. Files whose polarity is corrupt, events without a `MAKEINSTANCE` and TBAQ's dev
   files are left out.
 
-The classifier reads a sentence with each of its events between ` << ` and ` >> ` markers and
-classifies the encoder's vector of each event's first subword, every event of the sentence in
-one pass (`reading: sentence`; a long sentence is cut into rows of at most ROW_WORDS words, each
-event with CONTEXT_WORDS words on either side where the sentence has them). Models trained
-before read one event a row (`reading: event`, the sentence cut to CONTEXT_WORDS words around
-the event), and are applied so. The head is training/position_head.py's, shared with the
-linker; examples weigh by how rare their mode is (inverse frequency, at most 5; partial labels
-1). This module trains it (`dateline modality` writes a model directory: `save_pretrained` +
-`modality.json`); `tagging/modality.py` applies it and `eval/modality_cv.py` scores it, each in
-the room of what it does.
+The classifier reads a sentence with its events' words marked by token type 1 (`marking:
+types`; no word added, so nothing more to encode) and classifies the encoder's vector of each
+event's first subword, every event of the sentence in one pass (`reading: sentence`; a long
+sentence is cut into rows of at most ROW_WORDS words, each event with CONTEXT_WORDS words on
+either side where the sentence has them); the encoder is MiniLM's first 3 layers (`layers`;
+docs/studies/16-records-speed.md). Models trained before put each event between ` << ` and
+` >> ` (`marking: words`) or read one event a row (`reading: event`, the sentence cut to
+CONTEXT_WORDS words around the event), and are applied as they were trained. The head is
+training/position_head.py's, shared with the linker; examples weigh by how rare their mode is
+(inverse frequency, at most 5; partial labels 1). This module trains it (`dateline modality`
+writes a model directory: `save_pretrained` + `modality.json`); `tagging/modality.py` applies
+it and `eval/modality_cv.py` scores it, each in the room of what it does.
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -170,6 +171,8 @@ def fit(
         dtype=TRAIN_DTYPE,
     )
     keep_layers(model, layers)
+    if "token_type_ids" in rows and getattr(model.config, "type_vocab_size", 0) < 2:
+        raise DatelineError("this encoder has no token types to mark the events with (use marking=words)", encoder)
     args = training_arguments(out_dir, epochs, learning_rate, batch_size, seed, precision)
     started = time.time()
     trainer = partial_label_trainer(model=model, args=args, train_dataset=ds, data_collator=MarkedCollator(tokenizer))
@@ -201,10 +204,13 @@ def keep_layers(model, layers: int | None) -> None:
     model.config.num_hidden_layers = layers
 
 
-def probabilities(model, tokenizer, encode_rows: Callable, items: list, n_labels: int, batch_size: int) -> np.ndarray:
+def probabilities(
+    model, tokenizer, encode_rows: Callable, items: list, n_labels: int, batch_size: int, workers: int = 1
+) -> np.ndarray:
     """[n, n_labels] probabilities read at each item's marked positions, `batch_size` rows at a
     time; `encode_rows(items, tokenizer)` encodes the items into rows, its `items` saying which
-    items each row's positions read."""
+    items each row's positions read. `workers` > 1: that many batches at once on threads, as
+    the tagger's workers (each on one core where the caller set torch to one thread)."""
     collate = MarkedCollator(tokenizer)
     probs = np.zeros((len(items), n_labels), dtype=np.float32)
     if not items:
@@ -215,12 +221,20 @@ def probabilities(model, tokenizer, encode_rows: Callable, items: list, n_labels
     # rows of alike length batched together, so a batch pads little (a sentence's events share
     # a row, so rows, not items, differ in length); the answers are put back in item order
     order = sorted(range(len(members)), key=lambda r: len(enc["input_ids"][r]))
-    for i in range(0, len(order), batch_size):
-        rows = order[i : i + batch_size]
+
+    def run(rows: list[int]) -> None:  # batches write disjoint items, so they may finish in any order
         read = [j for r in rows for j in members[r]]
         batch = collate([{k: enc[k][r] for k in enc} for r in rows])
-        with torch.inference_mode():
+        with torch.inference_mode():  # thread-local: a worker thread must enter it itself
             probs[read] = torch.softmax(event_logits(model, dict(batch)).float(), dim=-1).numpy()
+
+    batches = [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
+    if workers > 1:
+        with ThreadPoolExecutor(workers) as pool:
+            list(pool.map(run, batches))
+    else:
+        for rows in batches:
+            run(rows)
     return probs
 
 
