@@ -145,8 +145,8 @@ def with_actors(docs: list[Document], spans: list[list[Found]]) -> list[list[tup
     names are ACTOR spans, so the parse of any other sentence is never read."""
     out = []
     for doc, found in zip(docs, spans):
-        starts = sorted(f.span.start for f in found if f.span.label == "ACTOR")
-        out.append([(a, b) for a, b in doc.sentences if any(a <= s < b for s in starts)])
+        held = {doc.sentence_of(f.span.start) for f in found if f.span.label == "ACTOR"}
+        out.append([s for s in doc.sentences if s in held])
     return out
 
 

@@ -8,8 +8,8 @@ of many segments are batched by length; memory is bounded by the batch, not the 
 from __future__ import annotations
 
 import json
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -24,6 +24,7 @@ from dateline.training.bf16 import default_device
 from dateline.training.bf16 import resolve as resolve_precision
 from dateline.training.decoding import allowed_start, allowed_transitions, crf_arrays, log_softmax, viterbi_many
 from dateline.training.encoding import encode_many
+from dateline.workers import run_batches
 
 
 @dataclass
@@ -125,12 +126,7 @@ class Tagger:
         windows = [(k, w) for k, wins in enumerate(encoded) for w in wins]
         order = sorted(range(len(windows)), key=lambda i: len(windows[i][1].input_ids))
         batches = [[windows[i] for i in order[b : b + self.batch_size]] for b in range(0, len(order), self.batch_size)]
-        if self.workers > 1:  # batches write disjoint words, so they may finish in any order
-            with ThreadPoolExecutor(self.workers) as pool:
-                list(pool.map(lambda batch: self._score_batch(batch, scores), batches))
-        else:
-            for batch in batches:
-                self._score_batch(batch, scores)
+        run_batches(partial(self._score_batch, scores=scores), batches, self.workers)  # disjoint words each
         return scores
 
     def _score_batch(self, batch: list, scores: list[np.ndarray]) -> None:

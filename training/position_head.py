@@ -11,13 +11,13 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
 import torch
 
 from dateline.errors import DatelineError
+from dateline.workers import run_batches
 
 
 def encode_marked(
@@ -222,19 +222,13 @@ def probabilities(
     # a row, so rows, not items, differ in length); the answers are put back in item order
     order = sorted(range(len(members)), key=lambda r: len(enc["input_ids"][r]))
 
-    def run(rows: list[int]) -> None:  # batches write disjoint items, so they may finish in any order
+    def run(rows: list[int]) -> None:  # each batch writes its own items
         read = [j for r in rows for j in members[r]]
         batch = collate([{k: enc[k][r] for k in enc} for r in rows])
         with torch.inference_mode():  # thread-local: a worker thread must enter it itself
             probs[read] = torch.softmax(event_logits(model, dict(batch)).float(), dim=-1).numpy()
 
-    batches = [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
-    if workers > 1:
-        with ThreadPoolExecutor(workers) as pool:
-            list(pool.map(run, batches))
-    else:
-        for rows in batches:
-            run(rows)
+    run_batches(run, [order[i : i + batch_size] for i in range(0, len(order), batch_size)], workers)
     return probs
 
 
