@@ -162,3 +162,15 @@ def test_raising_carries_the_subject_into_the_infinitive():
         ["Putin", "Trump"],
         [],
     )
+
+
+def test_an_infinitive_on_a_noun_takes_the_owner_or_the_support_verbs_subject():
+    assert links("They have a chance to hold talks with Japan.", "talks", ["They", "Japan"]) == (["They"], ["Japan"])
+    assert links(
+        "Moscow's decision to attack Kyiv surprised Washington.", "attack", ["Moscow", "Kyiv", "Washington"]
+    ) == (
+        ["Moscow"],
+        ["Kyiv"],
+    )
+    # a verb that reacts to someone else's plan gives it no actor
+    assert links("Russia rejected the plan to strike Syria.", "strike", ["Russia", "Syria"]) == ([], ["Syria"])

@@ -1,0 +1,110 @@
+"""Screening of the syntax rule's names from the parse (docs/records.md, *Names the tagger
+missed*): an actor argument word that no ACTOR span holds is an actor itself where it is a
+proper noun (data/syntax_rule.name_span); and an infinitive on a noun takes the noun's owner or
+the subject of the support verb that has the noun (*X has a chance to act*). The rule with and
+without each (`NAMES_FROM_PARSE`, `NOUN_CONTROL`),
+on the same spans and parses: MEANTIME's 60 articles (gold spans and the tagger's; exact
+links, data/syntax_rule.py's own test of the corpus), RAMS and WikiEvents (a split; event-anchored,
+overlap match, as scripts/links_role_corpora.py scores them) and cameo_roles' test sentences
+(as scripts/records_cameo_positions.py scores them). Counts only, no intervals: a screen; the
+measurement of what is kept is the scripts named above.
+
+    .venv/bin/python scripts/syntax_names_screen.py <event model> [--split dev] > <file>
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).parent))
+import links_role_corpora as lrc  # noqa: E402
+import records_cameo_positions as rc  # noqa: E402
+
+from dateline.data import syntax_rule as sr  # noqa: E402
+from dateline.data.dataset import Corpus  # noqa: E402
+from dateline.data.document import Span  # noqa: E402
+from dateline.data.parse import parse_documents  # noqa: E402
+from dateline.data.readers import data_group  # noqa: E402
+from dateline.data.readers.meantime import iter_documents  # noqa: E402
+from dateline.data.readers.role_corpora import role_documents  # noqa: E402
+from dateline.eval.linking_cv import counts, gold_links, syntax_links  # noqa: E402
+from dateline.eval.metrics import prf  # noqa: E402
+from dateline.paths import default_corpora_dir  # noqa: E402
+from dateline.tagging.records import role_labels  # noqa: E402
+from dateline.tagging.tagger import Tagger  # noqa: E402
+
+# name: (names from the parse, an infinitive on a noun takes its owner or support verb's subject)
+VARIANTS = {"rule": (False, False), "+ noun control": (False, True), "+ names": (True, False), "+ both": (True, True)}
+
+
+def spans_of(tagger: Tagger, docs, **kw) -> list[list[Span]]:
+    as_role = role_labels(tagger.meta)
+    return [
+        [Span(s.start, s.end, as_role.get(s.label, s.label)) for s, _ in p.spans()]
+        for p in tagger.tag_documents(docs, **kw)
+    ]
+
+
+def line(name: str, c: np.ndarray) -> str:
+    p, r, f = prf(c)
+    return f"{name}: actor P {p[0]:.3f} R {r[0]:.3f} F1 {f[0]:.3f} | recipient P {p[1]:.3f} R {r[1]:.3f} F1 {f[1]:.3f}"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("model")
+    ap.add_argument("--split", default="dev", choices=("dev", "test"), help="RAMS' and WikiEvents'")
+    args = ap.parse_args()
+    corpora = default_corpora_dir()
+    tagger = Tagger(Path(args.model))
+    meantime = list(iter_documents(Path(corpora)))
+    sets = {"MEANTIME": (meantime, parse_documents(meantime, entities=True))}
+    sets |= {
+        c: (docs, parse_documents(docs, entities=True))
+        for c in ("rams", "wikievents")
+        for docs in [role_documents(corpora, c, args.split)]
+    }
+    tagged = {"MEANTIME": spans_of(tagger, meantime, only_gold=True)}
+    tagged |= {c: spans_of(tagger, sets[c][0]) for c in ("rams", "wikievents")}
+    cameo = list(Corpus(data_group("cameo_roles", [f"corpora={corpora}"])).reader.documents("test"))
+    cameo_preds, cameo_parses = tagger.tag_documents(cameo), parse_documents(cameo, entities=True)
+    print(f"event model {args.model}; RAMS and WikiEvents {args.split}")
+    for name, (names, control) in VARIANTS.items():
+        sr.NAMES_FROM_PARSE, sr.NOUN_CONTROL = names, control
+        for corpus, (docs, parses) in sets.items():
+            for kind, spans in (("gold", [d.spans for d in docs]), ("tagger", tagged[corpus])):
+                if corpus == "MEANTIME":
+                    c = sum(counts(gold_links(d), syntax_links(d, s, p)) for d, s, p in zip(docs, spans, parses))
+                else:
+                    rows = []
+                    for d, s, p in zip(docs, spans, parses):
+                        events = [x for x in d.spans if x.label == "EVENT"]
+                        rows.append(lrc.overlap_counts(gold_links(d), lrc.anchored(syntax_links(d, s, p), events)))
+                    m = np.stack(rows).sum(0)  # per role: matched predicted, predicted, matched gold, gold
+                    p = np.divide(m[:, 0], m[:, 1], out=np.zeros(len(m)), where=m[:, 1] > 0)
+                    r = np.divide(m[:, 2], m[:, 3], out=np.zeros(len(m)), where=m[:, 3] > 0)
+                    f = np.divide(2 * p * r, p + r, out=np.zeros(len(m)), where=(p + r) > 0)
+                    print(
+                        f"{name} | {corpus} {kind}: actor P {p[0]:.3f} R {r[0]:.3f} F1 {f[0]:.3f} | "
+                        f"recipient P {p[1]:.3f} R {r[1]:.3f} F1 {f[1]:.3f}"
+                    )
+                    continue
+                print(line(f"{name} | {corpus} {kind}", c))
+        rows = np.array(
+            [
+                rc.sentence_counts(d, [rc.Found(sp, conf) for sp, conf in pr.spans()], "syntax", None, pa)
+                for d, pr, pa in zip(cameo, cameo_preds, cameo_parses)
+            ]
+        )
+        pr = rc.rates(rows.sum(0))
+        print(
+            f"{name} | cameo_roles test tagger: actor P {pr[0, 0]:.3f} R {pr[0, 1]:.3f} | recipient P {pr[1, 0]:.3f} R {pr[1, 1]:.3f}"
+        )
+
+
+if __name__ == "__main__":
+    main()
