@@ -6,10 +6,13 @@ without each (`NAMES_FROM_PARSE`, `NOUN_CONTROL`),
 on the same spans and parses: MEANTIME's 60 articles (gold spans and the tagger's; exact
 links, data/syntax_rule.py's own test of the corpus), RAMS and WikiEvents (a split; event-anchored,
 overlap match, as scripts/links_role_corpora.py scores them) and cameo_roles' test sentences
-(as scripts/records_cameo_positions.py scores them). Counts only, no intervals: a screen; the
-measurement of what is kept is the scripts named above.
+(as scripts/records_cameo_positions.py scores them), and the user's article (links as `make
+eval-records` scores them; the rule's new parts were written while reading its misses, so its
+figures are not the rule's measure). Counts only, no intervals: a screen; the measurement of
+what is kept is the scripts named above.
 
-    .venv/bin/python scripts/syntax_names_screen.py <event model> [--split dev] > <file>
+    .venv/bin/python scripts/syntax_names_screen.py <event model> --modality <modality model> \
+        [--split dev] > <file>
 """
 
 from __future__ import annotations
@@ -33,7 +36,11 @@ from dateline.data.readers.meantime import iter_documents  # noqa: E402
 from dateline.data.readers.role_corpora import role_documents  # noqa: E402
 from dateline.eval.linking_cv import counts, gold_links, syntax_links  # noqa: E402
 from dateline.eval.metrics import prf  # noqa: E402
-from dateline.paths import default_corpora_dir  # noqa: E402
+from dateline.eval.records import read_gold_records, score_records  # noqa: E402
+from dateline.io import read_text  # noqa: E402
+from dateline.paths import PROJECT_ROOT, default_corpora_dir, default_heldout_dir  # noqa: E402
+from dateline.provenance import git_state  # noqa: E402
+from dateline.tagging.api import ArticleTagger  # noqa: E402
 from dateline.tagging.records import role_labels  # noqa: E402
 from dateline.tagging.tagger import Tagger  # noqa: E402
 
@@ -58,6 +65,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("model")
     ap.add_argument("--split", default="dev", choices=("dev", "test"), help="RAMS' and WikiEvents'")
+    ap.add_argument("--modality", required=True, help="a modality model directory (records carry modes)")
     args = ap.parse_args()
     corpora = default_corpora_dir()
     tagger = Tagger(Path(args.model))
@@ -72,7 +80,11 @@ def main() -> None:
     tagged |= {c: spans_of(tagger, sets[c][0]) for c in ("rams", "wikievents")}
     cameo = list(Corpus(data_group("cameo_roles", [f"corpora={corpora}"])).reader.documents("test"))
     cameo_preds, cameo_parses = tagger.tag_documents(cameo), parse_documents(cameo, entities=True)
-    print(f"event model {args.model}; RAMS and WikiEvents {args.split}")
+    article = ArticleTagger(args.model, "records", args.modality)
+    text_path = Path(default_heldout_dir()) / "tass_putin_trump_apec.txt"
+    text = read_text(text_path)
+    gold_records = read_gold_records(PROJECT_ROOT / "tests" / "data" / "tass_putin_trump_apec.records.jsonl", text)
+    print(f"event model {args.model}; RAMS and WikiEvents {args.split}; git {git_state()}")
     for name, (names, control) in VARIANTS.items():
         sr.NAMES_FROM_PARSE, sr.NOUN_CONTROL = names, control
         for corpus, (docs, parses) in sets.items():
@@ -99,6 +111,13 @@ def main() -> None:
                 rc.sentence_counts(d, [rc.Found(sp, conf) for sp, conf in pr.spans()], "syntax", None, pa)
                 for d, pr, pa in zip(cameo, cameo_preds, cameo_parses)
             ]
+        )
+        scored = score_records(gold_records, article.tag([(text_path.stem, text)])[0]["records"])
+        print(
+            f"{name} | the user's article tagger: "
+            + " | ".join(
+                f"{k} F1 {scored[k]['f1']:.3f}" for k in ("links_actor", "links_recipient", "links", "records")
+            )
         )
         pr = rc.rates(rows.sum(0))
         print(
