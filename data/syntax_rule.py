@@ -39,12 +39,6 @@ RELATIVE = {"who", "that", "which", "whom"}
 # a noun phrase's actor words are reached from its head through these
 NOUN_PHRASE = {"compound", "poss", "amod", "nmod", "prep", "pobj", "det", "nummod", "case", "punct"}
 MAX_HOPS = 4
-# screened and dropped (docs/records.md, *Names the tagger missed*): an actor argument word no
-# ACTOR span holds is an actor itself where it is a proper noun of a name type
-NAMES_FROM_PARSE = False
-NAME_ENTITIES = {"PERSON", "ORG", "GPE", "NORP"}
-# an infinitive on a noun takes the noun's owner or its support verb's subject
-NOUN_CONTROL = True
 # verbs whose object noun is the event their subject performs (*X held talks*, *X launched an
 # attack*), unlike verbs that react to someone else's event (*X condemned the attack*)
 SUPPORT_VERBS = {
@@ -121,7 +115,7 @@ def subject(parse: DocParse, verb: int) -> list[int]:
             return []
         if dep == "xcomp" and children(parse, governor, {"dobj"}):
             return children(parse, governor, {"dobj"})  # object control: X urged Y to act
-        if dep == "acl" and parse.tags[verb] == "VB" and parse.pos[governor] in ("NOUN", "PROPN") and NOUN_CONTROL:
+        if dep == "acl" and parse.tags[verb] == "VB" and parse.pos[governor] in ("NOUN", "PROPN"):
             # an infinitive on a noun: the noun's owner acts (X's decision to act), or the subject
             # of the support verb that has the noun (X has a chance to act, X made a decision to act)
             owner = children(parse, governor, {"poss"})
@@ -192,19 +186,6 @@ def actor_spans(parse: DocParse, word: int, actors: list[Found]) -> list[Found]:
     return [a for a in actors if any(a.span.start <= w < a.span.end for w in phrase)]
 
 
-def name_span(parse: DocParse, word: int) -> Span | None:
-    """The name an argument word gives where no ACTOR span holds it (*Seoul*, *South Korea*,
-    *APEC* in *APEC summit*): a proper noun the entity recogniser calls a person, organisation,
-    country or nationality, with the proper nouns compounded onto it just before it; None
-    otherwise, and wherever the recogniser was not run."""
-    if not parse.entities or parse.pos[word] != "PROPN" or parse.entities[word] not in NAME_ENTITIES:
-        return None
-    start = word
-    while start > 0 and parse.pos[start - 1] == "PROPN" and parse.deps[start - 1] == "compound":
-        start -= 1
-    return Span(start, word + 1, "ACTOR")
-
-
 def relation(parse: DocParse, word: int) -> str:
     """How an argument word hangs on its head, for the reader of a record: its dependency
     relation, with the preposition for a prepositional object (*pobj:with*)."""
@@ -219,23 +200,18 @@ def explained_links(
     the relation of the word that named it (`relation`)."""
     doers, receivers = arguments(parse, head_of(event, parse))
 
-    def spans(words: list[int], names: bool) -> list[tuple[Found, str]]:
+    def spans(words: list[int]) -> list[tuple[Found, str]]:
         found: dict[Found, str] = {}
         for w in with_coordinated(parse, words):
             if event.start <= w < event.end:
                 continue
-            named = actor_spans(parse, w, actors)
-            if not named and names:
-                span = name_span(parse, w)
-                if span is not None and not (span.start < event.end and event.start < span.end):
-                    named = [Found(span, 0.0)]
-            for a in named:
+            for a in actor_spans(parse, w, actors):
                 found.setdefault(a, relation(parse, w))
         return sorted(found.items(), key=lambda item: item[0].span.start)
 
-    doers_found = spans(doers, NAMES_FROM_PARSE)
+    doers_found = spans(doers)
     taken = {a for a, _ in doers_found}
-    return doers_found, [(r, why) for r, why in spans(receivers, False) if r not in taken]
+    return doers_found, [(r, why) for r, why in spans(receivers) if r not in taken]
 
 
 def syntax_links(event: Span, actors: list[Found], parse: DocParse) -> tuple[list[Found], list[Found]]:

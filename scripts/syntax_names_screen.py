@@ -1,15 +1,20 @@
 """Screening of the syntax rule's names from the parse (docs/records.md, *Names the tagger
 missed*): an actor argument word that no ACTOR span holds is an actor itself where it is a
-proper noun (data/syntax_rule.name_span); and an infinitive on a noun takes the noun's owner or
-the subject of the support verb that has the noun (*X has a chance to act*). The rule with and
-without each (`NAMES_FROM_PARSE`, `NOUN_CONTROL`),
-on the same spans and parses: MEANTIME's 60 articles (gold spans and the tagger's; exact
-links, data/syntax_rule.py's own test of the corpus), RAMS and WikiEvents (a split; event-anchored,
-overlap match, as scripts/links_role_corpora.py scores them) and cameo_roles' test sentences
+proper noun that spaCy's entity recogniser calls PERSON, ORG, GPE or NORP; and an infinitive on
+a noun takes the noun's owner or the subject of the support verb that has the noun (*X has a
+chance to act*). The rule with and without each (`NAMES_FROM_PARSE`, `NOUN_CONTROL`), on the
+same spans and parses: MEANTIME's 60 articles (gold spans and the tagger's; exact links, as
+eval/linking_cv.py scores them), RAMS and WikiEvents (a split; event-anchored, overlap match, as
+scripts/links_role_corpora.py scores them) and cameo_roles' test sentences
 (as scripts/records_cameo_positions.py scores them), and the user's article (links as `make
 eval-records` scores them; the rule's new parts were written while reading its misses, so its
 figures are not the rule's measure). Counts only, no intervals: a screen; the measurement of
 what is kept is the scripts named above.
+
+It ran at 95a4119, where the rule had both ideas behind the module flags `NAMES_FROM_PARSE` and
+`NOUN_CONTROL` and the parse an `entities` option; the names were dropped and the flags removed
+after it (the infinitive on a noun kept, always on), so it documents that measurement
+(results/records/syntax_names_screen.txt) and does not run on later trees.
 
     .venv/bin/python scripts/syntax_names_screen.py <event model> --modality <modality model> \
         [--split dev] > <file>

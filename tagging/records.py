@@ -24,7 +24,6 @@ Field names follow the PLOVER event-data conventions where they apply (`actor`, 
 
 from __future__ import annotations
 
-from dateline.data import syntax_rule
 from dateline.data.coreference import resolve_names
 from dateline.data.document import Document, Span
 from dateline.data.parse import DocParse, parse_documents
@@ -141,16 +140,12 @@ def role_labels(meta: dict) -> dict[str, str]:
     return {roles.get("event", "EVENT"): "EVENT", roles.get("actor", "ACTOR"): "ACTOR"}
 
 
-def with_actors(
-    docs: list[Document], spans: list[list[Found]], labels: tuple[str, ...] = ("ACTOR",)
-) -> list[list[tuple[int, int]]]:
+def with_actors(docs: list[Document], spans: list[list[Found]]) -> list[list[tuple[int, int]]]:
     """Per document, its sentences with an ACTOR span: links are made within a sentence and
-    names are ACTOR spans, so the parse of any other sentence is never read. With the syntax
-    rule's names from the parse (`labels=("ACTOR", "EVENT")`), also those with an event: an
-    event's actor may be a name the tagger left unmarked."""
+    names are ACTOR spans, so the parse of any other sentence is never read."""
     out = []
     for doc, found in zip(docs, spans):
-        held = {doc.sentence_of(f.span.start) for f in found if f.span.label in labels}
+        held = {doc.sentence_of(f.span.start) for f in found if f.span.label == "ACTOR"}
         out.append([s for s in doc.sentences if s in held])
     return out
 
@@ -171,9 +166,7 @@ class RecordTagger:
         as_role = role_labels(self.events.meta)
         parsed = self.linking == "syntax" or (self.linking == "learned" and self.linker.hint == "syntax")
         spans = [[Found(Span(s.start, s.end, as_role.get(s.label, s.label)), c) for s, c in p.spans()] for p in preds]
-        names = self.linking == "syntax" and syntax_rule.NAMES_FROM_PARSE
-        only = with_actors(docs, spans, ("ACTOR", "EVENT") if names else ("ACTOR",))
-        parses = parse_documents(docs, only=only, entities=names) if parsed else [None] * len(docs)
+        parses = parse_documents(docs, only=with_actors(docs, spans)) if parsed else [None] * len(docs)
         modes = self.modes(docs, spans)
         out = []
         for doc, found, parse, doc_modes in zip(docs, spans, parses, modes):
