@@ -1,29 +1,25 @@
-"""Screening of the syntax rule's names from the parse (docs/records.md, *Names the tagger
-missed*): an actor argument word that no ACTOR span holds is an actor itself where it is a
-proper noun that spaCy's entity recogniser calls PERSON, ORG, GPE or NORP; and an infinitive on
-a noun takes the noun's owner or the subject of the support verb that has the noun (*X has a
-chance to act*). The rule with and without each (`NAMES_FROM_PARSE`, `NOUN_CONTROL`), on the
-same spans and parses: MEANTIME's 60 articles (gold spans and the tagger's; exact links, as
-eval/linking_cv.py scores them), RAMS and WikiEvents (a split; event-anchored, overlap match, as
-scripts/links_role_corpora.py scores them) and cameo_roles' test sentences
-(as scripts/records_cameo_positions.py scores them), and the user's article (links as `make
-eval-records` scores them; the rule's new parts were written while reading its misses, so its
-figures are not the rule's measure). Counts only, no intervals: a screen; the measurement of
-what is kept is the scripts named above.
+"""A screen of variants of the syntax rule (docs/records.md) on the same spans and parses:
+MEANTIME's 60 articles (gold spans and the tagger's; exact links, as eval/linking_cv.py scores
+them), RAMS and WikiEvents (a split; event-anchored, overlap match, as
+scripts/links_role_corpora.py scores them), cameo_roles' test sentences (as
+scripts/records_cameo_positions.py scores them) and the user's article (links and records as
+`make eval-records` scores them). Counts only, no intervals: a screen; what is kept is then
+measured by the scripts named above. Each variant patches data/syntax_rule.py for its turn.
 
-It ran at 95a4119, where the rule had both ideas behind the module flags `NAMES_FROM_PARSE` and
-`NOUN_CONTROL` and the parse an `entities` option; the names were dropped and the flags removed
-after it (the infinitive on a noun kept, always on), so it documents that measurement
-(results/records/syntax_names_screen.txt) and does not run on later trees.
-
-    .venv/bin/python scripts/syntax_names_screen.py <event model> --modality <modality model> \
+    .venv/bin/python scripts/syntax_rule_screen.py <event model> --modality <modality model> \
         [--split dev] > <file>
+
+Variants now: a possessive pronoun inside an argument's noun phrase is not the argument's
+actor (*X reduced its effort*: *its* receives nothing). The names-from-the-parse screen ran as
+scripts/syntax_names_screen.py at 95a4119 (`git show 95a4119:scripts/syntax_names_screen.py`),
+where the rule had those ideas behind flags (results/records/syntax_names_screen.txt).
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -49,8 +45,35 @@ from dateline.tagging.api import ArticleTagger  # noqa: E402
 from dateline.tagging.records import role_labels  # noqa: E402
 from dateline.tagging.tagger import Tagger  # noqa: E402
 
-# name: (names from the parse, an infinitive on a noun takes its owner or support verb's subject)
-VARIANTS = {"rule": (False, False), "+ noun control": (False, True), "+ names": (True, False), "+ both": (True, True)}
+RULE_ACTOR_SPANS = sr.actor_spans
+
+
+def without_pronoun_owners(parse, word, actors):
+    """actor_spans, less a possessive pronoun met inside the noun phrase (*its effort*)."""
+    holding = [a for a in actors if a.span.start <= word < a.span.end]
+    if holding:
+        return holding
+    phrase, todo = set(), [word]
+    while todo:
+        w = todo.pop()
+        phrase.add(w)
+        todo += [
+            c
+            for c in sr.children(parse, w, sr.NOUN_PHRASE)
+            if c not in phrase and not (parse.deps[c] == "poss" and parse.pos[c] == "PRON")
+        ]
+    return [a for a in actors if any(a.span.start <= w < a.span.end for w in phrase)]
+
+
+def use(actor_spans) -> Callable[[], None]:
+    def patch() -> None:
+        sr.actor_spans = actor_spans
+
+    return patch
+
+
+# name: what the variant does to data/syntax_rule.py before its turn
+VARIANTS = {"rule": use(RULE_ACTOR_SPANS), "no pronoun owners in a phrase": use(without_pronoun_owners)}
 
 
 def spans_of(tagger: Tagger, docs, **kw) -> list[list[Span]]:
@@ -75,23 +98,23 @@ def main() -> None:
     corpora = default_corpora_dir()
     tagger = Tagger(Path(args.model))
     meantime = list(iter_documents(Path(corpora)))
-    sets = {"MEANTIME": (meantime, parse_documents(meantime, entities=True))}
+    sets = {"MEANTIME": (meantime, parse_documents(meantime))}
     sets |= {
-        c: (docs, parse_documents(docs, entities=True))
+        c: (docs, parse_documents(docs))
         for c in ("rams", "wikievents")
         for docs in [role_documents(corpora, c, args.split)]
     }
     tagged = {"MEANTIME": spans_of(tagger, meantime, only_gold=True)}
     tagged |= {c: spans_of(tagger, sets[c][0]) for c in ("rams", "wikievents")}
     cameo = list(Corpus(data_group("cameo_roles", [f"corpora={corpora}"])).reader.documents("test"))
-    cameo_preds, cameo_parses = tagger.tag_documents(cameo), parse_documents(cameo, entities=True)
+    cameo_preds, cameo_parses = tagger.tag_documents(cameo), parse_documents(cameo)
     article = ArticleTagger(args.model, "records", args.modality)
     text_path = Path(default_heldout_dir()) / "tass_putin_trump_apec.txt"
     text = read_text(text_path)
     gold_records = read_gold_records(PROJECT_ROOT / "tests" / "data" / "tass_putin_trump_apec.records.jsonl", text)
     print(f"event model {args.model}; RAMS and WikiEvents {args.split}; git {git_state()}")
-    for name, (names, control) in VARIANTS.items():
-        sr.NAMES_FROM_PARSE, sr.NOUN_CONTROL = names, control
+    for name, patch in VARIANTS.items():
+        patch()
         for corpus, (docs, parses) in sets.items():
             for kind, spans in (("gold", [d.spans for d in docs]), ("tagger", tagged[corpus])):
                 if corpus == "MEANTIME":
