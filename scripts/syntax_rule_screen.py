@@ -118,6 +118,7 @@ def main() -> None:
     ap.add_argument("--split", default="dev", choices=("dev", "test"), help="RAMS' and WikiEvents'")
     ap.add_argument("--modality", required=True, help="a modality model directory (records carry modes)")
     args = ap.parse_args()
+    state = git_state()  # before the long part: the tree as the code was read
     corpora = default_corpora_dir()
     tagger = Tagger(Path(args.model))
     meantime = list(iter_documents(Path(corpora)))
@@ -135,7 +136,7 @@ def main() -> None:
     text_path = Path(default_heldout_dir()) / "tass_putin_trump_apec.txt"
     text = read_text(text_path)
     gold_records = read_gold_records(PROJECT_ROOT / "tests" / "data" / "tass_putin_trump_apec.records.jsonl", text)
-    print(f"event model {args.model}; RAMS and WikiEvents {args.split}; git {git_state()}")
+    print(f"event model {args.model}; RAMS and WikiEvents {args.split}; git {state}")
     for name, patch in VARIANTS.items():
         patch()
         for corpus, (docs, parses) in sets.items():
