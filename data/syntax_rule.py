@@ -17,7 +17,8 @@ the ones coordinated with it (*X and Y met*) and its apposition (*Peskov, the Kr
 spokesman*).
 
 An argument word names the sentence's ACTOR span that holds it, or an ACTOR inside its noun
-phrase (*the chief executive of Airbus*: Airbus). Actor wins where a span gets both roles.
+phrase (*the chief executive of Airbus*: Airbus), save a possessive pronoun inside a
+recipient's phrase (*X reduced its effort*). Actor wins where a span gets both roles.
 It is the records' `linking=syntax` (tagging/records.py); it reads words, spans and the parse
 (data/parse.py), no model of dateline's.
 """
@@ -173,8 +174,10 @@ def with_coordinated(parse: DocParse, words: list[int]) -> list[int]:
     return out
 
 
-def actor_spans(parse: DocParse, word: int, actors: list[Found]) -> list[Found]:
-    """The ACTOR spans an argument word names: the one that holds it, else those in its noun phrase."""
+def actor_spans(parse: DocParse, word: int, actors: list[Found], owners: bool = True) -> list[Found]:
+    """The ACTOR spans an argument word names: the one that holds it, else those in its noun
+    phrase; `owners=False` (a recipient's phrase) passes over a possessive pronoun in it, which
+    points back at someone already named (*X reduced its effort*: *its* receives nothing)."""
     holding = [a for a in actors if a.span.start <= word < a.span.end]
     if holding:
         return holding
@@ -182,7 +185,11 @@ def actor_spans(parse: DocParse, word: int, actors: list[Found]) -> list[Found]:
     while todo:
         w = todo.pop()
         phrase.add(w)
-        todo += [c for c in children(parse, w, NOUN_PHRASE) if c not in phrase]
+        todo += [
+            c
+            for c in children(parse, w, NOUN_PHRASE)
+            if c not in phrase and (owners or not (parse.deps[c] == "poss" and parse.pos[c] == "PRON"))
+        ]
     return [a for a in actors if any(a.span.start <= w < a.span.end for w in phrase)]
 
 
@@ -200,18 +207,18 @@ def explained_links(
     the relation of the word that named it (`relation`)."""
     doers, receivers = arguments(parse, head_of(event, parse))
 
-    def spans(words: list[int]) -> list[tuple[Found, str]]:
+    def spans(words: list[int], owners: bool) -> list[tuple[Found, str]]:
         found: dict[Found, str] = {}
         for w in with_coordinated(parse, words):
             if event.start <= w < event.end:
                 continue
-            for a in actor_spans(parse, w, actors):
+            for a in actor_spans(parse, w, actors, owners):
                 found.setdefault(a, relation(parse, w))
         return sorted(found.items(), key=lambda item: item[0].span.start)
 
-    doers_found = spans(doers)
+    doers_found = spans(doers, owners=True)
     taken = {a for a, _ in doers_found}
-    return doers_found, [(r, why) for r, why in spans(receivers) if r not in taken]
+    return doers_found, [(r, why) for r, why in spans(receivers, owners=False) if r not in taken]
 
 
 def syntax_links(event: Span, actors: list[Found], parse: DocParse) -> tuple[list[Found], list[Found]]:

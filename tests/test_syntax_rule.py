@@ -174,3 +174,10 @@ def test_an_infinitive_on_a_noun_takes_the_owner_or_the_support_verbs_subject():
     )
     # a verb that reacts to someone else's plan gives it no actor
     assert links("Russia rejected the plan to strike Syria.", "strike", ["Russia", "Syria"]) == ([], ["Syria"])
+
+
+def test_a_possessive_pronoun_in_the_objects_phrase_receives_nothing():
+    assert links("Boeing reduced its design effort.", "reduced", ["Boeing", "its"]) == (["Boeing"], [])
+    # a named owner there still receives, and a pronoun owner in the subject's phrase still acts
+    assert links("Russia attacked Ukraine's embassy.", "attacked", ["Russia", "Ukraine"]) == (["Russia"], ["Ukraine"])
+    assert links("His spokesman attacked Kyiv.", "attacked", ["His", "Kyiv"]) == (["His"], ["Kyiv"])
