@@ -26,7 +26,7 @@ from dateline.io import write_json_atomic, write_text_atomic
 from dateline.runs import MODALITY_META as META
 from dateline.tagging.modality import ModalityClassifier
 from dateline.training.modality import MODES, meantime_examples, sources_of, train, training_examples
-from dateline.training.position_head import trained_alike
+from dateline.training.position_head import kept_layers, trained_alike
 
 TOPICS = ("corpus_airbus", "corpus_apple")
 
@@ -63,7 +63,8 @@ def cross_validate(
                 marking=marking,
                 layers=layers,
             )
-            if not trained_alike(model_dir, META, **alike):
+            # the meta records the layers kept, so layers=null or deeper than the encoder match too
+            if not trained_alike(model_dir, META, **alike | {"layers": kept_layers(None, layers)}):
                 examples = training_examples(corpora, train_topics, sources, seed)
                 trained = train(examples, model_dir, **alike, seed=seed, precision=precision)
                 seconds[f"{held}/{seed}"] = trained["train_seconds"]

@@ -67,6 +67,14 @@ def test_cross_validation_reuses_a_fold_model_only_when_trained_alike(tmp_path: 
     assert not trained_alike(tmp_path, "modality.json", **same)  # sources unrecorded: trained otherwise
 
 
+def test_the_layers_a_model_keeps_whatever_the_setting_says():
+    """A fold model's meta records the layers it kept: all of MiniLM's six for layers=null or
+    deeper, so modality-cv finds it again under the same setting."""
+    from dateline.training.position_head import kept_layers
+
+    assert [kept_layers(None, n) for n in (None, 3, 6, 10)] == [6, 3, 6, 6]
+
+
 def test_event_is_marked_with_its_context_cut_to_a_window():
     words = [f"w{i}" for i in range(100)]
     marked, at, types = marked_row(words, [(50, 52)], marking="words")

@@ -191,6 +191,17 @@ def fit(
     }
 
 
+def kept_layers(encoder: str | None, layers: int | None) -> int:
+    """How many layers a model trained from `encoder` with `layers` keeps (what its meta
+    records): the setting, or the encoder's depth where the setting is None or deeper."""
+    from transformers import AutoConfig
+
+    from dateline.training.model import encoder_path
+
+    depth = AutoConfig.from_pretrained(encoder_path(encoder)).num_hidden_layers
+    return depth if layers is None else min(layers, depth)
+
+
 def keep_layers(model, layers: int | None) -> None:
     """Keep the encoder's first `layers` layers (None: all): a classifier that reads half of
     MiniLM's six costs half the time per sentence (docs/studies/16-records-speed.md); the saved
