@@ -47,6 +47,8 @@ def cross_validate(
     one trained with the same settings is there); the seeds' probabilities averaged are the
     ensemble's."""
     gold, probs = [], {s: [] for s in seeds}
+    # the meta records the layers kept, so layers=null or deeper than the encoder match too
+    kept = kept_layers(None, layers)
     folds, seconds = {}, {}
     for held in TOPICS:
         train_topics = [t for t in TOPICS if t != held]
@@ -63,8 +65,7 @@ def cross_validate(
                 marking=marking,
                 layers=layers,
             )
-            # the meta records the layers kept, so layers=null or deeper than the encoder match too
-            if not trained_alike(model_dir, META, **alike | {"layers": kept_layers(None, layers)}):
+            if not trained_alike(model_dir, META, **alike | {"layers": kept}):
                 examples = training_examples(corpora, train_topics, sources, seed)
                 trained = train(examples, model_dir, **alike, seed=seed, precision=precision)
                 seconds[f"{held}/{seed}"] = trained["train_seconds"]

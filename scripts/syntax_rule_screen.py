@@ -11,7 +11,10 @@ measured by the scripts named above. Each variant patches data/syntax_rule.py fo
 
 Variants now: a possessive pronoun inside an argument's noun phrase is not the argument's
 actor (*X reduced its effort*: *its* receives nothing), on both sides or on the recipients'
-side only. The names-from-the-parse screen ran as
+side only (the rule as kept since 1a76e1c; "rule" is the rule before it). The screen in
+results/records/syntax_owner_screen.txt ran at c485ec4, before the rule had the idea, with the
+variants written out in full (`git show c485ec4:scripts/syntax_rule_screen.py`); since, they
+are the rule's own `owners` argument. The names-from-the-parse screen ran as
 scripts/syntax_names_screen.py at 95a4119 (`git show 95a4119:scripts/syntax_names_screen.py`),
 where the rule had those ideas behind flags (results/records/syntax_names_screen.txt).
 """
@@ -42,7 +45,6 @@ from dateline.eval.records import read_gold_records, score_records  # noqa: E402
 from dateline.io import read_text  # noqa: E402
 from dateline.paths import PROJECT_ROOT, default_corpora_dir, default_heldout_dir  # noqa: E402
 from dateline.provenance import git_state  # noqa: E402
-from dateline.tagging import records  # noqa: E402
 from dateline.tagging.api import ArticleTagger  # noqa: E402
 from dateline.tagging.records import role_labels  # noqa: E402
 from dateline.tagging.tagger import Tagger  # noqa: E402
@@ -50,52 +52,24 @@ from dateline.tagging.tagger import Tagger  # noqa: E402
 RULE_ACTOR_SPANS = sr.actor_spans
 
 
-def without_pronoun_owners(parse, word, actors, role="both"):
-    """actor_spans, less a possessive pronoun met inside the noun phrase (*its effort*); with
-    role="recipient", only for the recipients' phrases (an actor's keeps it)."""
-    if role == "actor":
-        return RULE_ACTOR_SPANS(parse, word, actors)
-    holding = [a for a in actors if a.span.start <= word < a.span.end]
-    if holding:
-        return holding
-    phrase, todo = set(), [word]
-    while todo:
-        w = todo.pop()
-        phrase.add(w)
-        todo += [
-            c
-            for c in sr.children(parse, w, sr.NOUN_PHRASE)
-            if c not in phrase and not (parse.deps[c] == "poss" and parse.pos[c] == "PRON")
-        ]
-    return [a for a in actors if any(a.span.start <= w < a.span.end for w in phrase)]
+def owners_on(actors_side: bool, recipients_side: bool) -> Callable[[], None]:
+    """A variant: whether a possessive pronoun inside an argument's noun phrase may name it, on
+    the actors' side and on the recipients' (data/syntax_rule.actor_spans' `owners`; the rule
+    as kept: True, False)."""
 
-
-RULE_EXPLAINED = sr.explained_links
-
-
-def recipients_only(event, actors, parse):
-    """explained_links with the pronoun-owner filter on the recipients' side only."""
-    sr.actor_spans = lambda p, w, a: without_pronoun_owners(p, w, a, "actor")
-    doers, _ = RULE_EXPLAINED(event, actors, parse)
-    sr.actor_spans = lambda p, w, a: without_pronoun_owners(p, w, a, "recipient")
-    _, receivers = RULE_EXPLAINED(event, actors, parse)
-    taken = {a for a, _ in doers}
-    return doers, [(r, why) for r, why in receivers if r not in taken]
-
-
-def use(actor_spans, explained=RULE_EXPLAINED) -> Callable[[], None]:
     def patch() -> None:
-        sr.actor_spans, sr.explained_links = actor_spans, explained
-        records.explained_links = explained
+        sr.actor_spans = lambda parse, word, actors, owners=True: RULE_ACTOR_SPANS(
+            parse, word, actors, actors_side if owners else recipients_side
+        )
 
     return patch
 
 
 # name: what the variant does to data/syntax_rule.py before its turn
 VARIANTS = {
-    "rule": use(RULE_ACTOR_SPANS),
-    "no pronoun owners in a phrase": use(without_pronoun_owners),
-    "no pronoun owners in a recipient's phrase": use(RULE_ACTOR_SPANS, recipients_only),
+    "rule": owners_on(True, True),
+    "no pronoun owners in a phrase": owners_on(False, False),
+    "no pronoun owners in a recipient's phrase": owners_on(True, False),
 }
 
 
