@@ -15,6 +15,12 @@ span, role, entity type) and names its scheme in `meta["role_scheme"]`; `gold_ro
   person, organisation or geopolitical entity (PER, ORG, GPE) takes either role (a *Target*
   that is a building is not a recipient). The lists follow `../shared/README.md`'s counts of
   the roles in each corpus' dev and test files.
+- **QA-SRL** (Roit et al. 2020; the question's template slot, data/readers/role_corpora.py's
+  `qasrl_slot`): the answer of *Who <verb>ed?* (the active subject) or *Who was someone
+  <verb>ed by?* acts; the answer of *Who did someone <verb>?* (the object), *Who was
+  <verb>ed?* (the passive subject) or *Who did someone <verb> something to?* receives; other
+  *who* questions (*with*, *for*, *from*, *as*, …) are neither. The mapping `../shared/README.md`
+  suggests, taken as it is.
 """
 
 from __future__ import annotations
@@ -103,6 +109,8 @@ WIKIEVENTS_RECIPIENT = {
     "patient",
 }
 WIKIEVENTS_PARTICIPANTS = {"PER", "ORG", "GPE"}
+QASRL_ACTOR = {"subject", "by"}
+QASRL_RECIPIENT = {"object", "passive", "to"}
 
 
 def meantime_role(sem_role: str, ent_type: str) -> str:
@@ -125,7 +133,11 @@ def wikievents_role(role: str, ent_type: str) -> str:
     return "actor" if role in WIKIEVENTS_ACTOR else "recipient" if role in WIKIEVENTS_RECIPIENT else "none"
 
 
-SCHEMES = {"meantime": meantime_role, "rams": rams_role, "wikievents": wikievents_role}
+def qasrl_role(slot: str, _ent_type: str = "") -> str:
+    return "actor" if slot in QASRL_ACTOR else "recipient" if slot in QASRL_RECIPIENT else "none"
+
+
+SCHEMES = {"meantime": meantime_role, "rams": rams_role, "wikievents": wikievents_role, "qasrl": qasrl_role}
 
 
 def gold_roles(doc: Document) -> dict[tuple[int, int], list[tuple[Span, str]]]:

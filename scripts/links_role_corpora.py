@@ -1,6 +1,6 @@
-"""Event–participant links on role corpora no linker of dateline trained on: RAMS and
-WikiEvents (one split each, under data/participant_roles.py's mapping), every linking method on
-the same spans — the gold spans and the default tagger's.
+"""Event–participant links on role corpora no linker of dateline trained on: RAMS, WikiEvents
+and QA-SRL's Wikinews gold (one split each, under data/participant_roles.py's mapping), every
+linking method on the same spans — the gold spans and the default tagger's.
 
 Study of docs/records.md (*Links on RAMS and WikiEvents*). Links are event-anchored: a predicted
 link counts only where its event overlaps a gold event (RAMS marks one event per window), and a
@@ -10,7 +10,7 @@ documents, each method's paired difference from the position rule, and on gold s
 kinds (role swapped, wrong or spurious link, missed link).
 
     .venv/bin/python scripts/links_role_corpora.py --tagger <event model> [--linker <linker dir>] \
-        --out results/records/role_corpora [--split test]
+        --out results/records/role_corpora [--split test] [--corpus rams wikievents qasrl]
 """
 
 from __future__ import annotations
@@ -146,11 +146,10 @@ def main() -> None:
     ap.add_argument("--linker", help="a `dateline linker` model directory (adds linking=learned)")
     ap.add_argument("--split", default="test", choices=("dev", "test"))
     ap.add_argument("--boot", type=int, default=1000)
+    ap.add_argument("--corpus", nargs="+", default=["rams", "wikievents"], choices=("rams", "wikievents", "qasrl"))
     ap.add_argument("--out", type=Path, required=True)
     args = ap.parse_args()
-    results = {
-        c: score(args.corpora, c, args.split, args.tagger, args.linker, args.boot) for c in ("rams", "wikievents")
-    }
+    results = {c: score(args.corpora, c, args.split, args.tagger, args.linker, args.boot) for c in args.corpus}
     results_all = {"config": {k: str(v) for k, v in vars(args).items()}, "results": results}
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "results.json").write_text(json.dumps(results_all, indent=1))

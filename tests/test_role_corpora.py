@@ -1,4 +1,4 @@
-"""RAMS and WikiEvents read into the document model (data/readers/role_corpora.py), their roles
+"""RAMS, WikiEvents and QA-SRL read into the document model (data/readers/role_corpora.py), their roles
 mapped to actor and recipient (data/participant_roles.py), on one document of each written in
 the corpora's own formats."""
 
@@ -45,6 +45,104 @@ WIKIEVENTS = {
 }
 
 
+QASRL_HEADER = (
+    "qasrl_id,verb_idx,verb,worker_id,assign_id,source_assign_id,question,is_redundant,answer_range,answer,"
+    "wh,subj,obj,obj2,aux,prep,verb_prefix,is_passive,is_negated,verb_slot_inflection\n"
+)
+# two sentences of one article, given out of order; one of another article
+QASRL_SENTENCES = {
+    "Wiki1k:wikinews:7:2:0": "Police arrested Smith on Monday .",
+    "Wiki1k:wikinews:7:1:3": "Jones told the court about the deal with Acme .",
+    "Wiki1k:wikinews:9:0:0": "Rebels were attacked by troops .",
+}
+QASRL_QUESTIONS = [
+    # sentence, verb index, verb, question, answer range, wh, subj, obj, obj2, prep, passive
+    ("Wiki1k:wikinews:7:2:0", 1, "arrested", "Who arrested someone?", "0:1", "who", "", "someone", "", "", "False"),
+    ("Wiki1k:wikinews:7:2:0", 1, "arrested", "Who was arrested?", "2:3", "who", "", "", "", "", "True"),
+    (
+        "Wiki1k:wikinews:7:2:0",
+        1,
+        "arrested",
+        "When was someone arrested?",
+        "3:5",
+        "when",
+        "someone",
+        "",
+        "",
+        "",
+        "True",
+    ),
+    ("Wiki1k:wikinews:7:1:3", 1, "told", "Who told someone something?", "0:1", "who", "", "someone", "", "", "False"),
+    (
+        "Wiki1k:wikinews:7:1:3",
+        1,
+        "told",
+        "Who did someone tell something to?",
+        "2:4",
+        "who",
+        "someone",
+        "something",
+        "",
+        "to",
+        "False",
+    ),
+    (
+        "Wiki1k:wikinews:7:1:3",
+        1,
+        "told",
+        "What did someone tell someone about?",
+        "4:9~!~6:7",
+        "what",
+        "someone",
+        "someone",
+        "",
+        "about",
+        "False",
+    ),
+    (
+        "Wiki1k:wikinews:7:1:3",
+        6,
+        "deal",
+        "Who did someone deal with?",
+        "8:9",
+        "who",
+        "someone",
+        "",
+        "",
+        "with",
+        "False",
+    ),
+    ("Wiki1k:wikinews:9:0:0", 2, "attacked", "Who was attacked?", "0:1", "who", "", "", "", "", "True"),
+    (
+        "Wiki1k:wikinews:9:0:0",
+        2,
+        "attacked",
+        "Who was someone attacked by?",
+        "4:5",
+        "who",
+        "someone",
+        "",
+        "",
+        "by",
+        "True",
+    ),
+]
+
+
+def write_qasrl(root: Path, questions=QASRL_QUESTIONS) -> None:
+    (root / "qasrl_gs/gold").mkdir(parents=True)
+    (root / "qasrl_gs/sentences").mkdir(parents=True)
+    rows = [f'{sid},"{t}","{t}"' for sid, t in QASRL_SENTENCES.items()]
+    (root / "qasrl_gs/sentences/wikinews.test.full.csv").write_text(
+        "qasrl_id,tokens,sentence\n" + "\n".join(rows) + "\n"
+    )
+    lines = [
+        f"{sid},{v},{verb},W,A,S,{q},False,{ans},x,{wh},{subj},{obj},{obj2},,{prep},,{passive},False,Past"
+        for sid, v, verb, q, ans, wh, subj, obj, obj2, prep, passive in questions
+    ]
+    (root / "qasrl_gs/gold/wikinews.test.gold.csv").write_text(QASRL_HEADER + "\n".join(lines) + "\n")
+
+
 def write(root: Path, corpus: str, raw: dict, extra: str = "") -> None:
     name = {"rams": "rams/test.jsonlines", "wikievents": "wikievents/test.jsonl"}[corpus]
     (root / name).parent.mkdir(parents=True, exist_ok=True)
@@ -88,3 +186,39 @@ def test_a_malformed_line_is_one_error_naming_file_and_line(tmp_path: Path, corp
         role_documents(tmp_path, corpus, "test")
     with pytest.raises(DatelineError, match="dev split not found"):
         role_documents(tmp_path, corpus, "dev")
+
+
+def test_qasrl_who_answers_are_candidates_and_the_question_slot_gives_the_role(tmp_path: Path):
+    write_qasrl(tmp_path)
+    first, second = role_documents(tmp_path, "qasrl", "test")
+    # one document per article, its annotated sentences in the article's order
+    assert first.id == "wikinews:7"
+    assert first.text == "Jones told the court about the deal with Acme .\nPolice arrested Smith on Monday .\n"
+    assert [first.span_text(s) for s in first.spans if s.label == "EVENT"] == ["told", "deal", "arrested"]
+    # only the answers of *who* questions are candidates (not *what* ones, not times)
+    assert [first.span_text(s) for s in first.spans if s.label == "ACTOR"] == [
+        "Jones",
+        "the court",
+        "Acme",
+        "Police",
+        "Smith",
+    ]
+    assert links(first) == {
+        ("told", "actor", "Jones"),
+        ("told", "recipient", "the court"),  # who did someone tell something to?
+        ("arrested", "actor", "Police"),
+        ("arrested", "recipient", "Smith"),  # who was arrested?
+    }  # *deal with Acme* is neither under the mapping
+    assert links(second) == {("attacked", "recipient", "Rebels"), ("attacked", "actor", "troops")}
+
+
+def test_a_malformed_qasrl_row_is_one_error_naming_file_and_line(tmp_path: Path):
+    bad = list(QASRL_QUESTIONS)
+    bad[3] = bad[3][:4] + ("0:12",) + bad[3][5:]  # past the sentence's end
+    write_qasrl(tmp_path, bad)
+    with pytest.raises(
+        DatelineError, match=r"wikinews\.test\.gold\.csv \(line 5\): not a QA-SRL question row \(answer range 0:12"
+    ):
+        role_documents(tmp_path, "qasrl", "test")
+    with pytest.raises(DatelineError, match="qasrl dev split not found"):
+        role_documents(tmp_path, "qasrl", "dev")

@@ -1,6 +1,8 @@
 """Role-annotated news for event–participant links: RAMS 1.0 and WikiEvents, in their own
 JSON-lines files (`../shared/corpora/rams/{dev,test}.jsonlines`,
-`../shared/corpora/wikievents/{dev,test}.jsonl`), read into the one document model.
+`../shared/corpora/wikievents/{dev,test}.jsonl`), and QA-SRL's Wikinews gold, in its own CSV
+files (`../shared/corpora/qasrl_gs/{gold,sentences}/wikinews.{dev,test}.*.csv`), read into the
+one document model.
 
 They annotate arguments, not a tagger's span types, so they are not span readers (no
 `configs/data/` group): each document carries EVENT spans (the triggers) and ACTOR spans (the
@@ -13,6 +15,12 @@ data/participant_roles.py maps to actor and recipient.
 - **WikiEvents**: whole articles with every event and every entity mention typed; the
   mentions of persons, organisations and geopolitical entities (PER, ORG, GPE) are the ACTOR
   spans, each argument points at one mention by its id.
+- **QA-SRL** (Roit et al. 2020, the Wikinews gold): every verb of a sentence with the template
+  questions asked of it and their answers. The annotated sentences of one Wikinews article are
+  one document, in the article's order; each verb a question was asked of is an EVENT, and the
+  answers of its *who* questions are the ACTOR candidates (*what* answers are things, places
+  and propositions far more than parties). A question's role is its template slot
+  (`qasrl_slot`), which data/participant_roles.py maps.
 
 Text is laid out from the corpus's tokens (one space between tokens, one newline between
 sentences), so offsets index that text.
@@ -20,8 +28,9 @@ sentences), so offsets index that text.
 
 from __future__ import annotations
 
+import csv
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from dateline.data.document import Document, Span, join_tokens
@@ -29,7 +38,12 @@ from dateline.data.participant_roles import WIKIEVENTS_PARTICIPANTS
 from dateline.errors import CorpusNotFoundError, DatelineError
 from dateline.io import read_text
 
-FILES = {"rams": "rams/{split}.jsonlines", "wikievents": "wikievents/{split}.jsonl"}
+FILES = {
+    "rams": "rams/{split}.jsonlines",
+    "wikievents": "wikievents/{split}.jsonl",
+    "qasrl": "qasrl_gs/gold/wikinews.{split}.gold.csv",
+}
+QASRL_SENTENCES = "qasrl_gs/sentences/wikinews.{split}.full.csv"
 SPLITS = ("dev", "test")
 
 
@@ -91,17 +105,131 @@ def wikievents_document(raw: dict) -> Document:
     )
 
 
-READ = {"rams": rams_document, "wikievents": wikievents_document}
+def qasrl_slot(row: dict) -> str:
+    """Which argument a QA-SRL question asks for, from its template slots: `subject` (*Who
+    met someone?*), `by` (a passive's agent: *Who was someone arrested by?*), `object` (*Who did
+    someone meet?*), `passive` (*Who was arrested?*), `to` (*Who did someone tell something
+    to?*), else `wh:prep` (e.g. `who:with`, `what:` for a *what* object)."""
+    wh, subj, obj, obj2, prep = (row[k] for k in ("wh", "subj", "obj", "obj2", "prep"))
+    passive = row["is_passive"] == "True"
+    if wh == "who":
+        if not subj:
+            return "passive" if passive else "subject"
+        if passive and prep == "by":
+            return "by"
+        if not passive and not obj and not prep:
+            return "object"
+        if prep == "to" and not obj2:
+            return "to"
+    return f"{wh}:{prep}"
+
+
+def csv_rows(path: Path) -> Iterator[tuple[int, dict]]:
+    """(line number, row) of a CSV file with a header line."""
+    reader = csv.DictReader(read_text(path).splitlines())
+    for row in reader:
+        yield reader.line_num, row
+
+
+def answer_spans(ranges: str, offset: int, length: int) -> list[tuple[int, int]]:
+    """`3:5~!~0:2` (token ranges in the sentence, end exclusive) as document token spans."""
+    out = []
+    for part in ranges.split("~!~"):
+        a, b = (int(x) for x in part.split(":"))
+        if not 0 <= a < b <= length:
+            raise ValueError(f"answer range {part} outside the sentence's {length} tokens")
+        out.append((offset + a, offset + b))
+    return out
+
+
+def qasrl_documents(root: Path, split: str) -> list[Document]:
+    """QA-SRL's Wikinews gold: one document per article, its annotated sentences in order; a
+    malformed row is one error naming the file and the line."""
+    gold = corpus_file(root, "qasrl", split)
+    sentences_path = root / QASRL_SENTENCES.format(split=split)
+    if not sentences_path.is_file():
+        raise CorpusNotFoundError(
+            f"qasrl {split} sentences not found (expected {QASRL_SENTENCES.format(split=split)})", root
+        )
+    tokens_of = {row["qasrl_id"]: row["tokens"].split(" ") for _, row in csv_rows(sentences_path)}
+    questions: dict[str, list[tuple[int, dict]]] = {}
+    for number, row in csv_rows(gold):
+        questions.setdefault(row["qasrl_id"], []).append((number, row))
+
+    def order(sid: str) -> tuple:
+        _, _, article, paragraph, sentence = sid.split(":")
+        return article, int(paragraph), int(sentence)
+
+    articles: dict[str, list[str]] = {}
+    for sid in sorted(questions, key=order):
+        articles.setdefault(order(sid)[0], []).append(sid)
+    out = []
+    for article, sids in articles.items():
+        words, participants, events, actors, offset = [], [], set(), set(), 0
+        for sid in sids:
+            if sid not in tokens_of:
+                number = questions[sid][0][0]
+                raise DatelineError(f"sentence {sid} is not in {sentences_path.name}", gold, f"line {number}")
+            sentence = tokens_of[sid]
+            for number, row in questions[sid]:
+                try:
+                    verb = int(row["verb_idx"])
+                    if not 0 <= verb < len(sentence):
+                        raise ValueError(f"verb_idx {verb} outside the sentence's {len(sentence)} tokens")
+                    event = Span(offset + verb, offset + verb + 1, "EVENT")
+                    events.add(event)
+                    if row["wh"] != "who":
+                        continue
+                    slot = qasrl_slot(row)
+                    for a, b in answer_spans(row["answer_range"], offset, len(sentence)):
+                        actors.add(Span(a, b, "ACTOR"))
+                        participants.append((event, Span(a, b, "ACTOR"), slot, ""))
+                except (KeyError, ValueError) as e:
+                    raise DatelineError(f"not a QA-SRL question row ({e})", gold, f"line {number}") from None
+            words.append(sentence)
+            offset += len(sentence)
+        text, tokens, ranges = join_tokens(words)
+        spans = sorted(events, key=lambda s: (s.start, s.end)) + sorted(actors, key=lambda s: (s.start, s.end))
+        out.append(
+            Document(
+                f"wikinews:{article}",
+                text,
+                tokens,
+                ranges,
+                spans,
+                meta={"role_scheme": "qasrl", "participants": participants},
+            )
+        )
+    return out
+
+
+def json_documents(corpus: str, read: Callable[[dict], Document]) -> Callable[[Path, str], list[Document]]:
+    """A reader of a JSON-lines corpus, one document a line, from its per-line `read`."""
+
+    def documents(root: Path, split: str) -> list[Document]:
+        path = corpus_file(root, corpus, split)
+        out = []
+        for number, raw in json_lines(path):
+            try:
+                out.append(read(raw))
+            except (KeyError, IndexError, TypeError, ValueError) as e:
+                raise DatelineError(
+                    f"not a {corpus} document ({type(e).__name__}: {e})", path, f"line {number}"
+                ) from None
+        return out
+
+    return documents
+
+
+READ = {
+    "rams": json_documents("rams", rams_document),
+    "wikievents": json_documents("wikievents", wikievents_document),
+    "qasrl": qasrl_documents,
+}
 
 
 def role_documents(root: str | Path, corpus: str, split: str) -> list[Document]:
-    """The documents of one split of RAMS or WikiEvents; a malformed line is one error naming
-    the file and the line."""
-    path = corpus_file(Path(root), corpus, split)
-    out = []
-    for number, raw in json_lines(path):
-        try:
-            out.append(READ[corpus](raw))
-        except (KeyError, IndexError, TypeError, ValueError) as e:
-            raise DatelineError(f"not a {corpus} document ({type(e).__name__}: {e})", path, f"line {number}") from None
-    return out
+    """The documents of one split of RAMS, WikiEvents or QA-SRL; a malformed line is one error
+    naming the file and the line."""
+    corpus_file(Path(root), corpus, split)  # an unknown corpus or split, or a missing file: one error
+    return READ[corpus](Path(root), split)
