@@ -13,6 +13,8 @@
 #   epochs8       the folder alone, 8 epochs whatever the number of updates; init_epochs8: fine-tuned so
 #   init_lr2e5    fine-tuned at a learning rate of 2e-5 instead of the recipe's 8e-5
 #   mpnet         the folder alone on MPNet (experiment=mpnet_gold)
+#   mpnet_init    an MPNet tagger of ECB+ (MPNET_INIT=<its model dir>, e.g. experiment=mpnet_gold's)
+#                 fine-tuned on the folder with experiment=mpnet_gold's settings
 # SEEDS (1,2,3) and CORPORA ("proxy_meantime proxy_wikievents") choose what runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,6 +36,7 @@ for corpus in ${CORPORA:-proxy_meantime proxy_wikievents}; do
       init_epochs8) extra="model.init=default data.min_updates=0 trainer.args.num_train_epochs=8" ;;
       init_lr2e5) extra="model.init=default trainer.args.learning_rate=2e-5" ;;
       mpnet) extra="experiment=mpnet_gold" ;;
+      mpnet_init) extra="experiment=mpnet_gold model.init=$(realpath "${MPNET_INIT:?MPNET_INIT=<an MPNet model dir>}")" ;;
       *) extra="$system" ;;
     esac
     make sweep SWEEP="study15_${corpus}_${system}" \
