@@ -7,7 +7,9 @@ no subject of its own takes its governor's: control (*X agreed to cooperate*; *X
 cooperate* gives Y), an infinitive on a noun (*X's decision to strike*, *X has a chance to
 meet Y*: the noun's owner, else the subject of the support verb that has it), raising (*X is
 likely to discuss*), coordination (*X arrived and met Y*),
-participles and adverbial clauses (*after meeting Y, X said*); a relative pronoun stands for the
+participles and adverbial clauses (*after meeting Y, X said*), clauses on a preposition (*X
+responded by imposing sanctions*); under a passive verb the one it is done to (*X was asked to
+leave*, *X was charged with killing Y*); a relative pronoun stands for the
 noun it modifies (*the country that attacked Y*). For an event noun: its possessor or *by*
 object acts (*X's response*, *the attack by X*), an actor word before it acts (*Russian
 strikes*), the object of *with*, *to*, *against*, *on* or *toward* is its
@@ -37,6 +39,8 @@ NOUN_RECIPIENT_PREPS = {"with", "to", "against", "on", "toward", "towards", "at"
 # a verb without a subject of its own takes its governor's through these relations
 INHERITS = {"xcomp", "conj", "advcl", "ccomp", "pcomp", "acl", "relcl", "acomp"}
 RELATIVE = {"who", "that", "which", "whom"}
+# a clause reached from its verb through these is controlled by a passive governor's subject
+CONTROLLED_CLAUSES = {"xcomp", "advcl", "pcomp"}
 # a noun phrase's actor words are reached from its head through these
 NOUN_PHRASE = {"compound", "poss", "amod", "nmod", "prep", "pobj", "det", "nummod", "case", "punct"}
 MAX_HOPS = 4
@@ -100,11 +104,18 @@ def prep_objects(parse: DocParse, i: int, preps: set[str]) -> list[int]:
     ]
 
 
-def subject(parse: DocParse, verb: int) -> list[int]:
+def subject(parse: DocParse, verb: int, clauses: bool = True) -> list[int]:
     """Who acts for a verb: its subject (the agent of a passive), else its governor's (control,
-    coordination, clauses); a relative pronoun stands for the noun its clause modifies."""
+    coordination, clauses); a relative pronoun stands for the noun its clause modifies.
+    `clauses`: a clause on a preposition takes the subject of the preposition's governor (*X
+    responded by imposing*, *X was involved in building*), and a clause under a passive verb
+    its passive subject (*X was asked to leave*, *X was charged with killing Y*, *X was stabbed
+    while teaching*), not the passive's agent."""
+    arrived = None  # the relation by which the climb reached `verb`
     for _ in range(MAX_HOPS):
         if has_passive(parse, verb):
+            if clauses and arrived in CONTROLLED_CLAUSES:
+                return children(parse, verb, PASSIVE_SUBJECTS)
             return prep_objects(parse, verb, {"by"})
         found = children(parse, verb, SUBJECTS)
         if found:
@@ -114,6 +125,9 @@ def subject(parse: DocParse, verb: int) -> list[int]:
         governor, dep = parse.heads[verb], parse.deps[verb]
         if governor == verb or dep not in INHERITS:
             return []
+        if clauses and dep == "pcomp" and parse.pos[governor] == "ADP" and parse.deps[governor] == "prep":
+            governor = parse.heads[governor]  # by doing, in building: past the preposition
+        arrived = dep
         if dep == "xcomp" and children(parse, governor, {"dobj"}):
             return children(parse, governor, {"dobj"})  # object control: X urged Y to act
         if dep == "acl" and parse.tags[verb] == "VB" and parse.pos[governor] in ("NOUN", "PROPN"):

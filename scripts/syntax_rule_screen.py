@@ -1,6 +1,6 @@
 """A screen of variants of the syntax rule (docs/records.md) on the same spans and parses:
 MEANTIME's 60 articles (gold spans and the tagger's; exact links, as eval/linking_cv.py scores
-them), RAMS and WikiEvents (a split; event-anchored, overlap match, as
+them), RAMS, WikiEvents and QA-SRL (a split; event-anchored, overlap match, as
 scripts/links_role_corpora.py scores them), cameo_roles' test sentences (as
 scripts/records_cameo_positions.py scores them) and the user's article (links and records as
 `make eval-records` scores them). Counts only, no intervals: a screen; what is kept is then
@@ -9,14 +9,17 @@ measured by the scripts named above. Each variant patches data/syntax_rule.py fo
     .venv/bin/python scripts/syntax_rule_screen.py <event model> --modality <modality model> \
         [--split dev] > <file>
 
-Variants now: a possessive pronoun inside an argument's noun phrase is not the argument's
-actor (*X reduced its effort*: *its* receives nothing), on both sides or on the recipients'
-side only (the rule as kept since 1a76e1c; "rule" is the rule before it). The screen in
-results/records/syntax_owner_screen.txt ran at c485ec4, before the rule had the idea, with the
-variants written out in full (`git show c485ec4:scripts/syntax_rule_screen.py`); since, they
-are the rule's own `owners` argument. The names-from-the-parse screen ran as
-scripts/syntax_names_screen.py at 95a4119 (`git show 95a4119:scripts/syntax_names_screen.py`),
-where the rule had those ideas behind flags (results/records/syntax_names_screen.txt).
+Variants now: the clauses a verb's subject reaches (data/syntax_rule.subject's `clauses`): a
+clause on a preposition takes the subject of the preposition's governor (*X responded by
+imposing*), and a clause under a passive verb its passive subject (*X was asked to leave*),
+against the rule without them ("rule"). QA-SRL's Wikinews gold is screened too (the same split
+as RAMS' and WikiEvents'). Earlier screens: the pronoun owners (results/records/syntax_owner_screen.txt)
+ran at c485ec4, with the variants written out in full (`git show
+c485ec4:scripts/syntax_rule_screen.py`); since, they are the rule's own `owners` argument
+(`git show 5d25b7b:scripts/syntax_rule_screen.py` has them as variants). The names-from-the-parse
+screen ran as scripts/syntax_names_screen.py at 95a4119 (`git show
+95a4119:scripts/syntax_names_screen.py`), where the rule had those ideas behind flags
+(results/records/syntax_names_screen.txt).
 """
 
 from __future__ import annotations
@@ -49,28 +52,22 @@ from dateline.tagging.api import ArticleTagger  # noqa: E402
 from dateline.tagging.records import role_labels  # noqa: E402
 from dateline.tagging.tagger import Tagger  # noqa: E402
 
-RULE_ACTOR_SPANS = sr.actor_spans
+ROLE_CORPORA = ("rams", "wikievents", "qasrl")
+RULE_SUBJECT = sr.subject
 
 
-def owners_on(actors_side: bool, recipients_side: bool) -> Callable[[], None]:
-    """A variant: whether a possessive pronoun inside an argument's noun phrase may name it, on
-    the actors' side and on the recipients' (data/syntax_rule.actor_spans' `owners`; the rule
-    as kept: True, False)."""
+def clauses_on(on: bool) -> Callable[[], None]:
+    """A variant: whether a verb's subject reaches through a preposition's clause and a passive
+    governor's controlled clause (data/syntax_rule.subject's `clauses`; the rule as kept: True)."""
 
     def patch() -> None:
-        sr.actor_spans = lambda parse, word, actors, owners=True: RULE_ACTOR_SPANS(
-            parse, word, actors, actors_side if owners else recipients_side
-        )
+        sr.subject = lambda parse, verb, clauses=True: RULE_SUBJECT(parse, verb, on)
 
     return patch
 
 
 # name: what the variant does to data/syntax_rule.py before its turn
-VARIANTS = {
-    "rule": owners_on(True, True),
-    "no pronoun owners in a phrase": owners_on(False, False),
-    "no pronoun owners in a recipient's phrase": owners_on(True, False),
-}
+VARIANTS = {"rule": clauses_on(False), "+ clause control": clauses_on(True)}
 
 
 def spans_of(tagger: Tagger, docs, **kw) -> list[list[Span]]:
@@ -89,7 +86,7 @@ def line(name: str, c: np.ndarray) -> str:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("model")
-    ap.add_argument("--split", default="dev", choices=("dev", "test"), help="RAMS' and WikiEvents'")
+    ap.add_argument("--split", default="dev", choices=("dev", "test"), help="RAMS', WikiEvents' and QA-SRL's")
     ap.add_argument("--modality", required=True, help="a modality model directory (records carry modes)")
     args = ap.parse_args()
     state = git_state()  # before the long part: the tree as the code was read
@@ -98,19 +95,17 @@ def main() -> None:
     meantime = list(iter_documents(Path(corpora)))
     sets = {"MEANTIME": (meantime, parse_documents(meantime))}
     sets |= {
-        c: (docs, parse_documents(docs))
-        for c in ("rams", "wikievents")
-        for docs in [role_documents(corpora, c, args.split)]
+        c: (docs, parse_documents(docs)) for c in ROLE_CORPORA for docs in [role_documents(corpora, c, args.split)]
     }
     tagged = {"MEANTIME": spans_of(tagger, meantime, only_gold=True)}
-    tagged |= {c: spans_of(tagger, sets[c][0]) for c in ("rams", "wikievents")}
+    tagged |= {c: spans_of(tagger, sets[c][0]) for c in ROLE_CORPORA}
     cameo = list(Corpus(data_group("cameo_roles", [f"corpora={corpora}"])).reader.documents("test"))
     cameo_preds, cameo_parses = tagger.tag_documents(cameo), parse_documents(cameo)
     article = ArticleTagger(args.model, "records", args.modality)
     text_path = Path(default_heldout_dir()) / "tass_putin_trump_apec.txt"
     text = read_text(text_path)
     gold_records = read_gold_records(PROJECT_ROOT / "tests" / "data" / "tass_putin_trump_apec.records.jsonl", text)
-    print(f"event model {args.model}; RAMS and WikiEvents {args.split}; git {state}")
+    print(f"event model {args.model}; RAMS, WikiEvents and QA-SRL {args.split}; git {state}")
     for name, patch in VARIANTS.items():
         patch()
         for corpus, (docs, parses) in sets.items():

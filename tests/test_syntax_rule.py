@@ -181,3 +181,22 @@ def test_a_possessive_pronoun_in_the_objects_phrase_receives_nothing():
     # a named owner there still receives, and a pronoun owner in the subject's phrase still acts
     assert links("Russia attacked Ukraine's embassy.", "attacked", ["Russia", "Ukraine"]) == (["Russia"], ["Ukraine"])
     assert links("His spokesman attacked Kyiv.", "attacked", ["His", "Kyiv"]) == (["His"], ["Kyiv"])
+
+
+def test_a_clause_on_a_preposition_takes_the_governors_subject():
+    assert links("Russia responded by attacking Ukraine.", "attacking", ["Russia", "Ukraine"]) == (
+        ["Russia"],
+        ["Ukraine"],
+    )
+    assert links("Trump caused a stir by refusing to help NATO.", "help", ["Trump", "NATO"]) == (["Trump"], ["NATO"])
+
+
+def test_under_a_passive_verb_its_subject_does_the_clause():
+    # the one asked, charged or stabbed does the clause's act, not the passive's agent
+    assert links("The rebels were asked by Qatar to free the hostages.", "free", ["rebels", "Qatar", "hostages"]) == (
+        ["rebels"],
+        ["hostages"],
+    )
+    assert links("Smith was charged with killing Jones.", "killing", ["Smith", "Jones"]) == (["Smith"], ["Jones"])
+    # the passive itself still takes its agent, and a coordinated verb is not a controlled clause
+    assert links("Smith was arrested by police and charged.", "charged", ["Smith", "police"])[0] == ["police"]
