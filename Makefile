@@ -19,8 +19,8 @@ DISTILL_SWEEP ?= mpnet_study
 # EXP= or an experiment= in ARGS names another
 EXPERIMENT = $(if $(EXP),experiment=$(EXP),$(if $(findstring experiment=,$(ARGS)),,experiment=distilled))
 # what a job needs installed besides the project: MPNet's weights for model=mpnet (or an
-# experiment that uses it); spaCy's English parser for records linked by syntax (the default)
-NEEDS_MPNET = $(if $(findstring mpnet,$(EXP) $(ARGS)),$(MPNET_STAMP))
+# experiment that uses it: own_data does); spaCy's English parser for records linked by syntax (the default)
+NEEDS_MPNET = $(if $(findstring mpnet,$(EXP) $(ARGS))$(findstring own_data,$(EXP) $(ARGS)),$(MPNET_STAMP))
 SYNTAX_LINKING = $(if $(filter-out syntax,$(or $(LINKING),syntax)),,$(SYNTAX_STAMP))
 NEEDS_SYNTAX = $(if $(filter records,$(FORMAT))$(findstring format=records,$(ARGS)),$(SYNTAX_LINKING))
 # DDP training (NPROC=<processes>): every rank must name the same run directory

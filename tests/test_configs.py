@@ -77,12 +77,16 @@ def test_experiments_only_override(compose_cfg):
     assert compose_cfg("train", ["experiment=default"]) == compose_cfg("train", [])
 
 
-def test_own_data_is_the_default_fine_tuned_on_the_users_reader(compose_cfg, tmp_path):
-    """experiment=own_data is what Study 15 measured: experiment=distilled, model.init=default, on
-    data=brat unless the user names another reader."""
+def test_own_data_is_an_mpnet_tagger_fine_tuned_on_the_users_reader(compose_cfg, tmp_path):
+    """experiment=own_data is what Study 15 measured: experiment=mpnet_gold fine-tuned from an
+    experiment=mpnet_gold tagger of ECB+ (model.init=default), on data=brat unless the user
+    names another reader."""
     mine = f"data.path={tmp_path / 'mine'}"
-    measured = compose_cfg("train", ["experiment=distilled", "data=brat", "model.init=default", mine])
-    assert compose_cfg("train", ["experiment=own_data", mine]) == measured
+    measured = compose_cfg(
+        "train", ["experiment=mpnet_gold", "data=brat", "model.init=default", "model.default_recipe=mpnet_gold", mine]
+    )
+    own = compose_cfg("train", ["experiment=own_data", mine])
+    assert own == measured and own.model.name == "mpnet"
     jsonl = compose_cfg("train", ["experiment=own_data", "data=jsonl", mine])
     assert jsonl.data.reader._target_.endswith("JsonlReader") and jsonl.model.init == "default"
 
