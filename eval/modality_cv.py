@@ -42,13 +42,14 @@ def cross_validate(
     reading: str = "sentence",
     marking: str = "types",
     layers: int | None = None,
+    encoder: str | None = None,
 ) -> dict:
     """Per topic and seed, a model trained without that topic (kept in `work` and reused when
     one trained with the same settings is there); the seeds' probabilities averaged are the
-    ensemble's."""
+    ensemble's. `encoder` None is the default encoder, as `dateline modality` trains."""
     gold, probs = [], {s: [] for s in seeds}
     # the meta records the layers kept, so layers=null or deeper than the encoder match too
-    kept = kept_layers(None, layers)
+    kept = kept_layers(encoder, layers)
     folds, seconds = {}, {}
     for held in TOPICS:
         train_topics = [t for t in TOPICS if t != held]
@@ -67,7 +68,7 @@ def cross_validate(
             )
             if not trained_alike(model_dir, META, **alike | {"layers": kept}):
                 examples = training_examples(corpora, train_topics, sources, seed)
-                trained = train(examples, model_dir, **alike, seed=seed, precision=precision)
+                trained = train(examples, model_dir, encoder, **alike, seed=seed, precision=precision)
                 seconds[f"{held}/{seed}"] = trained["train_seconds"]
             classifier = ModalityClassifier(model_dir)
             fold_probs.append(classifier.probabilities(events))

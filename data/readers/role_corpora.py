@@ -43,7 +43,6 @@ FILES = {
     "wikievents": "wikievents/{split}.jsonl",
     "qasrl": "qasrl_gs/gold/wikinews.{split}.gold.csv",
 }
-QASRL_SENTENCES = "qasrl_gs/sentences/wikinews.{split}.full.csv"
 SPLITS = ("dev", "test")
 
 
@@ -142,15 +141,18 @@ def answer_spans(ranges: str, offset: int, length: int) -> list[tuple[int, int]]
     return out
 
 
-def qasrl_documents(root: Path, split: str) -> list[Document]:
+def qasrl_sentences(gold: Path) -> Path:
+    """The sentences file beside a QA-SRL gold file: `gold/wikinews.dev.gold.csv` ->
+    `sentences/wikinews.dev.full.csv`."""
+    return gold.parent.parent / "sentences" / gold.name.replace(".gold.csv", ".full.csv")
+
+
+def qasrl_documents(gold: Path) -> list[Document]:
     """QA-SRL's Wikinews gold: one document per article, its annotated sentences in order; a
     malformed row is one error naming the file and the line."""
-    gold = corpus_file(root, "qasrl", split)
-    sentences_path = root / QASRL_SENTENCES.format(split=split)
+    sentences_path = qasrl_sentences(gold)
     if not sentences_path.is_file():
-        raise CorpusNotFoundError(
-            f"qasrl {split} sentences not found (expected {QASRL_SENTENCES.format(split=split)})", root
-        )
+        raise CorpusNotFoundError("QA-SRL sentences not found beside the gold file", sentences_path)
     tokens_of = {row["qasrl_id"]: row["tokens"].split(" ") for _, row in csv_rows(sentences_path)}
     questions: dict[str, list[tuple[int, dict]]] = {}
     for number, row in csv_rows(gold):
@@ -162,7 +164,7 @@ def qasrl_documents(root: Path, split: str) -> list[Document]:
 
     articles: dict[str, list[str]] = {}
     for sid in sorted(questions, key=order):
-        articles.setdefault(order(sid)[0], []).append(sid)
+        articles.setdefault(sid.split(":")[2], []).append(sid)
     out = []
     for article, sids in articles.items():
         words, participants, events, actors, offset = [], [], set(), set(), 0
@@ -182,8 +184,9 @@ def qasrl_documents(root: Path, split: str) -> list[Document]:
                         continue
                     slot = qasrl_slot(row)
                     for a, b in answer_spans(row["answer_range"], offset, len(sentence)):
-                        actors.add(Span(a, b, "ACTOR"))
-                        participants.append((event, Span(a, b, "ACTOR"), slot, ""))
+                        actor = Span(a, b, "ACTOR")
+                        actors.add(actor)
+                        participants.append((event, actor, slot, ""))
                 except (KeyError, ValueError) as e:
                     raise DatelineError(f"not a QA-SRL question row ({e})", gold, f"line {number}") from None
             words.append(sentence)
@@ -203,11 +206,10 @@ def qasrl_documents(root: Path, split: str) -> list[Document]:
     return out
 
 
-def json_documents(corpus: str, read: Callable[[dict], Document]) -> Callable[[Path, str], list[Document]]:
+def json_documents(corpus: str, read: Callable[[dict], Document]) -> Callable[[Path], list[Document]]:
     """A reader of a JSON-lines corpus, one document a line, from its per-line `read`."""
 
-    def documents(root: Path, split: str) -> list[Document]:
-        path = corpus_file(root, corpus, split)
+    def documents(path: Path) -> list[Document]:
         out = []
         for number, raw in json_lines(path):
             try:
@@ -231,5 +233,4 @@ READ = {
 def role_documents(root: str | Path, corpus: str, split: str) -> list[Document]:
     """The documents of one split of RAMS, WikiEvents or QA-SRL; a malformed line is one error
     naming the file and the line."""
-    corpus_file(Path(root), corpus, split)  # an unknown corpus or split, or a missing file: one error
-    return READ[corpus](Path(root), split)
+    return READ[corpus](corpus_file(Path(root), corpus, split))
