@@ -9,11 +9,11 @@ measured by the scripts named above. Each variant patches data/syntax_rule.py fo
     .venv/bin/python scripts/syntax_rule_screen.py <event model> --modality <modality model> \
         [--split dev] > <file>
 
-Variants now: the clauses a verb's subject reaches (data/syntax_rule.subject's `clauses`): a
-clause on a preposition takes the subject of the preposition's governor (*X responded by
-imposing*), and a clause under a passive verb its passive subject (*X was asked to leave*),
-against the rule without them ("rule"). QA-SRL's Wikinews gold is screened too (the same split
-as RAMS' and WikiEvents'). Earlier screens: the pronoun owners (results/records/syntax_owner_screen.txt)
+Variants now: the verbs whose object noun is an event their subject performs
+(data/syntax_rule.SUPPORT_VERBS): the list as kept ("rule"), the list with *wag* (spaCy's
+lemma of *waging*), and every verb (*X used starvation*, but also *X condemned the attack*).
+Earlier screens: the clauses a verb's subject reaches (results/records/syntax_clauses_screen.txt,
+`git show 0e1a8d5:scripts/syntax_rule_screen.py`); the pronoun owners (results/records/syntax_owner_screen.txt)
 ran at c485ec4, with the variants written out in full (`git show
 c485ec4:scripts/syntax_rule_screen.py`); since, they are the rule's own `owners` argument
 (`git show 5d25b7b:scripts/syntax_rule_screen.py` has them as variants). The names-from-the-parse
@@ -53,21 +53,32 @@ from dateline.tagging.records import role_labels  # noqa: E402
 from dateline.tagging.tagger import Tagger  # noqa: E402
 
 ROLE_CORPORA = ("rams", "wikievents", "qasrl")
-RULE_SUBJECT = sr.subject
+RULE_SUPPORT = frozenset(sr.SUPPORT_VERBS)
 
 
-def clauses_on(on: bool) -> Callable[[], None]:
-    """A variant: whether a verb's subject reaches through a preposition's clause and a passive
-    governor's controlled clause (data/syntax_rule.subject's `clauses`; the rule as kept: True)."""
+class EveryVerb(frozenset):
+    """Every lemma: an event noun that is any verb's object takes that verb's subject."""
+
+    def __contains__(self, _lemma: object) -> bool:
+        return True
+
+
+def support_verbs(verbs: frozenset) -> Callable[[], None]:
+    """A variant: the verbs whose object noun is an event their subject performs
+    (data/syntax_rule.SUPPORT_VERBS; the rule as kept: RULE_SUPPORT)."""
 
     def patch() -> None:
-        sr.subject = lambda parse, verb, clauses=True: RULE_SUBJECT(parse, verb, on)
+        sr.SUPPORT_VERBS = verbs
 
     return patch
 
 
 # name: what the variant does to data/syntax_rule.py before its turn
-VARIANTS = {"rule": clauses_on(False), "+ clause control": clauses_on(True)}
+VARIANTS = {
+    "rule": support_verbs(RULE_SUPPORT),
+    "+ wag": support_verbs(RULE_SUPPORT | {"wag"}),
+    "any verb's object": support_verbs(EveryVerb()),
+}
 
 
 def spans_of(tagger: Tagger, docs, **kw) -> list[list[Span]]:
