@@ -70,6 +70,7 @@ SUPPORT_VERBS = {
     "order",
     "file",
     "wage",
+    "wag",  # spaCy's lemma of *waging*
     "lead",
     "pay",
     "reach",
