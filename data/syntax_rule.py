@@ -44,6 +44,10 @@ CONTROLLED_CLAUSES = {"xcomp", "advcl", "pcomp"}
 # a noun phrase's actor words are reached from its head through these
 NOUN_PHRASE = {"compound", "poss", "amod", "nmod", "prep", "pobj", "det", "nummod", "case", "punct"}
 MAX_HOPS = 4
+# screened (scripts/syntax_rule_screen.py): a headline's names as its root's subject, and the
+# actor of an event that is a verb's subject
+HEADLINE_SUBJECTS = False
+EVENT_SUBJECTS = False
 # verbs whose object noun is the event their subject performs (*X held talks*, *X launched an
 # attack*), unlike verbs that react to someone else's event (*X condemned the attack*)
 SUPPORT_VERBS = {
@@ -119,6 +123,10 @@ def subject(parse: DocParse, verb: int, clauses: bool = True) -> list[int]:
                 return children(parse, verb, PASSIVE_SUBJECTS)
             return prep_objects(parse, verb, {"by"})
         found = children(parse, verb, SUBJECTS)
+        if not found and HEADLINE_SUBJECTS and parse.deps[verb] == "ROOT":
+            # a headline drops its copula (*Putin, Trump likely to discuss*): the names before
+            # the root that the parser hangs on it as adverbial nouns are its subject
+            found = [c for c in children(parse, verb, {"npadvmod"}) if c < verb and parse.pos[c] == "PROPN"]
         if found:
             return [
                 parse.heads[verb] if parse.lemmas[t] in RELATIVE and parse.deps[verb] == "relcl" else t for t in found
@@ -232,6 +240,11 @@ def explained_links(
         return sorted(found.items(), key=lambda item: item[0].span.start)
 
     doers_found = spans(doers, owners=True)
+    if not doers_found and EVENT_SUBJECTS:
+        # a subject that names no ACTOR may be an event of its own: its actor acts (*North Korea
+        # conducted tests, which provoked a response*: the tests' actor provoked it)
+        nouns = [w for w in doers if parse.pos[w] in ("NOUN", "PROPN") and not event.start <= w < event.end]
+        doers_found = spans([a for w in nouns for a in arguments(parse, w)[0]], owners=True)
     taken = {a for a, _ in doers_found}
     return doers_found, [(r, why) for r, why in spans(receivers, owners=False) if r not in taken]
 

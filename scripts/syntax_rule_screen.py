@@ -53,31 +53,24 @@ from dateline.tagging.records import role_labels  # noqa: E402
 from dateline.tagging.tagger import Tagger  # noqa: E402
 
 ROLE_CORPORA = ("rams", "wikievents", "qasrl")
-RULE_SUPPORT = frozenset(sr.SUPPORT_VERBS)
 
 
-class EveryVerb(frozenset):
-    """Every lemma: an event noun that is any verb's object takes that verb's subject."""
-
-    def __contains__(self, _lemma: object) -> bool:
-        return True
-
-
-def support_verbs(verbs: frozenset) -> Callable[[], None]:
-    """A variant: the verbs whose object noun is an event their subject performs
-    (data/syntax_rule.SUPPORT_VERBS; the rule as kept: RULE_SUPPORT)."""
+def flags(headline: bool, event_subjects: bool) -> Callable[[], None]:
+    """A variant: a headline's names as its root's subject (data/syntax_rule.HEADLINE_SUBJECTS),
+    and the actor of an event that is a verb's subject (EVENT_SUBJECTS)."""
 
     def patch() -> None:
-        sr.SUPPORT_VERBS = verbs
+        sr.HEADLINE_SUBJECTS, sr.EVENT_SUBJECTS = headline, event_subjects
 
     return patch
 
 
 # name: what the variant does to data/syntax_rule.py before its turn
 VARIANTS = {
-    "rule": support_verbs(RULE_SUPPORT),
-    "+ wag": support_verbs(RULE_SUPPORT | {"wag"}),
-    "any verb's object": support_verbs(EveryVerb()),
+    "rule": flags(False, False),
+    "+ headline subjects": flags(True, False),
+    "+ event subjects": flags(False, True),
+    "+ both": flags(True, True),
 }
 
 
