@@ -6,7 +6,7 @@ the object of *to*, *with* or *against* are recipients (*X told Y*, *X met with 
 no subject of its own takes its governor's: control (*X agreed to cooperate*; *X urged Y to
 cooperate* gives Y), an infinitive on a noun (*X's decision to strike*, *X has a chance to
 meet Y*: the noun's owner, else the subject of the support verb that has it), raising (*X is
-likely to discuss*), coordination (*X arrived and met Y*),
+likely to discuss*; a headline's *X, Y likely to discuss*), coordination (*X arrived and met Y*),
 participles and adverbial clauses (*after meeting Y, X said*), clauses on a preposition (*X
 responded by imposing sanctions*); under a passive verb the one it is done to (*X was asked to
 leave*, *X was charged with killing Y*); a relative pronoun stands for the
@@ -44,10 +44,6 @@ CONTROLLED_CLAUSES = {"xcomp", "advcl", "pcomp"}
 # a noun phrase's actor words are reached from its head through these
 NOUN_PHRASE = {"compound", "poss", "amod", "nmod", "prep", "pobj", "det", "nummod", "case", "punct"}
 MAX_HOPS = 4
-# screened (scripts/syntax_rule_screen.py): a headline's names as its root's subject, and the
-# actor of an event that is a verb's subject
-HEADLINE_SUBJECTS = False
-EVENT_SUBJECTS = False
 # verbs whose object noun is the event their subject performs (*X held talks*, *X launched an
 # attack*), unlike verbs that react to someone else's event (*X condemned the attack*)
 SUPPORT_VERBS = {
@@ -109,13 +105,15 @@ def prep_objects(parse: DocParse, i: int, preps: set[str]) -> list[int]:
     ]
 
 
-def subject(parse: DocParse, verb: int, clauses: bool = True) -> list[int]:
+def subject(parse: DocParse, verb: int, clauses: bool = True, headlines: bool = True) -> list[int]:
     """Who acts for a verb: its subject (the agent of a passive), else its governor's (control,
     coordination, clauses); a relative pronoun stands for the noun its clause modifies.
     `clauses`: a clause on a preposition takes the subject of the preposition's governor (*X
     responded by imposing*, *X was involved in building*), and a clause under a passive verb
     its passive subject (*X was asked to leave*, *X was charged with killing Y*, *X was stabbed
-    while teaching*), not the passive's agent."""
+    while teaching*), not the passive's agent. `headlines`: a root with no subject takes the
+    names the parser hangs before it as adverbial nouns (a headline without its copula: *Putin,
+    Trump likely to discuss*)."""
     arrived = None  # the relation by which the climb reached `verb`
     for _ in range(MAX_HOPS):
         if has_passive(parse, verb):
@@ -123,7 +121,7 @@ def subject(parse: DocParse, verb: int, clauses: bool = True) -> list[int]:
                 return children(parse, verb, PASSIVE_SUBJECTS)
             return prep_objects(parse, verb, {"by"})
         found = children(parse, verb, SUBJECTS)
-        if not found and HEADLINE_SUBJECTS and parse.deps[verb] == "ROOT":
+        if not found and headlines and parse.deps[verb] == "ROOT":
             # a headline drops its copula (*Putin, Trump likely to discuss*): the names before
             # the root that the parser hangs on it as adverbial nouns are its subject
             found = [c for c in children(parse, verb, {"npadvmod"}) if c < verb and parse.pos[c] == "PROPN"]
@@ -240,11 +238,6 @@ def explained_links(
         return sorted(found.items(), key=lambda item: item[0].span.start)
 
     doers_found = spans(doers, owners=True)
-    if not doers_found and EVENT_SUBJECTS:
-        # a subject that names no ACTOR may be an event of its own: its actor acts (*North Korea
-        # conducted tests, which provoked a response*: the tests' actor provoked it)
-        nouns = [w for w in doers if parse.pos[w] in ("NOUN", "PROPN") and not event.start <= w < event.end]
-        doers_found = spans([a for w in nouns for a in arguments(parse, w)[0]], owners=True)
     taken = {a for a, _ in doers_found}
     return doers_found, [(r, why) for r, why in spans(receivers, owners=False) if r not in taken]
 

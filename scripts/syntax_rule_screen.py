@@ -9,10 +9,13 @@ measured by the scripts named above. Each variant patches data/syntax_rule.py fo
     .venv/bin/python scripts/syntax_rule_screen.py <event model> --modality <modality model> \
         [--split dev] > <file>
 
-Variants now: the verbs whose object noun is an event their subject performs
-(data/syntax_rule.SUPPORT_VERBS): the list as kept ("rule"), the list with *wag* (spaCy's
-lemma of *waging*), and every verb (*X used starvation*, but also *X condemned the attack*).
-Earlier screens: the clauses a verb's subject reaches (results/records/syntax_clauses_screen.txt,
+Variants now: a headline's names as the subject of its root (*Putin, Trump likely to
+discuss*: data/syntax_rule.subject's `headlines`) against the rule without them. The screen of
+results/records/syntax_subjects_screen.txt ran at 5b45b4d, where the rule had that idea and a
+rejected one (a subject that is an event lends its actor: *tests, which provoked a response*)
+behind flags (`git show 5b45b4d:scripts/syntax_rule_screen.py`). The support verbs
+(results/records/syntax_support_screen.txt) ran at 453a6d4 (`git show
+453a6d4:scripts/syntax_rule_screen.py`). Earlier screens: the clauses a verb's subject reaches (results/records/syntax_clauses_screen.txt,
 `git show 0e1a8d5:scripts/syntax_rule_screen.py`); the pronoun owners (results/records/syntax_owner_screen.txt)
 ran at c485ec4, with the variants written out in full (`git show
 c485ec4:scripts/syntax_rule_screen.py`); since, they are the rule's own `owners` argument
@@ -55,23 +58,21 @@ from dateline.tagging.tagger import Tagger  # noqa: E402
 ROLE_CORPORA = ("rams", "wikievents", "qasrl")
 
 
-def flags(headline: bool, event_subjects: bool) -> Callable[[], None]:
-    """A variant: a headline's names as its root's subject (data/syntax_rule.HEADLINE_SUBJECTS),
-    and the actor of an event that is a verb's subject (EVENT_SUBJECTS)."""
+RULE_SUBJECT = sr.subject
+
+
+def headlines_on(on: bool) -> Callable[[], None]:
+    """A variant: whether a subjectless root takes the names hung before it as adverbial nouns
+    (data/syntax_rule.subject's `headlines`; the rule as kept: True)."""
 
     def patch() -> None:
-        sr.HEADLINE_SUBJECTS, sr.EVENT_SUBJECTS = headline, event_subjects
+        sr.subject = lambda parse, verb, clauses=True, headlines=True: RULE_SUBJECT(parse, verb, clauses, on)
 
     return patch
 
 
 # name: what the variant does to data/syntax_rule.py before its turn
-VARIANTS = {
-    "rule": flags(False, False),
-    "+ headline subjects": flags(True, False),
-    "+ event subjects": flags(False, True),
-    "+ both": flags(True, True),
-}
+VARIANTS = {"rule": headlines_on(False), "+ headline subjects": headlines_on(True)}
 
 
 def spans_of(tagger: Tagger, docs, **kw) -> list[list[Span]]:

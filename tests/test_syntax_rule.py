@@ -205,3 +205,8 @@ def test_under_a_passive_verb_its_subject_does_the_clause():
     assert links("Smith was charged with killing Jones.", "killing", ["Smith", "Jones"]) == (["Smith"], ["Jones"])
     # the passive itself still takes its agent, and a coordinated verb is not a controlled clause
     assert links("Smith was arrested by police and charged.", "charged", ["Smith", "police"])[0] == ["police"]
+
+
+def test_a_headline_without_its_copula_has_its_names_as_subject():
+    headline = "Putin, Trump likely to discuss North Korea issue at APEC summit"
+    assert links(headline, "discuss", ["Putin", "Trump", "Korea"]) == (["Putin", "Trump"], ["Korea"])
