@@ -56,8 +56,6 @@ from dateline.tagging.records import role_labels  # noqa: E402
 from dateline.tagging.tagger import Tagger  # noqa: E402
 
 ROLE_CORPORA = ("rams", "wikievents", "qasrl")
-
-
 RULE_SUBJECT = sr.subject
 
 

@@ -163,8 +163,8 @@ def qasrl_documents(gold: Path) -> list[Document]:
         return article, int(paragraph), int(sentence)
 
     articles: dict[str, list[str]] = {}
-    for sid in sorted(questions, key=order):
-        articles.setdefault(sid.split(":")[2], []).append(sid)
+    for (article, *_), sid in sorted((order(sid), sid) for sid in questions):
+        articles.setdefault(article, []).append(sid)
     out = []
     for article, sids in articles.items():
         words, participants, events, actors, offset = [], [], set(), set(), 0
